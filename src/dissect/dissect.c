@@ -1,0 +1,473 @@
+/*
+ * dissect.c - the dissect core: protocol identification per flow, dispatch
+ * of PDUs to dissectors, and the fact helpers protocol files call.
+ *
+ * Identification never trusts ports: a flow is labelled only when a
+ * descriptor's probe accepts its bytes.  Ports only order the candidates
+ * (hinted protocols first, then the heuristic list in protocols.def order).
+ * Until the label is decided, the flow's packets are held as a Tally and
+ * handed to the model with the deciding packet, so one conversation is
+ * never split between "unknown" and its protocol.
+ */
+#include "config.h"
+
+#include "dissect.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "otscope/err.h"
+
+#include "flow.h"
+#include "stream.h"
+
+enum {
+    /* Payload-bearing packets a flow gets for identification. */
+    IDENT_MAX_TRIES = 8,
+    /* Idle time after which a flow is ended by dissector_expire(). */
+    FLOW_IDLE_NS_DEFAULT = 120 * (int64_t)1000000000,
+};
+
+struct Dissector {
+    FlowTable *flows;
+    DissectStats stats;
+    StreamCounters stream;
+    FlowDrainFn drain;
+    void *drain_user;
+    size_t state_size;
+};
+
+/* ---- facts -------------------------------------------------------------- */
+
+static Fact *fact_slot(DissectCtx *ctx, FactKind kind, FactSide side)
+{
+    if (ctx->n_facts >= DISSECT_MAX_FACTS) {
+        ctx->n_dropped_facts++;
+        return NULL;
+    }
+    Fact *f = &ctx->facts[ctx->n_facts++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->side = side;
+    f->proto = (uint16_t)ctx->proto;
+    return f;
+}
+
+static void copy_capped(char *dst, size_t dstsz, const char *src)
+{
+    if (!src) {
+        dst[0] = '\0';
+        return;
+    }
+    g_strlcpy(dst, src, dstsz);
+}
+
+void dissect_op(DissectCtx *ctx, uint32_t code, const char *name, OpClass cls, bool is_response,
+                int32_t status, const char *detail)
+{
+    Fact *f = fact_slot(ctx, FACT_OP, SIDE_SRC);
+    if (!f)
+        return;
+    f->u.op.code = code;
+    f->u.op.name = name;
+    f->u.op.cls = cls;
+    f->u.op.is_response = is_response;
+    f->u.op.status = status;
+    copy_capped(f->u.op.detail, sizeof f->u.op.detail, detail);
+}
+
+void dissect_attr(DissectCtx *ctx, FactSide side, AttrKind key, const char *value,
+                  uint8_t confidence)
+{
+    if (!value || !value[0])
+        return;
+    Fact *f = fact_slot(ctx, FACT_ATTR, side);
+    if (!f)
+        return;
+    f->u.attr.key = key;
+    f->u.attr.confidence = confidence;
+    copy_capped(f->u.attr.value, sizeof f->u.attr.value, value);
+}
+
+void dissect_anomaly(DissectCtx *ctx, Anomaly anom)
+{
+    Fact *f = fact_slot(ctx, FACT_ANOM, SIDE_SRC);
+    if (f)
+        f->u.anom = anom;
+}
+
+DissectResult dissect_fail(DissectCtx *ctx, const Cursor *c, Anomaly anom)
+{
+    if (cursor_fail(c) == CUR_CAPTRUNC)
+        return DISSECT_SHORT;
+    dissect_anomaly(ctx, anom);
+    return DISSECT_MALFORMED;
+}
+
+DissectResult dissect_child(DissectCtx *ctx, ProtoId child, Cursor *pdu)
+{
+    const ProtoDesc *desc = proto_desc(child);
+    OTS_ASSERT(desc != NULL && desc->dissect != NULL);
+    if (ctx->child_proto_ != child && ctx->child_state_) {
+        /* A flow that switches carried protocols starts the new one afresh. */
+        memset(ctx->child_state_, 0, dissect_max_state_size());
+        ctx->child_proto_ = child;
+    }
+    ProtoId parent = ctx->proto;
+    void *parent_state = ctx->state;
+    ctx->proto = child;
+    ctx->state = desc->state_size ? ctx->child_state_ : NULL;
+    DissectResult r = desc->dissect(pdu, ctx);
+    ctx->proto = parent;
+    ctx->state = parent_state;
+    if (r == DISSECT_OK && !(desc->flags & PROTO_NO_LABEL))
+        ctx->label = child;
+    return r;
+}
+
+void dissect_ctx_reset(DissectCtx *ctx, const Packet *pkt, bool is_from_client)
+{
+    ctx->pkt = pkt;
+    ctx->is_from_client = is_from_client;
+    ctx->dir_hint = DIR_UNKNOWN;
+    ctx->label = PROTO_NONE;
+    ctx->n_facts = 0;
+    ctx->n_dropped_facts = 0;
+}
+
+size_t dissect_max_state_size(void)
+{
+    static size_t max_size;
+    if (max_size == 0) {
+        max_size = sizeof(uint64_t);
+        for (unsigned id = 0; id < PROTO_COUNT; id++) {
+            const ProtoDesc *desc = proto_desc((ProtoId)id);
+            if (desc && desc->state_size > max_size)
+                max_size = desc->state_size;
+        }
+    }
+    return max_size;
+}
+
+bool dissect_port_is(const DissectCtx *ctx, uint16_t port)
+{
+    return ctx->pkt && (ctx->pkt->sport == port || ctx->pkt->dport == port);
+}
+
+/* ---- identification ----------------------------------------------------- */
+
+static uint8_t transport_bit(Transport tp)
+{
+    switch (tp) {
+    case TP_TCP:
+        return PT_TCP;
+    case TP_UDP:
+        return PT_UDP;
+    case TP_ICMP:
+    case TP_ICMPV6:
+        return PT_ICMP;
+    case TP_ETHER:
+        return PT_ETHER;
+    default:
+        return 0;
+    }
+}
+
+static bool has_port(const ProtoDesc *desc, uint16_t port)
+{
+    for (int i = 0; i < PROTO_MAX_PORTS && desc->ports[i]; i++) {
+        if (desc->ports[i] == port)
+            return true;
+    }
+    return false;
+}
+
+static bool is_excluded(const Flow *f, ProtoId id)
+{
+    return (f->excluded[id / 64] >> (id % 64)) & 1;
+}
+
+static void exclude(Flow *f, ProtoId id)
+{
+    f->excluded[id / 64] |= (uint64_t)1 << (id % 64);
+}
+
+typedef struct ProbeOutcome {
+    ProtoId proto;
+    bool any_need_more;
+} ProbeOutcome;
+
+/* Offers the payload to one candidate; returns true when it accepted. */
+static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, bool may_exclude,
+                  ProbeOutcome *out)
+{
+    const ProtoDesc *desc = proto_desc(id);
+    if (!desc->probe || (desc->flags & PROTO_CARRIED) || is_excluded(f, id))
+        return false;
+    Cursor c = ctx->pkt->payload;
+    DissectResult r = desc->probe(&c, ctx);
+    if (r == DISSECT_OK) {
+        out->proto = id;
+        return true;
+    }
+    if (r == DISSECT_NEED_MORE)
+        out->any_need_more = true;
+    else if (may_exclude)
+        exclude(f, id);
+    return false;
+}
+
+static ProbeOutcome identify(Flow *f, const DissectCtx *ctx)
+{
+    const Packet *pkt = ctx->pkt;
+    uint8_t tbit = transport_bit(pkt->transport);
+    /* Mid-stream TCP may start inside a PDU: only exclude a protocol for
+     * good once the flow's first bytes were seen. */
+    bool may_exclude = pkt->transport != TP_TCP || f->has_seen_start;
+    ProbeOutcome out = { PROTO_NONE, false };
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
+            const ProtoDesc *desc = proto_desc((ProtoId)id);
+            if (!desc || !(desc->transports & tbit))
+                continue;
+            bool hinted = has_port(desc, pkt->sport) || has_port(desc, pkt->dport);
+            if (hinted != (pass == 0))
+                continue;
+            if (offer(f, (ProtoId)id, ctx, may_exclude, &out))
+                return out;
+        }
+    }
+    return out;
+}
+
+/* Orients an undecided flow by the decided protocol's ports: the side that
+ * uses the service port is the server. */
+static void orient_by_ports(Flow *f, const ProtoDesc *desc)
+{
+    if (f->is_orient_certain || !desc)
+        return;
+    bool p0 = has_port(desc, f->key.port[0]);
+    bool p1 = has_port(desc, f->key.port[1]);
+    if (p0 != p1)
+        f->client_side = p0 ? 1 : 0;
+}
+
+/* ---- conversations ------------------------------------------------------ */
+
+static void conv_from_flow(const Flow *f, Conv *conv)
+{
+    memset(conv, 0, sizeof *conv);
+    uint8_t cs = f->client_side;
+    uint8_t ss = 1 - cs;
+    conv->transport = (Transport)f->key.transport;
+    conv->ip_ver = ipaddr_is_v4(&f->key.addr[0]) ? 4 : 6;
+    conv->vlan = f->key.vlan;
+    conv->client_ip = f->key.addr[cs];
+    conv->server_ip = f->key.addr[ss];
+    conv->client_mac = f->mac[cs];
+    conv->server_mac = f->mac[ss];
+    if (conv->transport == TP_TCP || conv->transport == TP_UDP)
+        conv->port = f->key.port[ss];
+    else if (conv->transport == TP_IP)
+        conv->port = f->key.ip_proto;
+}
+
+static void on_flow_leave(Flow *f, void *user)
+{
+    Dissector *d = user;
+    if (f->backlog.packets == 0)
+        return;
+    Verdict v;
+    memset(&v, 0, sizeof v);
+    conv_from_flow(f, &v.conv);
+    v.proto = f->proto == PROTO_NONE ? PROTO_UNKNOWN : f->proto;
+    v.backlog = f->backlog;
+    v.is_counted = false;
+    f->backlog.packets = 0;
+    if (d->drain)
+        d->drain(&v, d->drain_user);
+}
+
+Dissector *dissector_new(size_t max_flows, FlowDrainFn drain, void *drain_user)
+{
+    Dissector *d = g_new0(Dissector, 1);
+    d->state_size = dissect_max_state_size();
+    d->drain = drain;
+    d->drain_user = drain_user;
+    d->flows = flow_table_new(max_flows, d->state_size, on_flow_leave, d);
+    return d;
+}
+
+void dissector_free(Dissector *d)
+{
+    if (!d)
+        return;
+    flow_table_free(d->flows);
+    g_free(d);
+}
+
+/* L2 frames have no flow: each frame is identified by its ethertype (or
+ * LLC/SNAP) candidates on its own. */
+static void dissect_l2(const Packet *pkt, DissectCtx *ctx, Verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    v->conv.transport = TP_ETHER;
+    v->conv.vlan = pkt->vlan;
+    v->conv.port = pkt->ethertype;
+    v->conv.client_mac = pkt->src_mac;
+    v->conv.server_mac = pkt->dst_mac;
+    v->is_from_client = true;
+    v->is_counted = true;
+    v->proto = PROTO_UNKNOWN;
+    dissect_ctx_reset(ctx, pkt, true);
+    ctx->state = NULL;
+    ctx->child_state_ = NULL;
+    for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
+        const ProtoDesc *desc = proto_desc((ProtoId)id);
+        if (!desc || !(desc->transports & PT_ETHER) || (desc->flags & PROTO_CARRIED))
+            continue;
+        bool typed = false;
+        for (int i = 0; i < PROTO_MAX_ETHERTYPES && desc->ethertypes[i]; i++)
+            typed |= desc->ethertypes[i] == pkt->ethertype;
+        if (!typed && (desc->ethertypes[0] || !desc->probe))
+            continue;
+        Cursor c = pkt->payload;
+        if (desc->probe && desc->probe(&c, ctx) != DISSECT_OK)
+            continue;
+        v->proto = (ProtoId)id;
+        ctx->proto = (ProtoId)id;
+        Cursor body = pkt->payload;
+        desc->dissect(&body, ctx);
+        return;
+    }
+}
+
+static void orient_new_flow(Flow *f, const Packet *pkt, uint8_t sender)
+{
+    if (pkt->transport == TP_TCP && (pkt->tcp_flags & TCP_SYN)) {
+        bool is_synack = (pkt->tcp_flags & TCP_ACK) != 0;
+        f->client_side = is_synack ? 1 - sender : sender;
+        f->is_orient_certain = true;
+        f->has_seen_start = true;
+        return;
+    }
+    /* Mid-conversation start: a low source port facing a high destination
+     * port is most likely a reply from a service. */
+    bool sender_is_server = pkt->sport < 1024 && pkt->dport >= 1024;
+    f->client_side = sender_is_server ? 1 - sender : sender;
+}
+
+static void run_dissector(Dissector *d, Flow *f, uint8_t sender, const Packet *pkt,
+                          DissectCtx *ctx)
+{
+    const ProtoDesc *desc = proto_desc(f->proto);
+    if (!desc || !desc->dissect || cursor_left(&pkt->payload) == 0)
+        return;
+    ctx->proto = f->proto;
+    ctx->state = desc->state_size ? f->state : NULL;
+    if (pkt->transport == TP_TCP && desc->pdu_len) {
+        stream_deliver(f, sender, pkt, desc, ctx, &d->stream);
+    } else {
+        Cursor body = pkt->payload;
+        desc->dissect(&body, ctx);
+    }
+    /* A carrier whose child accepted the bytes is named after the child. */
+    if (ctx->label != PROTO_NONE && f->proto != ctx->label)
+        f->proto = ctx->label;
+    if (ctx->dir_hint != DIR_UNKNOWN && !f->is_orient_certain) {
+        bool sender_is_client = ctx->dir_hint == DIR_REQUEST;
+        f->client_side = sender_is_client ? sender : 1 - sender;
+        f->is_orient_certain = true;
+    }
+}
+
+static void try_identify(Flow *f, DissectCtx *ctx)
+{
+    if (f->proto != PROTO_NONE || cursor_left(&ctx->pkt->payload) == 0)
+        return;
+    ProbeOutcome out = identify(f, ctx);
+    f->n_probe_tries++;
+    if (out.proto != PROTO_NONE) {
+        f->proto = out.proto;
+        orient_by_ports(f, proto_desc(out.proto));
+    } else if (f->n_probe_tries >= IDENT_MAX_TRIES ||
+               (!out.any_need_more && f->has_seen_start && ctx->pkt->transport != TP_TCP)) {
+        f->proto = PROTO_UNKNOWN;
+    }
+}
+
+void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict *v)
+{
+    if (pkt->transport == TP_ETHER || pkt->ip_ver == 0) {
+        dissect_l2(pkt, ctx, v);
+        return;
+    }
+    FlowKey key;
+    uint8_t sender = flow_key_from_packet(pkt, &key);
+    bool is_new;
+    Flow *f = flow_table_get(d->flows, &key, &is_new);
+    if (is_new) {
+        d->stats.flows_created++;
+        orient_new_flow(f, pkt, sender);
+        if (pkt->transport != TP_TCP)
+            f->has_seen_start = true;
+    }
+    if (pkt->transport == TP_TCP && (pkt->tcp_flags & TCP_SYN)) {
+        stream_note_syn(f, sender, pkt->tcp_seq);
+        if (!f->is_orient_certain)
+            orient_new_flow(f, pkt, sender);
+    }
+    f->last_ns = pkt->ts_ns;
+    if (pkt->has_src_mac) {
+        f->mac[sender] = pkt->src_mac;
+        f->has_mac[sender] = true;
+    }
+    if (pkt->has_dst_mac) {
+        f->mac[1 - sender] = pkt->dst_mac;
+        f->has_mac[1 - sender] = true;
+    }
+
+    dissect_ctx_reset(ctx, pkt, sender == f->client_side);
+    ctx->child_state_ = f->child_state;
+    ctx->child_proto_ = f->child_proto;
+    try_identify(f, ctx);
+    run_dissector(d, f, sender, pkt, ctx);
+    f->child_proto = ctx->child_proto_;
+    d->stats.facts_dropped += ctx->n_dropped_facts;
+
+    memset(v, 0, sizeof *v);
+    if (f->proto == PROTO_NONE) {
+        tally_add_packet(&f->backlog, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
+        v->proto = PROTO_NONE;
+        v->is_counted = false;
+    } else {
+        v->proto = f->proto;
+        v->is_counted = true;
+        v->backlog = f->backlog;
+        f->backlog.packets = 0;
+    }
+    conv_from_flow(f, &v->conv);
+    v->is_from_client = sender == f->client_side;
+}
+
+void dissector_expire(Dissector *d, int64_t now_ns, bool is_final)
+{
+    size_t n = flow_table_expire(d->flows, now_ns - FLOW_IDLE_NS_DEFAULT, is_final);
+    if (!is_final)
+        d->stats.flows_expired += n;
+}
+
+const DissectStats *dissector_stats(Dissector *d)
+{
+    d->stats.flows_evicted = flow_table_evictions(d->flows);
+    d->stats.stream_gaps = d->stream.gaps;
+    d->stats.pdus_too_large = d->stream.too_large;
+    d->stats.truncated_pdus = d->stream.truncated;
+    return &d->stats;
+}
+
+size_t dissector_flow_count(const Dissector *d)
+{
+    return flow_table_count(d->flows);
+}
