@@ -220,6 +220,21 @@ static inline bool cursor_take(Cursor *c, size_t n, Cursor *sub)
     return true;
 }
 
+/* For a length declared by a header that may run past a clipped capture:
+ * takes up to n bytes into sub.  When fewer than n are left and the window
+ * is clipped, sub gets what there is, marked clipped, and the call
+ * succeeds: the shortfall is the capture's.  When the window is complete
+ * and still too short, the length is a lie: fails with CUR_SHORT. */
+static inline bool cursor_take_declared(Cursor *c, size_t n, Cursor *sub)
+{
+    size_t left = cursor_left(c);
+    if (c->fail_ || n <= left || !c->clipped_)
+        return cursor_take(c, n, sub);
+    *sub = cursor_make(c->p_ + c->off_, left, true);
+    c->off_ += left;
+    return true;
+}
+
 /* Child window of everything left; the parent is consumed. */
 static inline Cursor cursor_rest(Cursor *c)
 {

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "otscope/err.h"
+#include "otscope/hash.h"
 
 struct FlowTable {
     Flow **buckets;
@@ -29,17 +30,11 @@ struct FlowTable {
     void *user;
 };
 
-/* FNV-1a over the key bytes: the key is padded-free by construction
- * (memset before filling), so hashing the struct is well defined. */
+/* The key is padding-free by construction (memset before filling), so
+ * hashing its bytes is well defined. */
 static uint64_t key_hash(const FlowKey *key)
 {
-    const unsigned char *b = (const unsigned char *)key;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < sizeof *key; i++) {
-        h ^= b[i];
-        h *= 1099511628211ull;
-    }
-    return h ^ (h >> 29);
+    return ots_hash_bytes(key, sizeof *key);
 }
 
 FlowTable *flow_table_new(size_t max_flows, size_t state_size, FlowEvictFn on_leave, void *user)

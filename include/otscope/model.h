@@ -1,0 +1,187 @@
+/*
+ * model.h - the in-memory aggregate of one ingest run, read by the store.
+ *
+ * Memory grows with endpoints, conversations, operation kinds and
+ * attributes, never with packets: each packet updates counters in place.
+ * The store writes the current totals of dirty entries in batches (they
+ * replace the rows of this capture, so a batch is idempotent) and then
+ * clears the dirty marks.  Asset identity (which addresses form one
+ * device) is resolved later from the stored observations by
+ * asset_resolve(), so that several captures in one DB resolve together.
+ */
+#ifndef OTS_OTSCOPE_MODEL_H
+#define OTS_OTSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "otscope/fact.h"
+#include "otscope/packet.h"
+#include "otscope/verdict.h"
+
+/* An address of either kind, as used in comms/ops src and dst. */
+typedef struct NetAddr {
+    uint8_t is_mac; /* 1: mac is meaningful, else ip */
+    uint8_t pad_[5];
+    uint16_t vlan;
+    IpAddr ip;
+    MacAddr mac;
+    uint8_t pad2_[2];
+} NetAddr;
+
+/* Text form of a NetAddr (IP or MAC); buf holds OTS_ADDR_STRLEN. */
+char *netaddr_str(const NetAddr *a, char *buf);
+
+/* One (MAC, IP) pair seen on the wire: the raw material of assets. */
+typedef struct Endpoint {
+    bool has_mac;
+    bool has_ip;
+    uint16_t vlan;
+    MacAddr mac;
+    IpAddr ip;
+    Tally tx;
+    Tally rx;
+    uint64_t arp_claims; /* ARP messages in which this MAC claimed this IP */
+    uint8_t min_ttl;     /* smallest TTL seen from it: routed traffic has lower TTLs */
+    bool is_dirty;
+} Endpoint;
+
+typedef struct CommEntry {
+    NetAddr src; /* client */
+    NetAddr dst; /* server */
+    Transport transport;
+    uint16_t port;
+    uint16_t proto; /* ProtoId */
+    Tally total;
+    uint64_t anomalies;
+    int64_t store_id; /* row id the store gave it; 0 until written */
+    bool is_dirty;
+    /* traffic per minute: the open bucket (closed ones go to the model's
+     * pending list until the store writes them) */
+    int64_t minute;
+    uint64_t minute_packets;
+    uint64_t minute_bytes;
+} CommEntry;
+
+typedef struct MinuteBucket {
+    CommEntry *comm;
+    int64_t minute; /* minutes since the epoch */
+    uint64_t packets;
+    uint64_t bytes;
+} MinuteBucket;
+
+typedef struct OpEntry {
+    uint16_t proto;
+    NetAddr src; /* requester */
+    NetAddr dst;
+    uint32_t code;
+    const char *name;
+    OpClass cls;
+    uint64_t count;     /* requests */
+    uint64_t responses;
+    uint64_t errors; /* responses with a non-zero status */
+    Tally seen;
+    char detail[FACT_DETAIL_MAX]; /* first detail seen */
+    bool is_dirty;
+} OpEntry;
+
+typedef struct AttrEntry {
+    NetAddr addr; /* the endpoint the attribute describes */
+    AttrKind key;
+    uint16_t proto;
+    uint8_t confidence;
+    char value[FACT_VALUE_MAX];
+    Tally seen;
+    bool is_dirty;
+} AttrEntry;
+
+typedef struct AnomEntry {
+    uint16_t proto;
+    NetAddr src;
+    NetAddr dst;
+    Anomaly anom;
+    Tally seen;
+    bool is_dirty;
+} AnomEntry;
+
+typedef struct Model Model;
+
+Model *model_new(void);
+void model_free(Model *m);
+
+/* Takes one packet with its verdict and facts. */
+void model_packet(Model *m, const Packet *pkt, const Verdict *v, const Fact *facts, size_t n_facts);
+/* Credits packets a flow held back until it left the flow table. */
+void model_credit(Model *m, const Verdict *v);
+
+/* Iteration for the store; only_dirty skips unchanged entries.  The
+ * callbacks get borrowed pointers valid until the model is freed. */
+typedef void (*ModelEachFn)(void *entry, void *user);
+void model_each_endpoint(Model *m, bool only_dirty, ModelEachFn fn, void *user);
+void model_each_comm(Model *m, bool only_dirty, ModelEachFn fn, void *user);
+void model_each_op(Model *m, bool only_dirty, ModelEachFn fn, void *user);
+void model_each_attr(Model *m, bool only_dirty, ModelEachFn fn, void *user);
+void model_each_anom(Model *m, bool only_dirty, ModelEachFn fn, void *user);
+/* Closed per-minute buckets not yet written; with is_final the open ones too. */
+void model_each_bucket(Model *m, bool is_final, ModelEachFn fn, void *user);
+/* After a successful store commit: forget dirty marks and written buckets. */
+void model_mark_clean(Model *m);
+
+typedef struct ModelCounts {
+    size_t endpoints;
+    size_t comms;
+    size_t ops;
+    size_t attrs;
+    size_t anoms;
+} ModelCounts;
+void model_counts(const Model *m, ModelCounts *out);
+
+/* ---- asset resolution (model/asset.c) ----------------------------------- */
+
+/* One stored observation of a (MAC, IP) pair, summed over captures. */
+typedef struct Observation {
+    bool has_mac;
+    bool has_ip;
+    uint16_t vlan;
+    MacAddr mac;
+    IpAddr ip;
+    uint64_t tx_packets;
+    uint64_t rx_packets;
+    uint64_t packets; /* tx + rx */
+    uint64_t bytes;
+    int64_t first_ns;
+    int64_t last_ns;
+    uint64_t arp_claims;
+} Observation;
+
+typedef enum AssetKind {
+    ASSET_MAC, /* a device on the captured segment, keyed by MAC + VLAN */
+    ASSET_IP,  /* a device seen only behind a router, keyed by IP */
+} AssetKind;
+
+enum { ASSET_KEY_MAX = 64, ASSET_EVIDENCE_MAX = 160 };
+
+typedef struct ResolvedAsset {
+    AssetKind kind;
+    char key[ASSET_KEY_MAX]; /* "mac:aa:bb:..@vlan" or "ip:10.0.0.1" */
+    MacAddr mac;
+    uint16_t vlan;
+    bool is_router; /* a MAC fronting many IPs */
+    char router_evidence[ASSET_EVIDENCE_MAX];
+    GArray *ips; /* IpAddr, owned */
+    uint64_t packets;
+    uint64_t bytes;
+    int64_t first_ns;
+    int64_t last_ns;
+} ResolvedAsset;
+
+/* Resolves observations into assets: MAC assets for unicast MACs, IPs
+ * bound to the MAC that claims them (ARP) or carries them alone; IPs
+ * carried by a router MAC become IP-only assets.  Returns a GPtrArray of
+ * ResolvedAsset (free with g_ptr_array_unref). */
+GPtrArray *asset_resolve(const Observation *obs, size_t n_obs);
+
+#endif /* OTS_OTSCOPE_MODEL_H */

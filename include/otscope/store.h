@@ -1,0 +1,109 @@
+/*
+ * store.h - the SQLite file: open/migrate, batched writes of the model,
+ * capture bookkeeping, and the typed reads the presenters use.
+ *
+ * One SQLite file per site: WAL, STRICT tables, user_version migrations,
+ * application_id, created 0600 (WAL and SHM side files too).  Writes come
+ * in batches (one transaction each); a batch that fails is rolled back, so
+ * whatever was committed before stays.  Rows written for a capture are
+ * keyed by its capture_id, which makes re-writing the same totals
+ * idempotent and lets one capture be replaced or purged on its own.
+ */
+#ifndef OTS_OTSCOPE_STORE_H
+#define OTS_OTSCOPE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "otscope/err.h"
+#include "otscope/model.h"
+
+typedef struct Store Store;
+
+typedef enum StoreMode {
+    STORE_READ,       /* existing DB, read only */
+    STORE_READ_WRITE, /* create when missing */
+} StoreMode;
+
+/* Opens (creating when asked) and migrates.  Returns NULL and fills err
+ * (ERR_DB, or ERR_INPUT for a missing DB in read mode) on failure. */
+Store *store_open(const char *path, StoreMode mode, Err *err);
+void store_close(Store *s);
+const char *store_path(const Store *s);
+
+/* ---- captures ----------------------------------------------------------- */
+
+typedef struct CaptureInfo {
+    const char *path;     /* as the user named it ("-" for stdin, iface for live) */
+    const char *source;   /* "file" or "live" */
+    const char *quick_id; /* size + hash of the first bytes, or NULL */
+} CaptureInfo;
+
+/* Starts a capture row (status running); returns its id, or 0 on error. */
+int64_t store_capture_begin(Store *s, const CaptureInfo *info, Err *err);
+
+/* An existing complete capture with this quick id, or 0. */
+int64_t store_capture_find_complete(Store *s, const char *quick_id);
+
+typedef struct CaptureEnd {
+    const char *sha256; /* NULL when the file was not read to its end */
+    const char *linktype;
+    const char *status; /* "complete", "partial" (damaged/interrupted) */
+    const char *skipped; /* "reason=count;..." */
+    const char *error;
+    uint64_t packets;
+    uint64_t bytes;
+    int64_t first_ns;
+    int64_t last_ns;
+} CaptureEnd;
+
+/* Closes the capture row.  When another complete capture has the same
+ * SHA-256, this one's rows are dropped (*is_duplicate_of = that id);
+ * partial captures of the same file are replaced by this one. */
+bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
+                       int64_t *is_duplicate_of, Err *err);
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Writes the model's dirty entries for capture_id in one transaction and
+ * re-resolves assets; marks the model clean on success. */
+bool store_flush(Store *s, int64_t capture_id, Model *m, bool is_final, Err *err);
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* The tables the CLI prints; columns are the contract's, in order. */
+typedef enum StoreTable {
+    TABLE_ASSETS,
+    TABLE_COMMS,
+    TABLE_OPS,
+    TABLE_FINDINGS,
+    TABLE_PROTOCOLS,
+    TABLE_CAPTURES,
+    TABLE_COUNT
+} StoreTable;
+
+typedef enum CellType {
+    CELL_TEXT,
+    CELL_INT,
+    CELL_TIME, /* nanoseconds since the epoch, printed ISO-8601 UTC microseconds */
+} CellType;
+
+typedef struct ColumnDesc {
+    const char *name;  /* contract column name */
+    const char *title; /* on-screen header */
+    CellType type;
+    int width;   /* preferred table width */
+    bool is_right; /* right-aligned (numbers) */
+} ColumnDesc;
+
+const ColumnDesc *store_table_columns(StoreTable t, int *n_columns);
+const char *store_table_name(StoreTable t);
+bool store_table_from_name(const char *name, StoreTable *out);
+
+typedef bool (*StoreRowFn)(const char *const *cells, void *user);
+
+/* Calls fn for each row of the table (cells as text, NULL for SQL NULL;
+ * times already formatted); stops early when fn returns false. */
+bool store_read_table(Store *s, StoreTable t, StoreRowFn fn, void *user, Err *err);
+
+#endif /* OTS_OTSCOPE_STORE_H */

@@ -1,0 +1,27 @@
+/*
+ * util.h - small services every layer may use: time text, MAC vendors.
+ */
+#ifndef OTS_OTSCOPE_UTIL_H
+#define OTS_OTSCOPE_UTIL_H
+
+#include <stdint.h>
+
+#include "otscope/packet.h"
+
+enum { OTS_TIME_STRLEN = 64 };
+
+/* "2015-10-20T14:03:05.123456Z" (UTC, microseconds, truncated); buf holds
+ * OTS_TIME_STRLEN.  Returns buf. */
+char *time_iso(int64_t ns, char *buf);
+
+/* Vendor registered for the MAC's prefix in ieee-data's MA-S (36 bits),
+ * MA-M (28) and MA-L (24) registries, longest prefix first; "" when none
+ * or the data is not installed.  The files are read once, on first use.
+ * Locally administered addresses have no vendor. */
+const char *oui_vendor(const MacAddr *mac);
+/* Where the vendor data came from ("" until loaded), e.g. for --version. */
+const char *oui_source(void);
+/* Overrides the ieee-data folder (tests); call before the first lookup. */
+void oui_set_dir(const char *dir);
+
+#endif /* OTS_OTSCOPE_UTIL_H */

@@ -1,0 +1,40 @@
+/*
+ * cli.h - subcommand descriptors and the helpers they share.
+ *
+ * Each src/cli/cmd-*.c defines `const CmdDesc cmd_<name>` listed once in
+ * commands.def; main.c dispatches, `otscope help CMD` prints the usage.
+ * Commands return the process exit status (ErrCode values).
+ */
+#ifndef OTS_CLI_CLI_H
+#define OTS_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "otscope/err.h"
+
+typedef struct CmdDesc {
+    const char *name;
+    const char *usage;   /* "otscope NAME [options] ..." */
+    const char *summary; /* one line for `otscope help` */
+    const char *help;    /* option list, printed by `otscope help NAME` */
+    int (*run)(const struct CmdDesc *self, int argc, char **argv);
+} CmdDesc;
+
+#define CMD(name) extern const CmdDesc cmd_##name;
+#include "commands.def"
+#undef CMD
+
+/* All commands in commands.def order, NULL-terminated. */
+extern const CmdDesc *const cmd_table[];
+const CmdDesc *cmd_find(const char *name);
+
+/* The DB path: --db, else $OTSCOPE_DB, else $XDG_DATA_HOME/otscope/otscope.db.
+ * Returns a new string. */
+char *cli_db_path(const char *given);
+
+/* Prints "otscope: msg" and the usage hint; returns ERR_USAGE. */
+int cli_usage_error(const CmdDesc *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the error and returns its code. */
+int cli_fail(const Err *err);
+
+#endif /* OTS_CLI_CLI_H */

@@ -1,0 +1,235 @@
+/*
+ * ingest.c - drives the pipeline for one capture source.
+ *
+ * Per packet: decode into a Packet on the stack, dissect, hand to the
+ * model.  No allocation, SQL or printf per packet.  Every BATCH_PACKETS
+ * packets (or BATCH_SECONDS of wall time) the model's changes are written
+ * in one transaction, so a kill -9 loses at most one batch and the DB
+ * stays consistent.  A read error keeps what was read: the batch is
+ * committed and the capture is marked partial.
+ */
+#include "config.h"
+
+#include "ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "decode.h"
+#include "dissect.h"
+#include "otscope/log.h"
+#include "otscope/model.h"
+
+enum {
+    BATCH_PACKETS = 1 << 20,
+    BATCH_SECONDS = 5,
+    CHECK_EVERY = 1 << 14,  /* packets between clock/progress/signal checks */
+    MAX_FLOWS = 1 << 18,    /* flow table cap (LRU eviction beyond) */
+};
+
+typedef struct Run {
+    Store *store;
+    Source *src;
+    Model *model;
+    Dissector *dissector;
+    Decoder *decoder;
+    int64_t capture_id;
+    int linktype;
+    IngestResult *res;
+    int64_t first_ns;
+    int64_t last_ns;
+    int64_t next_commit_us;
+    uint64_t packets_at_commit;
+    int64_t started_us;
+} Run;
+
+static void drain_flow(const Verdict *v, void *user)
+{
+    model_credit(user, v);
+}
+
+static void progress(const Run *r, bool is_done)
+{
+    uint64_t total = source_bytes_total(r->src);
+    uint64_t done = source_bytes_read(r->src);
+    double secs = (double)(g_get_monotonic_time() - r->started_us) / 1e6;
+    double pps = secs > 0 ? (double)r->res->packets / secs : 0;
+    char bar[31];
+    int filled = total ? (int)(30.0 * (double)done / (double)total) : 0;
+    filled = filled > 30 ? 30 : filled;
+    memset(bar, '#', (size_t)filled);
+    memset(bar + filled, '.', (size_t)(30 - filled));
+    bar[30] = '\0';
+    double eta = (total && done && done < total) ? secs * (double)(total - done) / (double)done : 0;
+    fprintf(stderr, "\r%s [%s] %5.1f%% %" G_GUINT64_FORMAT " pkts %.0f pkt/s ETA %.0fs   %s",
+            source_name(r->src), bar, total ? 100.0 * (double)done / (double)total : 0.0,
+            r->res->packets, pps, eta, is_done ? "\n" : "");
+}
+
+static bool commit(Run *r, bool is_final, Err *err)
+{
+    if (r->first_ns || r->last_ns)
+        dissector_expire(r->dissector, r->last_ns, is_final);
+    if (!store_flush(r->store, r->capture_id, r->model, is_final, err))
+        return false;
+    r->packets_at_commit = r->res->packets;
+    r->next_commit_us = g_get_monotonic_time() + (int64_t)BATCH_SECONDS * 1000000;
+    return true;
+}
+
+static void take_frame(Run *r, const Frame *frame)
+{
+    IngestResult *res = r->res;
+    res->packets++;
+    res->bytes += frame->wirelen;
+    if (res->packets == 1 || frame->ts_ns < r->first_ns)
+        r->first_ns = frame->ts_ns;
+    if (frame->ts_ns > r->last_ns)
+        r->last_ns = frame->ts_ns;
+
+    Packet pkt;
+    memset(&pkt, 0, sizeof pkt);
+    pkt.pkt_no = res->packets;
+    pkt.ts_ns = frame->ts_ns;
+    pkt.caplen = frame->caplen;
+    pkt.wirelen = frame->wirelen;
+    Cursor bytes = frame->bytes;
+    SkipReason why = decoder_frame(r->decoder, r->linktype, &bytes, &pkt);
+    if (why != SKIP_NONE) {
+        res->skipped[why]++;
+        return;
+    }
+    DissectCtx ctx;
+    Verdict v;
+    dissector_packet(r->dissector, &pkt, &ctx, &v);
+    model_packet(r->model, &pkt, &v, ctx.facts, ctx.n_facts);
+}
+
+static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
+{
+    if (opts->show_progress)
+        progress(r, false);
+    bool is_due = r->res->packets - r->packets_at_commit >= BATCH_PACKETS ||
+                  g_get_monotonic_time() >= r->next_commit_us;
+    return !is_due || commit(r, false, err);
+}
+
+static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
+{
+    Frame frame;
+    for (;;) {
+        if (opts->max_packets && r->res->packets >= opts->max_packets)
+            return true;
+        SourceStatus st = source_next(r->src, &frame, err);
+        if (st == SOURCE_END)
+            return true;
+        if (st == SOURCE_TIMEOUT) {
+            if (opts->stop && *opts->stop)
+                return true;
+            continue;
+        }
+        if (st == SOURCE_ERROR) {
+            r->res->is_damaged = true;
+            return true;
+        }
+        take_frame(r, &frame);
+        if ((r->res->packets % CHECK_EVERY) == 0) {
+            if (opts->stop && *opts->stop) {
+                r->res->is_interrupted = true;
+                return true;
+            }
+            if (!housekeeping(r, opts, err))
+                return false;
+        }
+    }
+}
+
+static char *skipped_text(const IngestResult *res)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = SKIP_NONE + 1; i < SKIP_COUNT; i++) {
+        if (res->skipped[i])
+            g_string_append_printf(s, "%s%s=%" G_GUINT64_FORMAT, s->len ? ";" : "",
+                                   skip_reason_name((SkipReason)i), res->skipped[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static bool finish(Run *r, Err *damage, Err *err)
+{
+    IngestResult *res = r->res;
+    bool is_complete = !res->is_damaged && !res->is_interrupted;
+    const char *sha = is_complete ? source_finish_sha256(r->src) : NULL;
+    char *skipped = skipped_text(res);
+    CaptureEnd end = {
+        .sha256 = sha,
+        .linktype = source_linktype_name(r->src),
+        .status = is_complete ? "complete" : "partial",
+        .skipped = skipped,
+        .error = res->is_damaged ? damage->msg : (res->is_interrupted ? "interrupted" : ""),
+        .packets = res->packets,
+        .bytes = res->bytes,
+        .first_ns = r->first_ns,
+        .last_ns = r->last_ns,
+    };
+    bool ok = store_capture_end(r->store, r->capture_id, &end, &res->duplicate_of, err);
+    res->is_duplicate = res->duplicate_of != 0;
+    g_free(skipped);
+    return ok;
+}
+
+bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestResult *res,
+                   Err *err)
+{
+    memset(res, 0, sizeof *res);
+    int64_t done = store_capture_find_complete(store, source_quick_id(src));
+    if (done) {
+        res->is_duplicate = true;
+        res->duplicate_of = done;
+        return true;
+    }
+    int linktype = source_linktype(src);
+    if (!decoder_supports_linktype(linktype))
+        return err_set(err, ERR_INPUT, "%s: link type %s is not supported", source_name(src),
+                       source_linktype_name(src));
+    CaptureInfo info = { source_name(src), opts->is_live ? "live" : "file", source_quick_id(src) };
+    Run r;
+    memset(&r, 0, sizeof r);
+    r.store = store;
+    r.src = src;
+    r.res = res;
+    r.linktype = linktype;
+    r.capture_id = store_capture_begin(store, &info, err);
+    if (!r.capture_id)
+        return false;
+    r.model = model_new();
+    r.dissector = dissector_new(MAX_FLOWS, drain_flow, r.model);
+    r.decoder = decoder_new();
+    r.started_us = g_get_monotonic_time();
+    r.next_commit_us = r.started_us + (int64_t)BATCH_SECONDS * 1000000;
+
+    Err damage;
+    err_clear(&damage);
+    bool ok = read_loop(&r, opts, &damage);
+    if (!ok)
+        *err = damage; /* a DB error while committing a batch */
+    if (ok)
+        ok = commit(&r, true, err) && finish(&r, &damage, err);
+    if (opts->show_progress)
+        progress(&r, true);
+    if (ok && res->is_damaged)
+        err_set(err, ERR_INPUT,
+                "%s: packet %" G_GUINT64_FORMAT ": %s; the %" G_GUINT64_FORMAT
+                " packets before it were analyzed and kept%s",
+                source_name(src), res->packets + 1, damage.msg, res->packets,
+                strstr(damage.msg, "link") ? " (mixed link types: convert with "
+                                             "'editcap -F pcap IN OUT' and analyze per interface)"
+                                           : " (the file is truncated or corrupt)");
+    decoder_free(r.decoder);
+    dissector_free(r.dissector);
+    model_free(r.model);
+    return ok;
+}

@@ -1,0 +1,418 @@
+/*
+ * proto-modbus.c - Modbus/TCP (MBAP framing) requests, responses and
+ * exceptions.
+ *
+ * Parses the MBAP header, the unit id and the function code of every PDU,
+ * the address/quantity fields of the public data-access functions, the FC8
+ * diagnostics sub-function (restart and listen-only are control), the FC43
+ * MEI 14 Read Device Identification objects (vendor, product code and
+ * revision become attributes of the server) and the Schneider UMAS
+ * function carried in FC90.  Exception responses carry the exception code
+ * as the op's status.  Deliberately not parsed: register values, file
+ * record sub-requests, UMAS payloads beyond the function byte, Modbus
+ * RTU/ASCII over TCP.
+ *
+ * Reference: MODBUS Application Protocol Specification V1.1b3 (2012),
+ * sections 4-7; MODBUS Messaging on TCP/IP Implementation Guide V1.0b
+ * (2006), section 3.1.3 (MBAP header).  UMAS function codes as published
+ * by Schneider-facing research (e.g. Wireshark's Modbus "Unity" field).
+ *
+ *  0               1               2               3
+ *  +-------------------------------+-------------------------------+
+ *  |        transaction id         |     protocol id (0x0000)      |
+ *  +-------------------------------+---------------+---------------+
+ *  |  length (unit id + PDU bytes) |    unit id    | function code |
+ *  +-------------------------------+---------------+---------------+
+ *  |  data ...                                                     |
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dissect.h"
+
+enum {
+    MBAP_HDR_LEN = 6,
+    MBAP_LEN_MIN = 2,   /* unit id + function code */
+    MBAP_LEN_MAX = 260, /* spec says 254; Schneider UMAS sends up to 255, so allow the ADU max */
+    MODBUS_EXC_BIT = 0x80,
+    MODBUS_FC_DIAG = 8,
+    MODBUS_FC_MEI = 43,
+    MODBUS_FC_UMAS = 90,
+    MEI_READ_DEVICE_ID = 14,
+    DEVID_MAX_OBJECTS = 16, /* cap: the spec's basic+regular objects fit well below */
+    DEVID_VALUE_MAX = 96,
+    UMAS_OK = 0xfe,
+    UMAS_ERROR = 0xfd,
+};
+
+typedef struct FuncTok {
+    uint8_t code;
+    const char *name;
+    OpClass cls;
+} FuncTok;
+
+/* Public function codes, V1.1b3 section 5.1. */
+static const FuncTok modbus_funcs[] = {
+    { 1, "Read Coils", OP_READ },
+    { 2, "Read Discrete Inputs", OP_READ },
+    { 3, "Read Holding Registers", OP_READ },
+    { 4, "Read Input Registers", OP_READ },
+    { 5, "Write Single Coil", OP_WRITE },
+    { 6, "Write Single Register", OP_WRITE },
+    { 7, "Read Exception Status", OP_DIAGNOSTIC },
+    { 8, "Diagnostics", OP_DIAGNOSTIC },
+    { 11, "Get Comm Event Counter", OP_DIAGNOSTIC },
+    { 12, "Get Comm Event Log", OP_DIAGNOSTIC },
+    { 15, "Write Multiple Coils", OP_WRITE },
+    { 16, "Write Multiple Registers", OP_WRITE },
+    { 17, "Report Server ID", OP_DISCOVERY },
+    { 20, "Read File Record", OP_READ },
+    { 21, "Write File Record", OP_WRITE },
+    { 22, "Mask Write Register", OP_WRITE },
+    { 23, "Read/Write Multiple Registers", OP_WRITE },
+    { 24, "Read FIFO Queue", OP_READ },
+    { 43, "Encapsulated Interface Transport", OP_OTHER },
+    { 90, "Schneider UMAS", OP_OTHER },
+};
+
+/* FC8 sub-functions (section 6.8.1); only the state-changing ones are control. */
+static const FuncTok modbus_diag_subs[] = {
+    { 0, "Return Query Data", OP_DIAGNOSTIC },
+    { 1, "Restart Communications Option", OP_CONTROL },
+    { 2, "Return Diagnostic Register", OP_DIAGNOSTIC },
+    { 3, "Change ASCII Input Delimiter", OP_CONFIG },
+    { 4, "Force Listen Only Mode", OP_CONTROL },
+    { 10, "Clear Counters and Diagnostic Register", OP_CONFIG },
+    { 20, "Clear Overrun Counter and Flag", OP_CONFIG },
+};
+
+/* UMAS function byte (first byte after the session byte of an FC90 request). */
+static const FuncTok umas_funcs[] = {
+    { 0x01, "INIT_COMM", OP_SESSION },
+    { 0x02, "READ_ID", OP_DISCOVERY },
+    { 0x03, "READ_PROJECT_INFO", OP_READ },
+    { 0x04, "READ_PLC_INFO", OP_READ },
+    { 0x06, "READ_CARD_INFO", OP_READ },
+    { 0x0a, "REPEAT", OP_OTHER },
+    { 0x10, "TAKE_PLC_RESERVATION", OP_SESSION },
+    { 0x11, "RELEASE_PLC_RESERVATION", OP_SESSION },
+    { 0x12, "KEEP_ALIVE", OP_SESSION },
+    { 0x20, "READ_MEMORY_BLOCK", OP_READ },
+    { 0x22, "READ_VARIABLES", OP_READ },
+    { 0x23, "WRITE_VARIABLES", OP_WRITE },
+    { 0x24, "READ_COILS_REGISTERS", OP_READ },
+    { 0x25, "WRITE_COILS_REGISTERS", OP_WRITE },
+    { 0x30, "INITIALIZE_UPLOAD", OP_PROGRAM },
+    { 0x31, "UPLOAD_BLOCK", OP_PROGRAM },
+    { 0x32, "END_STRATEGY_UPLOAD", OP_PROGRAM },
+    { 0x33, "INITIALIZE_DOWNLOAD", OP_PROGRAM },
+    { 0x34, "DOWNLOAD_BLOCK", OP_PROGRAM },
+    { 0x35, "END_DOWNLOAD", OP_PROGRAM },
+    { 0x39, "READ_ETH_MASTER_DATA", OP_READ },
+    { 0x40, "START_PLC", OP_CONTROL },
+    { 0x41, "STOP_PLC", OP_CONTROL },
+    { 0x50, "MONITOR_PLC", OP_READ },
+    { 0x58, "CHECK_PLC", OP_DIAGNOSTIC },
+    { 0x70, "READ_IO_OBJECT", OP_READ },
+    { 0x71, "WRITE_IO_OBJECT", OP_WRITE },
+    { 0x73, "GET_STATUS_MODULE", OP_DIAGNOSTIC },
+};
+
+/* Per flow: the UMAS function of the last FC90 request, because UMAS
+ * responses do not repeat it. */
+typedef struct ModbusState {
+    uint8_t last_umas_func;
+    bool has_umas_func;
+} ModbusState;
+
+static const FuncTok *tok_find(const FuncTok *tab, size_t n, uint8_t code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tab[i].code == code)
+            return &tab[i];
+    return NULL;
+}
+
+#define TOK_FIND(tab, code) tok_find((tab), sizeof(tab) / sizeof((tab)[0]), (code))
+
+/* User-defined ranges (section 5.1) are legitimate but unnamed. */
+static bool fc_is_user_defined(uint8_t fc)
+{
+    return (fc >= 65 && fc <= 72) || (fc >= 100 && fc <= 110);
+}
+
+static DissectResult malformed(DissectCtx *ctx, Anomaly anom)
+{
+    dissect_anomaly(ctx, anom);
+    return DISSECT_MALFORMED;
+}
+
+static bool fc_is_plausible(uint8_t fc)
+{
+    uint8_t base = fc & (uint8_t)~MODBUS_EXC_BIT;
+    return TOK_FIND(modbus_funcs, base) != NULL || fc_is_user_defined(base);
+}
+
+static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
+{
+    (void)ctx;
+    int b2 = cursor_peek(c, 2);
+    int b3 = cursor_peek(c, 3);
+    if (b2 > 0 || b3 > 0)
+        return DISSECT_NOT_MINE; /* protocol id must be 0 */
+    if (cursor_left(c) < MBAP_HDR_LEN + 2)
+        return DISSECT_NEED_MORE;
+    uint16_t len = (uint16_t)((cursor_peek(c, 4) << 8) | cursor_peek(c, 5));
+    if (len < MBAP_LEN_MIN || len > MBAP_LEN_MAX)
+        return DISSECT_NOT_MINE;
+    if (!fc_is_plausible((uint8_t)cursor_peek(c, 7)))
+        return DISSECT_NOT_MINE;
+    /* An exception PDU is exactly unit + fc + code. */
+    if ((cursor_peek(c, 7) & MODBUS_EXC_BIT) && len != 3)
+        return DISSECT_NOT_MINE;
+    return DISSECT_OK;
+}
+
+static size_t modbus_pdu_len(Cursor *c)
+{
+    if (cursor_left(c) < MBAP_HDR_LEN)
+        return 0;
+    cursor_skip(c, 2);
+    uint16_t proto_id = cursor_be16(c);
+    uint16_t len = cursor_be16(c);
+    if (proto_id != 0 || len < MBAP_LEN_MIN || len > MBAP_LEN_MAX)
+        return PDU_LEN_BAD;
+    return MBAP_HDR_LEN + (size_t)len;
+}
+
+/* Request detail for the data-access functions: start/quantity fields. */
+static void detail_request(Cursor *body, uint8_t unit, uint8_t fc, char *out, size_t outsz)
+{
+    switch (fc) {
+    case 1:
+    case 2:
+    case 3:
+    case 4: {
+        uint16_t start = cursor_be16(body);
+        uint16_t qty = cursor_be16(body);
+        snprintf(out, outsz, "unit=%u start=%u qty=%u", unit, start, qty);
+        break;
+    }
+    case 5:
+    case 6: {
+        uint16_t addr = cursor_be16(body);
+        uint16_t value = cursor_be16(body);
+        snprintf(out, outsz, "unit=%u addr=%u value=0x%04x", unit, addr, value);
+        break;
+    }
+    case 15:
+    case 16: {
+        uint16_t start = cursor_be16(body);
+        uint16_t qty = cursor_be16(body);
+        snprintf(out, outsz, "unit=%u start=%u qty=%u", unit, start, qty);
+        break;
+    }
+    case 22: {
+        uint16_t addr = cursor_be16(body);
+        snprintf(out, outsz, "unit=%u addr=%u", unit, addr);
+        break;
+    }
+    case 23: {
+        uint16_t rd_start = cursor_be16(body);
+        uint16_t rd_qty = cursor_be16(body);
+        uint16_t wr_start = cursor_be16(body);
+        uint16_t wr_qty = cursor_be16(body);
+        snprintf(out, outsz, "unit=%u read=%u+%u write=%u+%u", unit, rd_start, rd_qty, wr_start,
+                 wr_qty);
+        break;
+    }
+    default:
+        snprintf(out, outsz, "unit=%u", unit);
+        break;
+    }
+}
+
+/* Read Device Identification response objects -> attributes of the server.
+ * Values are collected first and emitted only once every object parsed. */
+static bool devid_response(DissectCtx *ctx, Cursor *body)
+{
+    cursor_skip(body, 3); /* read device id code, conformity level, more follows */
+    cursor_u8(body);      /* next object id */
+    uint8_t n_objects = cursor_u8(body);
+    if (!cursor_ok(body))
+        return false;
+    if ((size_t)n_objects * 2 > cursor_left(body)) {
+        cursor_set_bad(body);
+        return false;
+    }
+    struct {
+        uint8_t id;
+        char value[DEVID_VALUE_MAX];
+    } objs[DEVID_MAX_OBJECTS];
+    size_t n_kept = 0;
+    for (size_t i = 0; i < n_objects && cursor_ok(body); i++) {
+        uint8_t id = cursor_u8(body);
+        uint8_t len = cursor_u8(body);
+        char value[DEVID_VALUE_MAX];
+        cursor_str(body, len, value, sizeof value);
+        if (cursor_ok(body) && n_kept < DEVID_MAX_OBJECTS && id <= 2) {
+            objs[n_kept].id = id;
+            memcpy(objs[n_kept].value, value, sizeof value);
+            n_kept++;
+        }
+    }
+    if (!cursor_ok(body))
+        return false;
+    static const AttrKind keys[] = { ATTR_VENDOR, ATTR_MODEL, ATTR_FIRMWARE };
+    for (size_t i = 0; i < n_kept; i++)
+        if (objs[i].value[0])
+            dissect_attr(ctx, SIDE_SRC, keys[objs[i].id], objs[i].value, FACT_CONF_HIGH);
+    return true;
+}
+
+/* FC43: only MEI 14 (device identification) is named; it is discovery. */
+static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+{
+    const FuncTok *fc = TOK_FIND(modbus_funcs, MODBUS_FC_MEI);
+    uint8_t mei = cursor_u8(body);
+    if (!cursor_ok(body))
+        return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
+    char detail[FACT_DETAIL_MAX];
+    if (mei != MEI_READ_DEVICE_ID) {
+        snprintf(detail, sizeof detail, "unit=%u mei=%u", unit, mei);
+        dissect_op(ctx, MODBUS_FC_MEI, fc->name, OP_OTHER, is_response, 0, detail);
+        return DISSECT_OK;
+    }
+    if (is_response) {
+        if (!devid_response(ctx, body))
+            return dissect_fail(ctx, body, ANOM_BAD_COUNT);
+        snprintf(detail, sizeof detail, "unit=%u mei=14", unit);
+    } else {
+        uint8_t read_code = cursor_u8(body);
+        uint8_t object_id = cursor_u8(body);
+        if (!cursor_ok(body))
+            return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
+        snprintf(detail, sizeof detail, "unit=%u mei=14 code=%u object=%u", unit, read_code,
+                 object_id);
+    }
+    dissect_op(ctx, MODBUS_FC_MEI, "Read Device Identification", OP_DISCOVERY, is_response, 0,
+               detail);
+    return DISSECT_OK;
+}
+
+/* FC90: session byte, then the UMAS function (request) or the status
+ * 0xfe/0xfd (response). */
+static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+{
+    ModbusState *st = ctx->state;
+    const FuncTok *fc = TOK_FIND(modbus_funcs, MODBUS_FC_UMAS);
+    cursor_u8(body); /* session key */
+    uint8_t code = cursor_u8(body);
+    if (!cursor_ok(body))
+        return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
+    char detail[FACT_DETAIL_MAX];
+    if (!is_response) {
+        const FuncTok *umas = TOK_FIND(umas_funcs, code);
+        snprintf(detail, sizeof detail, "unit=%u umas=0x%02x %s", unit, code,
+                 umas ? umas->name : "unknown");
+        if (st) {
+            st->last_umas_func = code;
+            st->has_umas_func = true;
+        }
+        dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, false, 0, detail);
+        return DISSECT_OK;
+    }
+    const FuncTok *umas = (st && st->has_umas_func) ? TOK_FIND(umas_funcs, st->last_umas_func) : NULL;
+    int32_t status = code == UMAS_OK ? 0 : code;
+    if (umas)
+        snprintf(detail, sizeof detail, "unit=%u umas=0x%02x %s", unit, umas->code, umas->name);
+    else
+        snprintf(detail, sizeof detail, "unit=%u", unit);
+    dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, true, status, detail);
+    return DISSECT_OK;
+}
+
+static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+{
+    uint16_t sub = cursor_be16(body);
+    if (!cursor_ok(body))
+        return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
+    const FuncTok *st = sub <= 0xff ? TOK_FIND(modbus_diag_subs, (uint8_t)sub) : NULL;
+    const char *name = "Diagnostics";
+    OpClass cls = OP_DIAGNOSTIC;
+    if (st && st->cls == OP_CONTROL) {
+        name = st->name; /* restart/listen-only: show them as what they are */
+        cls = OP_CONTROL;
+    } else if (st) {
+        cls = st->cls;
+    }
+    char detail[FACT_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "unit=%u sub=%u", unit, sub);
+    dissect_op(ctx, MODBUS_FC_DIAG, name, cls, is_response, 0, detail);
+    return DISSECT_OK;
+}
+
+static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
+{
+    cursor_skip(c, 2); /* transaction id */
+    uint16_t proto_id = cursor_be16(c);
+    uint16_t len = cursor_be16(c);
+    if (!cursor_ok(c))
+        return dissect_fail(ctx, c, ANOM_BAD_HEADER);
+    if (proto_id != 0)
+        return malformed(ctx, ANOM_BAD_HEADER);
+    if (len < MBAP_LEN_MIN || len > MBAP_LEN_MAX)
+        return malformed(ctx, ANOM_LEN_MISMATCH);
+    Cursor adu;
+    if (!cursor_take(c, len, &adu))
+        return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
+    uint8_t unit = cursor_u8(&adu);
+    uint8_t fc_byte = cursor_u8(&adu);
+    if (!cursor_ok(&adu))
+        return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
+
+    bool is_exception = (fc_byte & MODBUS_EXC_BIT) != 0;
+    uint8_t fc = fc_byte & (uint8_t)~MODBUS_EXC_BIT;
+    bool is_response = is_exception || !ctx->is_from_client;
+    if (fc == 0 || (!TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc)))
+        return malformed(ctx, ANOM_BAD_FUNCTION);
+    const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
+    const char *name = tok ? tok->name : "User-Defined Function";
+    OpClass cls = tok ? tok->cls : OP_OTHER;
+    char detail[FACT_DETAIL_MAX];
+
+    if (is_exception) {
+        uint8_t exc = cursor_u8(&adu);
+        if (!cursor_ok(&adu))
+            return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
+        ctx->dir_hint = DIR_RESPONSE;
+        snprintf(detail, sizeof detail, "unit=%u", unit);
+        dissect_op(ctx, fc, name, cls, true, exc, detail);
+        dissect_anomaly(ctx, ANOM_EXCEPTION); /* feeds exception-flood counting */
+        return DISSECT_OK;
+    }
+    if (fc == MODBUS_FC_DIAG)
+        return modbus_diag(ctx, &adu, unit, is_response);
+    if (fc == MODBUS_FC_MEI)
+        return modbus_mei(ctx, &adu, unit, is_response);
+    if (fc == MODBUS_FC_UMAS)
+        return modbus_umas(ctx, &adu, unit, is_response);
+    if (is_response)
+        snprintf(detail, sizeof detail, "unit=%u", unit);
+    else
+        detail_request(&adu, unit, fc, detail, sizeof detail);
+    if (!cursor_ok(&adu))
+        return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
+    dissect_op(ctx, fc, name, cls, is_response, 0, detail);
+    return DISSECT_OK;
+}
+
+const ProtoDesc proto_modbus = {
+    .name = "modbus",
+    .transports = PT_TCP,
+    .ports = { 502 },
+    .probe = modbus_probe,
+    .pdu_len = modbus_pdu_len,
+    .dissect = modbus_dissect,
+    .state_size = sizeof(ModbusState),
+};

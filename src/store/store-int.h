@@ -1,0 +1,34 @@
+/*
+ * store-int.h - what store.c, store-write.c and store-read.c share.
+ */
+#ifndef OTS_STORE_STORE_INT_H
+#define OTS_STORE_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "otscope/store.h"
+
+struct Store {
+    sqlite3 *db;
+    char *path;
+    bool is_read_only;
+    /* prepared once, reused for every batch */
+    sqlite3_stmt *put_endpoint;
+    sqlite3_stmt *put_comm;
+    sqlite3_stmt *put_minute;
+    sqlite3_stmt *put_op;
+    sqlite3_stmt *put_attr;
+    sqlite3_stmt *put_anom;
+};
+
+/* Copies sqlite3_errmsg into err with a "what: why" message; returns false. */
+bool store_fail(Store *s, Err *err, const char *what);
+/* Runs SQL without results; false + err on failure. */
+bool store_exec(Store *s, const char *sql, Err *err);
+/* Prepares (false + err on failure). */
+bool store_prepare(Store *s, const char *sql, sqlite3_stmt **stmt, Err *err);
+
+/* Recomputes assets and asset_ips from all endpoints rows. */
+bool store_resolve_assets(Store *s, Err *err);
+
+#endif /* OTS_STORE_STORE_INT_H */

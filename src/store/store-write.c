@@ -1,0 +1,354 @@
+/*
+ * store-write.c - batched writes of the model and asset resolution.
+ *
+ * A batch is one transaction: the current totals of every dirty model
+ * entry replace this capture's rows (so writing the same totals twice is
+ * harmless), then assets are re-resolved from all captures' endpoints.
+ * Statements are prepared once per Store and reused.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "dissect.h"
+#include "otscope/util.h"
+#include "store-int.h"
+
+typedef struct Batch {
+    Store *s;
+    int64_t capture_id;
+    bool ok;
+    Err *err;
+} Batch;
+
+static const char sql_endpoint[] =
+    "INSERT INTO endpoints(capture_id, mac, vlan, ip, tx_packets, tx_bytes, rx_packets, rx_bytes,"
+    " first_ns, last_ns, first_pkt, arp_claims, min_ttl) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT DO UPDATE SET tx_packets=excluded.tx_packets, tx_bytes=excluded.tx_bytes,"
+    " rx_packets=excluded.rx_packets, rx_bytes=excluded.rx_bytes, first_ns=excluded.first_ns,"
+    " last_ns=excluded.last_ns, first_pkt=excluded.first_pkt, arp_claims=excluded.arp_claims,"
+    " min_ttl=excluded.min_ttl";
+static const char sql_comm[] =
+    "INSERT INTO comms(capture_id, src, dst, vlan, protocol, transport, port, packets, bytes,"
+    " first_ns, last_ns, first_pkt, anomalies) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT DO UPDATE SET packets=excluded.packets, bytes=excluded.bytes,"
+    " first_ns=excluded.first_ns, last_ns=excluded.last_ns, first_pkt=excluded.first_pkt,"
+    " anomalies=excluded.anomalies RETURNING comm_id";
+static const char sql_minute[] =
+    "INSERT OR REPLACE INTO comm_minutes(comm_id, minute, packets, bytes) VALUES (?,?,?,?)";
+static const char sql_op[] =
+    "INSERT OR REPLACE INTO ops(capture_id, protocol, src, dst, function_code, function, class,"
+    " count, responses, errors, first_ns, last_ns, first_pkt, detail)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char sql_attr[] =
+    "INSERT OR REPLACE INTO attrs(capture_id, addr, name, value, protocol, confidence, count,"
+    " first_ns, last_ns, first_pkt) VALUES (?,?,?,?,?,?,?,?,?,?)";
+static const char sql_anom[] =
+    "INSERT OR REPLACE INTO anomalies(capture_id, protocol, src, dst, anomaly, count, first_ns,"
+    " last_ns, first_pkt) VALUES (?,?,?,?,?,?,?,?,?)";
+
+static bool prepare_all(Store *s, Err *err)
+{
+    if (s->put_endpoint)
+        return true;
+    return store_prepare(s, sql_endpoint, &s->put_endpoint, err) &&
+           store_prepare(s, sql_comm, &s->put_comm, err) &&
+           store_prepare(s, sql_minute, &s->put_minute, err) &&
+           store_prepare(s, sql_op, &s->put_op, err) &&
+           store_prepare(s, sql_attr, &s->put_attr, err) &&
+           store_prepare(s, sql_anom, &s->put_anom, err);
+}
+
+static void step(Batch *b, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW && b->ok)
+        b->ok = store_fail(b->s, b->err, what);
+    sqlite3_reset(st);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+    sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_tally(sqlite3_stmt *st, int first, const Tally *t)
+{
+    sqlite3_bind_int64(st, first, t->first_ns);
+    sqlite3_bind_int64(st, first + 1, t->last_ns);
+    sqlite3_bind_int64(st, first + 2, (sqlite3_int64)t->first_pkt_no);
+}
+
+static void put_endpoint(void *entry, void *user)
+{
+    const Endpoint *e = entry;
+    Batch *b = user;
+    sqlite3_stmt *st = b->s->put_endpoint;
+    char mac[OTS_ADDR_STRLEN] = "";
+    char ip[OTS_ADDR_STRLEN] = "";
+    if (e->has_mac)
+        macaddr_str(&e->mac, mac);
+    if (e->has_ip)
+        ipaddr_str(&e->ip, ip);
+    Tally both = e->tx;
+    tally_merge(&both, &e->rx);
+    sqlite3_bind_int64(st, 1, b->capture_id);
+    bind_text(st, 2, mac);
+    sqlite3_bind_int(st, 3, e->vlan);
+    bind_text(st, 4, ip);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)e->tx.packets);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->tx.bytes);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)e->rx.packets);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)e->rx.bytes);
+    bind_tally(st, 9, &both);
+    sqlite3_bind_int64(st, 12, (sqlite3_int64)e->arp_claims);
+    sqlite3_bind_int(st, 13, e->min_ttl);
+    step(b, st, "write endpoint");
+}
+
+static void put_comm(void *entry, void *user)
+{
+    CommEntry *c = entry;
+    Batch *b = user;
+    sqlite3_stmt *st = b->s->put_comm;
+    char src[OTS_ADDR_STRLEN];
+    char dst[OTS_ADDR_STRLEN];
+    sqlite3_bind_int64(st, 1, b->capture_id);
+    bind_text(st, 2, netaddr_str(&c->src, src));
+    bind_text(st, 3, netaddr_str(&c->dst, dst));
+    sqlite3_bind_int(st, 4, c->src.vlan);
+    bind_text(st, 5, proto_name((ProtoId)c->proto));
+    bind_text(st, 6, transport_name(c->transport));
+    sqlite3_bind_int(st, 7, c->port);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)c->total.packets);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)c->total.bytes);
+    bind_tally(st, 10, &c->total);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)c->anomalies);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        c->store_id = sqlite3_column_int64(st, 0);
+    else if (b->ok)
+        b->ok = store_fail(b->s, b->err, "write comm");
+    sqlite3_reset(st);
+}
+
+static void put_minute(void *entry, void *user)
+{
+    const MinuteBucket *m = entry;
+    Batch *b = user;
+    if (!m->comm->store_id)
+        return; /* its comm row failed; the batch is already failing */
+    sqlite3_stmt *st = b->s->put_minute;
+    sqlite3_bind_int64(st, 1, m->comm->store_id);
+    sqlite3_bind_int64(st, 2, m->minute);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)m->packets);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)m->bytes);
+    step(b, st, "write traffic minute");
+}
+
+static void put_op(void *entry, void *user)
+{
+    const OpEntry *o = entry;
+    Batch *b = user;
+    sqlite3_stmt *st = b->s->put_op;
+    char src[OTS_ADDR_STRLEN];
+    char dst[OTS_ADDR_STRLEN];
+    sqlite3_bind_int64(st, 1, b->capture_id);
+    bind_text(st, 2, proto_name((ProtoId)o->proto));
+    bind_text(st, 3, netaddr_str(&o->src, src));
+    bind_text(st, 4, netaddr_str(&o->dst, dst));
+    sqlite3_bind_int64(st, 5, o->code);
+    bind_text(st, 6, o->name ? o->name : "");
+    bind_text(st, 7, opclass_name(o->cls));
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)o->count);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)o->responses);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)o->errors);
+    if (o->seen.packets) {
+        bind_tally(st, 11, &o->seen);
+    } else {
+        sqlite3_bind_null(st, 11);
+        sqlite3_bind_null(st, 12);
+        sqlite3_bind_null(st, 13);
+    }
+    bind_text(st, 14, o->detail);
+    step(b, st, "write operation");
+}
+
+static void put_attr(void *entry, void *user)
+{
+    const AttrEntry *a = entry;
+    Batch *b = user;
+    sqlite3_stmt *st = b->s->put_attr;
+    char addr[OTS_ADDR_STRLEN];
+    sqlite3_bind_int64(st, 1, b->capture_id);
+    bind_text(st, 2, netaddr_str(&a->addr, addr));
+    bind_text(st, 3, attr_name(a->key));
+    bind_text(st, 4, a->value);
+    bind_text(st, 5, proto_name((ProtoId)a->proto));
+    sqlite3_bind_int(st, 6, a->confidence);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)a->seen.packets);
+    bind_tally(st, 8, &a->seen);
+    step(b, st, "write attribute");
+}
+
+static void put_anom(void *entry, void *user)
+{
+    const AnomEntry *a = entry;
+    Batch *b = user;
+    sqlite3_stmt *st = b->s->put_anom;
+    char src[OTS_ADDR_STRLEN];
+    char dst[OTS_ADDR_STRLEN];
+    sqlite3_bind_int64(st, 1, b->capture_id);
+    bind_text(st, 2, proto_name((ProtoId)a->proto));
+    bind_text(st, 3, netaddr_str(&a->src, src));
+    bind_text(st, 4, netaddr_str(&a->dst, dst));
+    bind_text(st, 5, anomaly_name(a->anom));
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)a->seen.packets);
+    bind_tally(st, 7, &a->seen);
+    step(b, st, "write anomaly");
+}
+
+bool store_flush(Store *s, int64_t capture_id, Model *m, bool is_final, Err *err)
+{
+    if (!prepare_all(s, err) || !store_exec(s, "BEGIN IMMEDIATE", err))
+        return false;
+    Batch b = { s, capture_id, true, err };
+    model_each_endpoint(m, true, put_endpoint, &b);
+    model_each_comm(m, true, put_comm, &b);
+    model_each_bucket(m, is_final, put_minute, &b);
+    model_each_op(m, true, put_op, &b);
+    model_each_attr(m, true, put_attr, &b);
+    model_each_anom(m, true, put_anom, &b);
+    if (b.ok)
+        b.ok = store_resolve_assets(s, err);
+    if (b.ok)
+        b.ok = store_exec(s, "COMMIT", err);
+    if (!b.ok) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return false;
+    }
+    model_mark_clean(m);
+    return true;
+}
+
+/* ---- asset resolution ----------------------------------------------------- */
+
+static GArray *load_observations(Store *s, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s,
+                       "SELECT mac, vlan, ip, sum(tx_packets), sum(rx_packets),"
+                       " sum(tx_bytes + rx_bytes), min(first_ns), max(last_ns), sum(arp_claims)"
+                       " FROM endpoints GROUP BY mac, vlan, ip ORDER BY mac, vlan, ip",
+                       &st, err))
+        return NULL;
+    GArray *obs = g_array_new(FALSE, TRUE, sizeof(Observation));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Observation o;
+        memset(&o, 0, sizeof o);
+        const char *mac = (const char *)sqlite3_column_text(st, 0);
+        const char *ip = (const char *)sqlite3_column_text(st, 2);
+        o.has_mac = mac && mac[0] && macaddr_parse(mac, &o.mac);
+        o.has_ip = ip && ip[0] && ipaddr_parse(ip, &o.ip);
+        o.vlan = (uint16_t)sqlite3_column_int(st, 1);
+        o.tx_packets = (uint64_t)sqlite3_column_int64(st, 3);
+        o.rx_packets = (uint64_t)sqlite3_column_int64(st, 4);
+        o.packets = o.tx_packets + o.rx_packets;
+        o.bytes = (uint64_t)sqlite3_column_int64(st, 5);
+        o.first_ns = sqlite3_column_int64(st, 6);
+        o.last_ns = sqlite3_column_int64(st, 7);
+        o.arp_claims = (uint64_t)sqlite3_column_int64(st, 8);
+        g_array_append_val(obs, o);
+    }
+    if (rc != SQLITE_DONE) {
+        store_fail(s, err, "read endpoints");
+        g_array_free(obs, TRUE);
+        obs = NULL;
+    }
+    sqlite3_finalize(st);
+    return obs;
+}
+
+static bool write_assets(Store *s, GPtrArray *assets, Err *err)
+{
+    sqlite3_stmt *put;
+    sqlite3_stmt *keep;
+    sqlite3_stmt *put_ip;
+    bool ok = store_exec(s,
+                         "CREATE TEMP TABLE IF NOT EXISTS keep_assets(asset_id INTEGER PRIMARY KEY);"
+                         "DELETE FROM keep_assets; DELETE FROM asset_ips;",
+                         err) &&
+              store_prepare(s,
+                            "INSERT INTO assets(asset_key, kind, mac, vlan, vendor, role,"
+                            " role_evidence, packets, bytes, first_ns, last_ns)"
+                            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+                            " ON CONFLICT(asset_key) DO UPDATE SET vendor=excluded.vendor,"
+                            " role=CASE WHEN ?6<>'unknown' OR role='network-device'"
+                            "  THEN excluded.role ELSE role END,"
+                            " role_evidence=CASE WHEN ?6<>'unknown' OR role='network-device'"
+                            "  THEN excluded.role_evidence ELSE role_evidence END,"
+                            " packets=excluded.packets, bytes=excluded.bytes,"
+                            " first_ns=excluded.first_ns, last_ns=excluded.last_ns"
+                            " RETURNING asset_id",
+                            &put, err);
+    if (!ok)
+        return false;
+    ok = store_prepare(s, "INSERT OR IGNORE INTO keep_assets VALUES (?)", &keep, err) &&
+         store_prepare(s, "INSERT OR IGNORE INTO asset_ips(asset_id, ip) VALUES (?,?)", &put_ip,
+                       err);
+    for (guint i = 0; ok && i < assets->len; i++) {
+        const ResolvedAsset *a = g_ptr_array_index(assets, i);
+        char mac[OTS_ADDR_STRLEN] = "";
+        if (a->kind == ASSET_MAC)
+            macaddr_str(&a->mac, mac);
+        bind_text(put, 1, a->key);
+        bind_text(put, 2, a->kind == ASSET_MAC ? "mac" : "ip");
+        bind_text(put, 3, mac);
+        sqlite3_bind_int(put, 4, a->vlan);
+        bind_text(put, 5, a->kind == ASSET_MAC ? oui_vendor(&a->mac) : "");
+        bind_text(put, 6, a->is_router ? "network-device" : "unknown");
+        bind_text(put, 7, a->is_router ? a->router_evidence : "");
+        sqlite3_bind_int64(put, 8, (sqlite3_int64)a->packets);
+        sqlite3_bind_int64(put, 9, (sqlite3_int64)a->bytes);
+        sqlite3_bind_int64(put, 10, a->first_ns);
+        sqlite3_bind_int64(put, 11, a->last_ns);
+        if (sqlite3_step(put) != SQLITE_ROW) {
+            ok = store_fail(s, err, "write asset");
+            break;
+        }
+        int64_t id = sqlite3_column_int64(put, 0);
+        sqlite3_reset(put);
+        sqlite3_bind_int64(keep, 1, id);
+        ok = sqlite3_step(keep) == SQLITE_DONE || store_fail(s, err, "keep asset");
+        sqlite3_reset(keep);
+        for (guint j = 0; ok && j < a->ips->len; j++) {
+            char ip[OTS_ADDR_STRLEN];
+            sqlite3_bind_int64(put_ip, 1, id);
+            bind_text(put_ip, 2, ipaddr_str(&g_array_index(a->ips, IpAddr, j), ip));
+            ok = sqlite3_step(put_ip) == SQLITE_DONE || store_fail(s, err, "write asset address");
+            sqlite3_reset(put_ip);
+        }
+    }
+    sqlite3_finalize(put);
+    sqlite3_finalize(keep);
+    sqlite3_finalize(put_ip);
+    return ok && store_exec(s,
+                            "DELETE FROM assets WHERE asset_id NOT IN"
+                            " (SELECT asset_id FROM keep_assets)",
+                            err);
+}
+
+bool store_resolve_assets(Store *s, Err *err)
+{
+    GArray *obs = load_observations(s, err);
+    if (!obs)
+        return false;
+    GPtrArray *assets = asset_resolve((const Observation *)(const void *)obs->data, obs->len);
+    bool ok = write_assets(s, assets, err);
+    g_ptr_array_unref(assets);
+    g_array_free(obs, TRUE);
+    return ok;
+}

@@ -1,0 +1,390 @@
+/*
+ * store.c - opening the site DB: permissions, pragmas, schema migrations,
+ * and capture bookkeeping.
+ *
+ * The schema is a list of migrations applied in order inside one
+ * transaction each, with PRAGMA user_version recording how far a file has
+ * come; a file from a newer otscope (higher version) is refused rather
+ * than misread.  application_id marks the file as ours for file(1).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "otscope/util.h"
+#include "store-int.h"
+
+enum {
+    STORE_APPLICATION_ID = 0x4f545343, /* "OTSC" */
+    STORE_BUSY_TIMEOUT_MS = 5000,
+};
+
+static const char *const migrations[] = {
+    /* 1: the foundation schema.  Times are nanoseconds since the epoch. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE captures ("
+    "  capture_id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL, source TEXT NOT NULL,"
+    "  quick_id TEXT, sha256 TEXT,"
+    "  linktype TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL,"
+    "  packets INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
+    "  first_ns INTEGER, last_ns INTEGER,"
+    "  skipped TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
+    "  started_at TEXT NOT NULL, finished_at TEXT) STRICT;"
+    "CREATE INDEX captures_sha ON captures(sha256);"
+    "CREATE INDEX captures_quick ON captures(quick_id);"
+    "CREATE TABLE endpoints ("
+    "  capture_id INTEGER NOT NULL REFERENCES captures ON DELETE CASCADE,"
+    "  mac TEXT NOT NULL, vlan INTEGER NOT NULL, ip TEXT NOT NULL,"
+    "  tx_packets INTEGER NOT NULL, tx_bytes INTEGER NOT NULL,"
+    "  rx_packets INTEGER NOT NULL, rx_bytes INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL, first_pkt INTEGER NOT NULL,"
+    "  arp_claims INTEGER NOT NULL, min_ttl INTEGER NOT NULL,"
+    "  PRIMARY KEY (capture_id, mac, vlan, ip)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE assets ("
+    "  asset_id INTEGER PRIMARY KEY,"
+    "  asset_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
+    "  mac TEXT NOT NULL, vlan INTEGER NOT NULL, vendor TEXT NOT NULL,"
+    "  role TEXT NOT NULL DEFAULT 'unknown', role_evidence TEXT NOT NULL DEFAULT '',"
+    "  purdue_level INTEGER,"
+    "  packets INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,"
+    "  risk_score INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE TABLE asset_ips ("
+    "  asset_id INTEGER NOT NULL REFERENCES assets ON DELETE CASCADE,"
+    "  ip TEXT NOT NULL, PRIMARY KEY (asset_id, ip)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX asset_ips_ip ON asset_ips(ip);"
+    "CREATE TABLE comms ("
+    "  comm_id INTEGER PRIMARY KEY,"
+    "  capture_id INTEGER NOT NULL REFERENCES captures ON DELETE CASCADE,"
+    "  src TEXT NOT NULL, dst TEXT NOT NULL, vlan INTEGER NOT NULL,"
+    "  protocol TEXT NOT NULL, transport TEXT NOT NULL, port INTEGER NOT NULL,"
+    "  packets INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL, first_pkt INTEGER NOT NULL,"
+    "  anomalies INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (capture_id, src, dst, vlan, protocol, transport, port)) STRICT;"
+    "CREATE INDEX comms_pair ON comms(src, dst);"
+    "CREATE INDEX comms_dst ON comms(dst);"
+    "CREATE TABLE comm_minutes ("
+    "  comm_id INTEGER NOT NULL REFERENCES comms ON DELETE CASCADE,"
+    "  minute INTEGER NOT NULL, packets INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (comm_id, minute)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE ops ("
+    "  capture_id INTEGER NOT NULL REFERENCES captures ON DELETE CASCADE,"
+    "  protocol TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,"
+    "  function_code INTEGER NOT NULL, function TEXT NOT NULL, class TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, responses INTEGER NOT NULL, errors INTEGER NOT NULL,"
+    "  first_ns INTEGER, last_ns INTEGER, first_pkt INTEGER, detail TEXT NOT NULL,"
+    "  PRIMARY KEY (capture_id, protocol, src, dst, function_code, function, class))"
+    "  STRICT, WITHOUT ROWID;"
+    "CREATE TABLE attrs ("
+    "  capture_id INTEGER NOT NULL REFERENCES captures ON DELETE CASCADE,"
+    "  addr TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
+    "  protocol TEXT NOT NULL, confidence INTEGER NOT NULL, count INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL, first_pkt INTEGER NOT NULL,"
+    "  PRIMARY KEY (capture_id, addr, name, value)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX attrs_addr ON attrs(addr, name);"
+    "CREATE TABLE anomalies ("
+    "  capture_id INTEGER NOT NULL REFERENCES captures ON DELETE CASCADE,"
+    "  protocol TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, anomaly TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,"
+    "  first_pkt INTEGER NOT NULL,"
+    "  PRIMARY KEY (capture_id, protocol, src, dst, anomaly)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE findings ("
+    "  finding_id INTEGER PRIMARY KEY,"
+    "  capture_id INTEGER REFERENCES captures ON DELETE CASCADE,"
+    "  severity TEXT NOT NULL, rule TEXT NOT NULL, title TEXT NOT NULL,"
+    "  src TEXT NOT NULL, dst TEXT NOT NULL, protocol TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,"
+    "  evidence TEXT NOT NULL, recommendation TEXT NOT NULL, attack_id TEXT NOT NULL) STRICT;",
+};
+
+bool store_fail(Store *s, Err *err, const char *what)
+{
+    return err_set(err, ERR_DB, "%s: %s: %s", s->path, what,
+                   s->db ? sqlite3_errmsg(s->db) : "cannot open");
+}
+
+bool store_exec(Store *s, const char *sql, Err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(err, ERR_DB, "%s: %s", s->path, msg ? msg : "SQL error");
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool store_prepare(Store *s, const char *sql, sqlite3_stmt **stmt, Err *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return store_fail(s, err, "prepare");
+    return true;
+}
+
+static int pragma_int(Store *s, const char *pragma)
+{
+    sqlite3_stmt *st;
+    int value = -1;
+    if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        value = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return value;
+}
+
+static bool migrate(Store *s, Err *err)
+{
+    int version = pragma_int(s, "PRAGMA user_version");
+    int latest = (int)G_N_ELEMENTS(migrations);
+    int app_id = pragma_int(s, "PRAGMA application_id");
+    if (app_id != 0 && app_id != STORE_APPLICATION_ID)
+        return err_set(err, ERR_DB, "%s: not an otscope database (application_id %#x)", s->path,
+                       (unsigned)app_id);
+    if (version > latest)
+        return err_set(err, ERR_DB,
+                       "%s: schema version %d is newer than this otscope understands (%d); "
+                       "upgrade otscope",
+                       s->path, version, latest);
+    if (version == latest)
+        return true;
+    if (s->is_read_only)
+        return err_set(err, ERR_DB, "%s: schema version %d needs an upgrade; open it read-write",
+                       s->path, version);
+    for (int v = version; v < latest; v++) {
+        gchar *sql = g_strdup_printf("BEGIN IMMEDIATE;%s;PRAGMA user_version=%d;"
+                                     "PRAGMA application_id=%d;COMMIT;",
+                                     migrations[v], v + 1, STORE_APPLICATION_ID);
+        bool ok = store_exec(s, sql, err);
+        g_free(sql);
+        if (!ok) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Creates the file 0600 before SQLite opens it: SQLite gives the WAL and
+ * SHM side files the mode of the database file. */
+static bool create_private(const char *path, Err *err)
+{
+    gchar *dir = g_path_get_dirname(path);
+    if (g_mkdir_with_parents(dir, 0700) != 0) {
+        err_set(err, ERR_DB, "%s: cannot create folder: %s", dir, g_strerror(errno));
+        g_free(dir);
+        return false;
+    }
+    g_free(dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return err_set(err, ERR_DB, "%s: cannot create: %s", path, g_strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size == 0)
+        fchmod(fd, 0600);
+    close(fd);
+    return true;
+}
+
+Store *store_open(const char *path, StoreMode mode, Err *err)
+{
+    bool exists = g_file_test(path, G_FILE_TEST_EXISTS);
+    if (!exists && mode == STORE_READ) {
+        err_set(err, ERR_INPUT, "%s: no such database (run 'otscope analyze' first)", path);
+        return NULL;
+    }
+    if (!exists && !create_private(path, err))
+        return NULL;
+    Store *s = g_new0(Store, 1);
+    s->path = g_strdup(path);
+    s->is_read_only = mode == STORE_READ;
+    int flags = s->is_read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        store_fail(s, err, "open");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    bool ok = store_exec(s, "PRAGMA foreign_keys=ON", err);
+    if (ok && !s->is_read_only)
+        ok = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+    if (ok && pragma_int(s, "PRAGMA quick_check") < 0)
+        ok = store_fail(s, err, "not a database or damaged");
+    if (ok)
+        ok = migrate(s, err);
+    if (!ok) {
+        store_close(s);
+        return NULL;
+    }
+    if (!s->is_read_only)
+        chmod(path, 0600);
+    return s;
+}
+
+void store_close(Store *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->put_endpoint);
+    sqlite3_finalize(s->put_comm);
+    sqlite3_finalize(s->put_minute);
+    sqlite3_finalize(s->put_op);
+    sqlite3_finalize(s->put_attr);
+    sqlite3_finalize(s->put_anom);
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    g_free(s->path);
+    g_free(s);
+}
+
+const char *store_path(const Store *s)
+{
+    return s->path;
+}
+
+/* ---- captures ------------------------------------------------------------ */
+
+static char *now_text(void)
+{
+    GDateTime *now = g_date_time_new_now_utc();
+    char *text = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+    g_date_time_unref(now);
+    return text;
+}
+
+int64_t store_capture_begin(Store *s, const CaptureInfo *info, Err *err)
+{
+    /* Captures left 'running' by a killed run keep their committed
+     * batches; call them what they are. */
+    if (!store_exec(s, "UPDATE captures SET status='partial', error='interrupted' "
+                       "WHERE status='running'",
+                    err))
+        return 0;
+    sqlite3_stmt *st;
+    if (!store_prepare(s,
+                       "INSERT INTO captures(path, source, quick_id, status, started_at) "
+                       "VALUES (?, ?, ?, 'running', ?)",
+                       &st, err))
+        return 0;
+    char *now = now_text();
+    sqlite3_bind_text(st, 1, info->path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, info->source, -1, SQLITE_STATIC);
+    if (info->quick_id)
+        sqlite3_bind_text(st, 3, info->quick_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    g_free(now);
+    int64_t id = 0;
+    if (sqlite3_step(st) == SQLITE_DONE)
+        id = sqlite3_last_insert_rowid(s->db);
+    else
+        store_fail(s, err, "insert capture");
+    sqlite3_finalize(st);
+    return id;
+}
+
+int64_t store_capture_find_complete(Store *s, const char *quick_id)
+{
+    if (!quick_id)
+        return 0;
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT capture_id FROM captures WHERE quick_id=? AND "
+                           "status='complete' ORDER BY capture_id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, quick_id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+static int64_t duplicate_of(Store *s, int64_t capture_id, const char *sha256)
+{
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    if (!sha256 || sqlite3_prepare_v2(s->db,
+                                      "SELECT capture_id FROM captures WHERE sha256=? AND "
+                                      "status='complete' AND capture_id<>? LIMIT 1",
+                                      -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, capture_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
+                       int64_t *is_duplicate_of, Err *err)
+{
+    *is_duplicate_of = duplicate_of(s, capture_id, end->sha256);
+    if (!store_exec(s, "BEGIN IMMEDIATE", err))
+        return false;
+    sqlite3_stmt *st = NULL;
+    bool ok;
+    if (*is_duplicate_of) {
+        ok = store_prepare(s, "DELETE FROM captures WHERE capture_id=?1", &st, err);
+    } else {
+        ok = store_prepare(s,
+                           "UPDATE captures SET sha256=?2, linktype=?3, status=?4, skipped=?5, "
+                           "error=?6, packets=?7, bytes=?8, first_ns=?9, last_ns=?10, "
+                           "finished_at=?11 WHERE capture_id=?1",
+                           &st, err);
+    }
+    if (ok) {
+        char *now = now_text();
+        sqlite3_bind_int64(st, 1, capture_id);
+        if (!*is_duplicate_of) {
+            sqlite3_bind_text(st, 2, end->sha256, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, end->linktype ? end->linktype : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 4, end->status, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, end->skipped ? end->skipped : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 6, end->error ? end->error : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 7, (sqlite3_int64)end->packets);
+            sqlite3_bind_int64(st, 8, (sqlite3_int64)end->bytes);
+            if (end->packets) {
+                sqlite3_bind_int64(st, 9, end->first_ns);
+                sqlite3_bind_int64(st, 10, end->last_ns);
+            }
+            sqlite3_bind_text(st, 11, now, -1, SQLITE_TRANSIENT);
+        }
+        g_free(now);
+        ok = sqlite3_step(st) == SQLITE_DONE || store_fail(s, err, "close capture");
+        sqlite3_finalize(st);
+    }
+    /* A complete read of a file supersedes earlier partial reads of it. */
+    if (ok && !*is_duplicate_of && end->sha256 && strcmp(end->status, "complete") == 0) {
+        ok = store_prepare(s,
+                           "DELETE FROM captures WHERE capture_id<>?1 AND status<>'complete' "
+                           "AND (sha256=?2 OR quick_id=(SELECT quick_id FROM captures "
+                           "WHERE capture_id=?1))",
+                           &st, err);
+        if (ok) {
+            sqlite3_bind_int64(st, 1, capture_id);
+            sqlite3_bind_text(st, 2, end->sha256, -1, SQLITE_TRANSIENT);
+            ok = sqlite3_step(st) == SQLITE_DONE || store_fail(s, err, "replace partial capture");
+            sqlite3_finalize(st);
+        }
+    }
+    if (ok)
+        ok = store_resolve_assets(s, err);
+    if (ok)
+        ok = store_exec(s, "COMMIT", err);
+    if (!ok)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
+}
