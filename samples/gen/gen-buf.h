@@ -17,10 +17,10 @@
 #include <string.h>
 
 typedef struct Buf {
-    uint8_t *p;        /* caller-owned memory */
-    size_t cap;        /* bytes available at p */
-    size_t len;        /* bytes written so far */
-    bool is_overflow;  /* a put ran past cap; later puts are dropped */
+    uint8_t *p;       /* caller-owned memory */
+    size_t cap;       /* bytes available at p */
+    size_t len;       /* bytes written so far */
+    bool is_overflow; /* a put ran past cap; later puts are dropped */
 } Buf;
 
 static inline void buf_init(Buf *b, uint8_t *mem, size_t cap)

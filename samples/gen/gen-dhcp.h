@@ -41,10 +41,10 @@ enum {
 };
 
 typedef struct DhcpHead {
-    uint8_t op;          /* BOOTP_REQUEST or BOOTP_REPLY */
+    uint8_t op; /* BOOTP_REQUEST or BOOTP_REPLY */
     uint32_t xid;
     uint16_t secs;
-    uint16_t flags;      /* 0x8000: reply by broadcast */
+    uint16_t flags; /* 0x8000: reply by broadcast */
     uint32_t ciaddr;
     uint32_t yiaddr;
     uint32_t siaddr;

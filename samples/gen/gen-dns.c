@@ -153,10 +153,10 @@ void dns_authority_soa(DnsMsg *m, const char *zone, uint32_t ttl_s, const char *
     put_name(m, mname);
     put_name(m, rname);
     buf_be32(m->b, serial);
-    buf_be32(m->b, 900);    /* refresh */
-    buf_be32(m->b, 600);    /* retry */
-    buf_be32(m->b, 86400);  /* expire */
-    buf_be32(m->b, 3600);   /* minimum (negative-caching TTL) */
+    buf_be32(m->b, 900);   /* refresh */
+    buf_be32(m->b, 600);   /* retry */
+    buf_be32(m->b, 86400); /* expire */
+    buf_be32(m->b, 3600);  /* minimum (negative-caching TTL) */
     rr_end(m, at);
     m->counts[2]++;
 }

@@ -22,16 +22,16 @@ enum {
     DNS_TYPE_SOA = 6,
     DNS_TYPE_AAAA = 28,
     DNS_CLASS_IN = 1,
-    DNS_FLAGS_QUERY = 0x0100,        /* RD */
-    DNS_FLAGS_RESPONSE = 0x8180,     /* QR RD RA, NOERROR */
-    DNS_FLAGS_NXDOMAIN = 0x8183,     /* QR RD RA, NXDOMAIN */
+    DNS_FLAGS_QUERY = 0x0100,    /* RD */
+    DNS_FLAGS_RESPONSE = 0x8180, /* QR RD RA, NOERROR */
+    DNS_FLAGS_NXDOMAIN = 0x8183, /* QR RD RA, NXDOMAIN */
     DNS_LABEL_OFFSETS_MAX = 64,
 };
 
 typedef struct DnsMsg {
     Buf *b;
-    size_t start;        /* message start within b: pointers are relative to it */
-    uint16_t counts[4];  /* QD, AN, NS, AR */
+    size_t start;       /* message start within b: pointers are relative to it */
+    uint16_t counts[4]; /* QD, AN, NS, AR */
     uint16_t label_offs[DNS_LABEL_OFFSETS_MAX]; /* every label written, for compression */
     size_t label_count;
 } DnsMsg;

@@ -26,7 +26,8 @@ enum {
     CIP_TYPE_REAL = 0x00ca,
 };
 
-/* The Identity object attributes 1-7 (and state), as List Identity and Get_Attribute_All carry them. */
+/* The Identity object attributes 1-7 (and state), as List Identity and Get_Attribute_All carry
+ * them. */
 typedef struct CipIdentity {
     uint16_t vendor_id;
     uint16_t device_type;

@@ -89,7 +89,7 @@ size_t frame_arp(uint8_t *out, uint16_t op, const uint8_t eth_dst[MAC_LEN],
 {
     put_eth(out, eth_dst, sha, ETHERTYPE_ARP);
     uint8_t *arp = out + ETH_HDR_LEN;
-    put_be16(arp, 1);                /* hardware: Ethernet */
+    put_be16(arp, 1); /* hardware: Ethernet */
     put_be16(arp + 2, ETHERTYPE_IPV4);
     arp[4] = MAC_LEN;
     arp[5] = 4;
@@ -151,15 +151,15 @@ size_t frame_udp(uint8_t *out, const FrameAddr *a, uint16_t sport, uint16_t dpor
     put_be16(udp + 2, dport);
     put_be16(udp + 4, (uint32_t)l4_len);
     put_be16(udp + 6, 0);
-    uint16_t csum = fold_complement(
-        sum_words(udp, l4_len, pseudo_header_sum(a, IPPROTO_NUM_UDP, l4_len)));
+    uint16_t csum =
+        fold_complement(sum_words(udp, l4_len, pseudo_header_sum(a, IPPROTO_NUM_UDP, l4_len)));
     put_be16(udp + 6, csum == 0 ? 0xffff : csum); /* 0 would mean "no checksum" */
     put_eth_ipv4(out, a, IPPROTO_NUM_UDP, l4_len, false);
     return frame_pad(out, ETH_HDR_LEN + IPV4_HDR_LEN + l4_len);
 }
 
-size_t frame_tcp(uint8_t *out, const FrameAddr *a, const TcpSeg *s,
-                 const uint8_t *payload, size_t payload_len)
+size_t frame_tcp(uint8_t *out, const FrameAddr *a, const TcpSeg *s, const uint8_t *payload,
+                 size_t payload_len)
 {
     uint8_t *tcp = out + ETH_HDR_LEN + IPV4_HDR_LEN;
     size_t hdr_len = TCP_HDR_LEN + s->opts_len;
@@ -176,8 +176,8 @@ size_t frame_tcp(uint8_t *out, const FrameAddr *a, const TcpSeg *s,
     put_be16(tcp + 18, 0);
     if (s->opts_len > 0)
         memcpy(tcp + TCP_HDR_LEN, s->opts, s->opts_len);
-    uint16_t csum = fold_complement(
-        sum_words(tcp, l4_len, pseudo_header_sum(a, IPPROTO_NUM_TCP, l4_len)));
+    uint16_t csum =
+        fold_complement(sum_words(tcp, l4_len, pseudo_header_sum(a, IPPROTO_NUM_TCP, l4_len)));
     put_be16(tcp + 16, csum);
     put_eth_ipv4(out, a, IPPROTO_NUM_TCP, l4_len, a->is_df);
     return frame_pad(out, ETH_HDR_LEN + IPV4_HDR_LEN + l4_len);

@@ -72,10 +72,10 @@ static inline uint32_t ipv4(unsigned a, unsigned b, unsigned c, unsigned d)
  */
 typedef struct Endpoint {
     uint8_t mac[MAC_LEN];
-    uint32_t ip;      /* host byte order */
-    uint8_t ttl;      /* IPv4 TTL of packets from this host, as seen here */
-    bool is_df;       /* sets Don't Fragment on TCP (Windows and Linux do) */
-    uint16_t ip_id;   /* next IPv4 identification; incremented per packet sent */
+    uint32_t ip;    /* host byte order */
+    uint8_t ttl;    /* IPv4 TTL of packets from this host, as seen here */
+    bool is_df;     /* sets Don't Fragment on TCP (Windows and Linux do) */
+    uint16_t ip_id; /* next IPv4 identification; incremented per packet sent */
 } Endpoint;
 
 /* Explicit addressing of one IPv4 packet, for broadcasts and unconfigured senders (DHCP). */
@@ -97,7 +97,8 @@ size_t frame_pad(uint8_t *out, size_t len);
 
 /* ARP for IPv4 over Ethernet (RFC 826); returns the padded frame length. */
 size_t frame_arp(uint8_t *out, uint16_t op, const uint8_t eth_dst[MAC_LEN],
-                 const uint8_t sha[MAC_LEN], uint32_t spa, const uint8_t tha[MAC_LEN], uint32_t tpa);
+                 const uint8_t sha[MAC_LEN], uint32_t spa, const uint8_t tha[MAC_LEN],
+                 uint32_t tpa);
 
 /* Ethernet frame with an arbitrary ethertype and payload (LLDP and the like). */
 size_t frame_l2(uint8_t *out, const uint8_t dst[MAC_LEN], const uint8_t src[MAC_LEN],
@@ -120,8 +121,8 @@ typedef struct TcpSeg {
 } TcpSeg;
 
 /* TCP segment; payload may be NULL when already in place. Returns the frame length. */
-size_t frame_tcp(uint8_t *out, const FrameAddr *a, const TcpSeg *s,
-                 const uint8_t *payload, size_t payload_len);
+size_t frame_tcp(uint8_t *out, const FrameAddr *a, const TcpSeg *s, const uint8_t *payload,
+                 size_t payload_len);
 
 /*
  * A TCP connection between two endpoints. Each side's next sequence number

@@ -24,10 +24,10 @@
 typedef struct PcapWriter {
     FILE *fp;
     bool is_stdout;
-    uint8_t *buf;      /* staging area, flushed when the next record might not fit */
+    uint8_t *buf; /* staging area, flushed when the next record might not fit */
     size_t cap;
     size_t len;
-    bool has_failed;   /* a write failed; errno-style detail went to err_msg */
+    bool has_failed; /* a write failed; errno-style detail went to err_msg */
     char err_msg[160];
     uint64_t packet_count;
     uint64_t byte_count; /* frame bytes, not counting pcap headers */

@@ -26,19 +26,19 @@ enum {
     COTP_PARAM_SRC_TSAP = 0xc1,
     COTP_PARAM_DST_TSAP = 0xc2,
     S7_PROTOCOL_ID = 0x32,
-    S7_TRANSPORT_SIZE_BYTE = 0x02,      /* item request: BYTE */
-    S7_DATA_TSIZE_BYTE_BITS = 0x04,     /* item data: length field counts bits */
-    S7_DATA_TSIZE_OCTETS = 0x09,        /* item data: length field counts bytes */
+    S7_TRANSPORT_SIZE_BYTE = 0x02,  /* item request: BYTE */
+    S7_DATA_TSIZE_BYTE_BITS = 0x04, /* item data: length field counts bits */
+    S7_DATA_TSIZE_OCTETS = 0x09,    /* item data: length field counts bytes */
     S7_RET_SUCCESS = 0xff,
 };
 
 /* Positions of the length fields of one TPKT/COTP DT/S7 packet under construction. */
 typedef struct S7Pdu {
-    size_t tpkt_at;   /* start of TPKT header */
-    size_t hdr_at;    /* start of S7 header */
-    size_t param_at;  /* first parameter byte */
-    size_t data_at;   /* first data byte, set by s7_pdu_data */
-    size_t hdr_len;   /* 10, or 12 with error fields */
+    size_t tpkt_at;  /* start of TPKT header */
+    size_t hdr_at;   /* start of S7 header */
+    size_t param_at; /* first parameter byte */
+    size_t data_at;  /* first data byte, set by s7_pdu_data */
+    size_t hdr_len;  /* 10, or 12 with error fields */
 } S7Pdu;
 
 static void tpkt_begin(Buf *b, size_t *tpkt_at)
@@ -152,9 +152,9 @@ void s7_read_var_job(Buf *b, uint16_t pdu_ref, const S7Item *items, size_t item_
     buf_u8(b, (unsigned)item_count);
     for (size_t i = 0; i < item_count; i++) {
         const S7Item *it = &items[i];
-        buf_u8(b, 0x12);  /* variable specification */
-        buf_u8(b, 0x0a);  /* length of the rest of this item */
-        buf_u8(b, 0x10);  /* syntax id: S7ANY */
+        buf_u8(b, 0x12); /* variable specification */
+        buf_u8(b, 0x0a); /* length of the rest of this item */
+        buf_u8(b, 0x10); /* syntax id: S7ANY */
         buf_u8(b, S7_TRANSPORT_SIZE_BYTE);
         buf_be16(b, it->byte_count);
         buf_be16(b, it->area == S7_AREA_DB ? it->db : 0);
@@ -190,13 +190,13 @@ void s7_szl_read_req(Buf *b, uint16_t pdu_ref, uint8_t seq, uint16_t szl_id, uin
 {
     S7Pdu pdu;
     s7_pdu_begin(&pdu, b, S7_ROSCTR_USERDATA, pdu_ref);
-    buf_u8(b, 0x00);  /* parameter head: 00 01 12 */
+    buf_u8(b, 0x00); /* parameter head: 00 01 12 */
     buf_u8(b, 0x01);
     buf_u8(b, 0x12);
-    buf_u8(b, 0x04);  /* length of the rest of the parameter */
-    buf_u8(b, 0x11);  /* method: request */
-    buf_u8(b, 0x44);  /* type 4 (request) | group 4 (CPU functions) */
-    buf_u8(b, 0x01);  /* subfunction: read SZL */
+    buf_u8(b, 0x04); /* length of the rest of the parameter */
+    buf_u8(b, 0x11); /* method: request */
+    buf_u8(b, 0x44); /* type 4 (request) | group 4 (CPU functions) */
+    buf_u8(b, 0x01); /* subfunction: read SZL */
     buf_u8(b, seq);
     s7_pdu_data(&pdu, b);
     buf_u8(b, S7_RET_SUCCESS);
@@ -215,14 +215,14 @@ void s7_szl_read_rsp(Buf *b, uint16_t pdu_ref, uint8_t seq, uint16_t szl_id, uin
     buf_u8(b, 0x00);
     buf_u8(b, 0x01);
     buf_u8(b, 0x12);
-    buf_u8(b, 0x08);  /* length of the rest of the parameter */
-    buf_u8(b, 0x12);  /* method: response */
-    buf_u8(b, 0x84);  /* type 8 (response) | group 4 (CPU functions) */
-    buf_u8(b, 0x01);  /* subfunction: read SZL */
+    buf_u8(b, 0x08); /* length of the rest of the parameter */
+    buf_u8(b, 0x12); /* method: response */
+    buf_u8(b, 0x84); /* type 8 (response) | group 4 (CPU functions) */
+    buf_u8(b, 0x01); /* subfunction: read SZL */
     buf_u8(b, seq);
-    buf_u8(b, 0x00);  /* data unit reference */
-    buf_u8(b, 0x00);  /* last data unit: yes */
-    buf_be16(b, 0);   /* error code */
+    buf_u8(b, 0x00); /* data unit reference */
+    buf_u8(b, 0x00); /* last data unit: yes */
+    buf_be16(b, 0);  /* error code */
     s7_pdu_data(&pdu, b);
     size_t list_len = entry_len * entry_count;
     buf_u8(b, S7_RET_SUCCESS);
@@ -331,7 +331,7 @@ void s7_download_ended_job(Buf *b, uint16_t pdu_ref, const char *file_name)
     S7Pdu pdu;
     s7_pdu_begin(&pdu, b, S7_ROSCTR_JOB, pdu_ref);
     buf_u8(b, S7_FUNC_DOWNLOAD_ENDED);
-    buf_u8(b, 0x00);    /* function status */
+    buf_u8(b, 0x00);     /* function status */
     buf_be16(b, 0x0000); /* error code: none */
     buf_be32(b, 0);
     block_file_name(b, file_name);

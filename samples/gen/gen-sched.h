@@ -18,9 +18,9 @@
 #include "gen-pcap.h"
 
 typedef struct SchedEntry {
-    uint64_t t_ns;     /* time since capture start */
-    uint32_t order;    /* insertion order, the tie-break */
-    uint32_t off;      /* frame bytes at Sched.bytes + off */
+    uint64_t t_ns;  /* time since capture start */
+    uint32_t order; /* insertion order, the tie-break */
+    uint32_t off;   /* frame bytes at Sched.bytes + off */
     uint32_t len;
 } SchedEntry;
 

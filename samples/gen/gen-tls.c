@@ -132,7 +132,8 @@ static void put_random(Buf *b, Rng *rng, size_t n)
         rng_fill(rng, at, n);
 }
 
-void tls_client_hello(Buf *b, Rng *rng, const char *sni, const uint8_t session_id[TLS_SESSION_ID_LEN])
+void tls_client_hello(Buf *b, Rng *rng, const char *sni,
+                      const uint8_t session_id[TLS_SESSION_ID_LEN])
 {
     size_t rec_at;
     size_t hs_at;
@@ -153,12 +154,13 @@ void tls_client_hello(Buf *b, Rng *rng, const char *sni, const uint8_t session_i
     ext_server_name(b, sni);
     ext_empty(b, EXT_EXTENDED_MASTER_SECRET);
     ext_renegotiation_info(b);
-    ext_u16_list(b, EXT_SUPPORTED_GROUPS, client_groups, sizeof client_groups / sizeof client_groups[0]);
+    ext_u16_list(b, EXT_SUPPORTED_GROUPS, client_groups,
+                 sizeof client_groups / sizeof client_groups[0]);
     ext_ec_point_formats(b);
     ext_empty(b, EXT_SESSION_TICKET);
     ext_alpn(b);
     size_t sr_at = ext_begin(b, EXT_STATUS_REQUEST);
-    buf_u8(b, 1);  /* OCSP */
+    buf_u8(b, 1); /* OCSP */
     buf_be16(b, 0);
     buf_be16(b, 0);
     len16_end(b, sr_at);

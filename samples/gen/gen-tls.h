@@ -27,7 +27,8 @@ enum {
     TLS_GCM_OVERHEAD = 8 + 16, /* explicit nonce + tag around every encrypted record */
 };
 
-void tls_client_hello(Buf *b, Rng *rng, const char *sni, const uint8_t session_id[TLS_SESSION_ID_LEN]);
+void tls_client_hello(Buf *b, Rng *rng, const char *sni,
+                      const uint8_t session_id[TLS_SESSION_ID_LEN]);
 
 /* ServerHello resuming session_id with cipher (the server echoes the id to resume). */
 void tls_server_hello(Buf *b, Rng *rng, const uint8_t session_id[TLS_SESSION_ID_LEN],

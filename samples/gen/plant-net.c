@@ -24,10 +24,10 @@ enum {
 /* What the router's resolver knows; anything else is NXDOMAIN. */
 typedef struct DnsZoneEntry {
     const char *name;
-    const char *cname;  /* non-NULL: answer with this alias first */
+    const char *cname; /* non-NULL: answer with this alias first */
     uint32_t ip;
     uint32_t ttl_s;
-    bool is_external;   /* resolved upstream: slower answer */
+    bool is_external; /* resolved upstream: slower answer */
 } DnsZoneEntry;
 
 static const DnsZoneEntry dns_zone[] = {
@@ -37,7 +37,8 @@ static const DnsZoneEntry dns_zone[] = {
     { "hist-01." PLANT_DOMAIN, NULL, 0x0a0a0146, 3600, false },
     { "sqlsrv01.corp.plant.internal", NULL, 0xc0a80a14, 1200, false },
     { "dc01.corp.plant.internal", NULL, 0xc0a80a0a, 1200, false },
-    { "update.vendor-cloud.example.com", "edge-eu1.vendor-cloud.example.com", 0xcb007132, 300, true },
+    { "update.vendor-cloud.example.com", "edge-eu1.vendor-cloud.example.com", 0xcb007132, 300,
+      true },
 };
 
 static const DnsZoneEntry *zone_find(const char *name)
@@ -122,7 +123,8 @@ void recipe_lldp_switch(Plant *p, Rng *rng)
 }
 
 /* Options a Windows 10 client lists in option 55. */
-static const uint8_t windows_param_list[] = { 1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252 };
+static const uint8_t windows_param_list[] = { 1,  3,  6,  15,  31,  33,  43,
+                                              44, 46, 47, 119, 121, 249, 252 };
 
 static void dhcp_client_options(Buf *b, const Endpoint *client, uint8_t msg_type)
 {
@@ -162,8 +164,13 @@ static void dhcp_send_client(Plant *p, uint64_t t, const Buf *b)
 {
     Endpoint *c = &p->ep[HOST_ENG_WS];
     FrameAddr a = {
-        .src_mac = c->mac, .dst_mac = MAC_BROADCAST, .src_ip = 0, .dst_ip = 0xffffffff,
-        .ttl = 128, .is_df = false, .ip_id = c->ip_id++,
+        .src_mac = c->mac,
+        .dst_mac = MAC_BROADCAST,
+        .src_ip = 0,
+        .dst_ip = 0xffffffff,
+        .ttl = 128,
+        .is_df = false,
+        .ip_id = c->ip_id++,
     };
     size_t len = frame_udp(p->frame, &a, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, b->p, b->len);
     plant_emit(p, t, len);
@@ -235,6 +242,7 @@ typedef struct ArpRefresh {
     bool is_unicast;
 } ArpRefresh;
 
+/* clang-format off */
 static const ArpRefresh arp_refreshes[] = {
     { HOST_HMI, HOST_PLC_A, 95, 150, true },
     { HOST_HMI, HOST_PLC_B, 130, 150, true },
@@ -246,6 +254,7 @@ static const ArpRefresh arp_refreshes[] = {
     { HOST_PLC_C, HOST_HMI, 420, 1200, false },
     { HOST_ROUTER, HOST_ENG_WS, 330, 1200, false },
 };
+/* clang-format on */
 
 void recipe_arp_refresh(Plant *p, Rng *rng)
 {

@@ -6,8 +6,8 @@
  * S7 SZL read, PLC stop, block download, restart).
  *
  * Process values are integers in fixed point, converted to IEEE floats
- * with a single division so that the bytes never depend on the compiler's
- * floating-point contraction choices.
+ * with integer arithmetic so that the bytes never depend on the compiler's
+ * floating-point choices.
  */
 #include "plant.h"
 
@@ -24,8 +24,8 @@ enum {
     SETPOINT_REG = 5,
     SETPOINT_OLD = 1000,
     SETPOINT_NEW = 1200,
-    S7_TSAP_PG = 0x0100,   /* programming device */
-    S7_TSAP_OP = 0x0200,   /* operator panel / HMI */
+    S7_TSAP_PG = 0x0100, /* programming device */
+    S7_TSAP_OP = 0x0200, /* operator panel / HMI */
     S7_TSAP_RACK0_SLOT2 = 0x0102,
     S7_HMI_DB = 10,
     S7_HMI_DB_LEN = 24,
@@ -54,12 +54,38 @@ static void walk_step(Walk *w, Rng *rng)
         w->value = w->hi - (w->value - w->hi);
 }
 
+/*
+ * IEEE 754 single-precision bits of fixed / scale (scale > 0), rounded to
+ * nearest even, computed with integers only: even a single float division
+ * may differ under -ffast-math, and the sample must be the same bytes
+ * whatever the build flags. Values stay in the normal range.
+ */
 static uint32_t real_bits(int32_t fixed, int32_t scale)
 {
-    float f = (float)fixed / (float)scale;
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    return bits;
+    if (fixed == 0)
+        return 0;
+    uint32_t sign = fixed < 0 ? 0x80000000u : 0;
+    uint64_t num = fixed < 0 ? (uint64_t)(-(int64_t)fixed) : (uint64_t)fixed;
+    uint64_t den = (uint64_t)scale;
+    int exp2 = 0;
+    while (num < (den << 23)) { /* scale so that 2^23 <= num/den < 2^24 */
+        num <<= 1;
+        exp2--;
+    }
+    while (num >= (den << 24)) {
+        den <<= 1;
+        exp2++;
+    }
+    uint64_t mant = num / den;
+    uint64_t rem = num % den;
+    if (2 * rem > den || (2 * rem == den && (mant & 1)))
+        mant++;
+    if (mant == (1u << 24)) {
+        mant >>= 1;
+        exp2++;
+    }
+    uint32_t biased_exp = (uint32_t)(exp2 + 23 + 127);
+    return sign | (biased_exp << 23) | (uint32_t)(mant & 0x7fffffu);
 }
 
 static void put_real_be(uint8_t *at, int32_t fixed, int32_t scale)
@@ -104,11 +130,11 @@ static uint64_t modbus_read_coils(Plant *p, Rng *rng, TcpConn *c, uint64_t t, ui
 
 /* Holding registers 0-9 of PLC A: tank, flows, pressure, temperature, setpoint, status. */
 typedef struct PlcAState {
-    Walk level;     /* reg 0, 0.1 % */
-    Walk inflow;    /* reg 1, 0.1 m3/h */
-    Walk outflow;   /* reg 2 */
-    Walk pressure;  /* reg 3, mbar */
-    Walk temp;      /* reg 4, 0.1 degC */
+    Walk level;    /* reg 0, 0.1 % */
+    Walk inflow;   /* reg 1, 0.1 m3/h */
+    Walk outflow;  /* reg 2 */
+    Walk pressure; /* reg 3, mbar */
+    Walk temp;     /* reg 4, 0.1 degC */
     uint16_t pump_speed;
     uint16_t run_hours;
     uint8_t coils[2];
@@ -216,7 +242,8 @@ void recipe_eng_modbus_writes(Plant *p, Rng *rng)
     buf_init(&rsp, rsp_mem, sizeof rsp_mem);
     modbus_write_multi_regs_req(&req, ++tid, MODBUS_UNIT, 20, recipe_regs, 4);
     modbus_write_multi_regs_rsp(&rsp, tid, MODBUS_UNIT, 20, 4);
-    t = plant_tcp_exchange(p, rng, &c, t + plant_delay(rng, 800000, 1500000), &req, &rsp, 2000, 7000);
+    t = plant_tcp_exchange(p, rng, &c, t + plant_delay(rng, 800000, 1500000), &req, &rsp, 2000,
+                           7000);
 
     plc_a_regs(&s, sec_ns(PLANT_ENG_MODBUS_AT_S + 3), regs);
     t = modbus_read_regs(p, rng, &c, t + plant_delay(rng, 400000, 900000), ++tid,
@@ -240,7 +267,8 @@ static uint64_t s7_session_start(Plant *p, Rng *rng, TcpConn *c, uint64_t t, uin
     buf_init(&req, req_mem, sizeof req_mem);
     buf_init(&rsp, rsp_mem, sizeof rsp_mem);
     cotp_connect_request(&req, cli_ref, src_tsap, S7_TSAP_RACK0_SLOT2, COTP_TPDU_SIZE_1024);
-    cotp_connect_confirm(&rsp, cli_ref, plc_ref, src_tsap, S7_TSAP_RACK0_SLOT2, COTP_TPDU_SIZE_1024);
+    cotp_connect_confirm(&rsp, cli_ref, plc_ref, src_tsap, S7_TSAP_RACK0_SLOT2,
+                         COTP_TPDU_SIZE_1024);
     t = plant_tcp_exchange(p, rng, c, t + plant_delay(rng, 200, 800), &req, &rsp, 1500, 4000);
 
     buf_init(&req, req_mem, sizeof req_mem);
@@ -253,9 +281,9 @@ static uint64_t s7_session_start(Plant *p, Rng *rng, TcpConn *c, uint64_t t, uin
 
 /* DB10.DBB0 (six REALs) and MB100 (a DWORD counter), as a WinCC screen reads them. */
 typedef struct PlcBState {
-    Walk temps[4];   /* 0.01 degC */
-    Walk flow;       /* 0.01 m3/h */
-    Walk vibration;  /* 0.001 mm/s */
+    Walk temps[4];  /* 0.01 degC */
+    Walk flow;      /* 0.01 m3/h */
+    Walk vibration; /* 0.001 mm/s */
     uint32_t batch_counter;
 } PlcBState;
 
@@ -270,8 +298,8 @@ static void plc_b_init(PlcBState *s)
 
 static void plc_b_values(PlcBState *s, Rng *rng, uint64_t t, uint8_t *values)
 {
-    bool is_stopped = t > sec_ns(PLANT_ENG_S7_AT_S)
-                      && t < sec_ns(PLANT_ENG_S7_AT_S + PLANT_S7_STOPPED_FOR_S);
+    bool is_stopped =
+        t > sec_ns(PLANT_ENG_S7_AT_S) && t < sec_ns(PLANT_ENG_S7_AT_S + PLANT_S7_STOPPED_FOR_S);
     if (!is_stopped) { /* a stopped CPU still answers, with frozen values */
         for (int i = 0; i < 4; i++)
             walk_step(&s->temps[i], rng);
@@ -470,15 +498,15 @@ void recipe_eng_s7_program(Plant *p, Rng *rng)
 /* ---------- PLC C: EtherNet/IP ---------- */
 
 static const CipIdentity plc_c_identity = {
-    .vendor_id = 1,        /* Rockwell Automation/Allen-Bradley */
-    .device_type = 14,     /* Programmable Logic Controller */
+    .vendor_id = 1,    /* Rockwell Automation/Allen-Bradley */
+    .device_type = 14, /* Programmable Logic Controller */
     .product_code = 94,
     .rev_major = 20,
     .rev_minor = 11,
-    .status = 0x3160,      /* owned, configured, run */
+    .status = 0x3160, /* owned, configured, run */
     .serial = 0x60a3b2c1,
     .product_name = "1756-L71/B LOGIX5571",
-    .state = 3,            /* operational */
+    .state = 3, /* operational */
 };
 
 void recipe_hmi_enip(Plant *p, Rng *rng)
@@ -537,8 +565,13 @@ void recipe_hmi_list_identity(Plant *p, Rng *rng)
         uint16_t sport = plant_ephemeral_port(rng, HOST_HMI);
         Endpoint *hmi = &p->ep[HOST_HMI];
         FrameAddr a = {
-            .src_mac = hmi->mac, .dst_mac = MAC_BROADCAST, .src_ip = hmi->ip,
-            .dst_ip = 0xffffffff, .ttl = hmi->ttl, .is_df = false, .ip_id = hmi->ip_id++,
+            .src_mac = hmi->mac,
+            .dst_mac = MAC_BROADCAST,
+            .src_ip = hmi->ip,
+            .dst_ip = 0xffffffff,
+            .ttl = hmi->ttl,
+            .is_df = false,
+            .ip_id = hmi->ip_id++,
         };
         buf_init(&b, mem, sizeof mem);
         enip_list_identity_req(&b, 0);

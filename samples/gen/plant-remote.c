@@ -91,7 +91,8 @@ static uint64_t historian_poll(Plant *p, Rng *rng, TcpConn *c, uint64_t t, uint1
     buf_init(&rsp, rsp_mem, sizeof rsp_mem);
     modbus_read_req(&req, ++*tid, 1, MODBUS_FC_READ_HOLDING_REGS, HISTORIAN_TOTALS_START,
                     HISTORIAN_TOTALS_COUNT);
-    modbus_read_regs_rsp(&rsp, *tid, 1, MODBUS_FC_READ_HOLDING_REGS, totals, HISTORIAN_TOTALS_COUNT);
+    modbus_read_regs_rsp(&rsp, *tid, 1, MODBUS_FC_READ_HOLDING_REGS, totals,
+                         HISTORIAN_TOTALS_COUNT);
     t = plant_tcp_exchange(p, rng, c, t, &req, &rsp, 1500, 6000);
 
     buf_init(&req, req_mem, sizeof req_mem);

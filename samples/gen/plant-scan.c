@@ -26,6 +26,7 @@ typedef struct ScanTarget {
     uint16_t open_ports[3];
 } ScanTarget;
 
+/* clang-format off */
 static const ScanTarget scan_targets[] = {
     { HOST_ROUTER, { 22 } },
     { HOST_SWITCH, { 22, 80 } },
@@ -33,6 +34,7 @@ static const ScanTarget scan_targets[] = {
     { HOST_PLC_B, { 102 } },
     { HOST_PLC_C, { 80, 44818 } },
 };
+/* clang-format on */
 
 static const uint8_t nmap_syn_opts[] = { 0x02, 0x04, 0x05, 0xb4 }; /* MSS 1460 only */
 
@@ -57,8 +59,8 @@ static bool is_open(const ScanTarget *st, uint16_t port)
 static void arp_probe(Plant *p, uint64_t t, uint32_t target_ip)
 {
     const Endpoint *me = &p->ep[HOST_SCANNER];
-    size_t len = frame_arp(p->frame, ARP_OP_REQUEST, MAC_BROADCAST, me->mac, me->ip, MAC_ZERO,
-                           target_ip);
+    size_t len =
+        frame_arp(p->frame, ARP_OP_REQUEST, MAC_BROADCAST, me->mac, me->ip, MAC_ZERO, target_ip);
     plant_emit(p, t, len);
 }
 
@@ -90,19 +92,32 @@ static uint64_t arp_sweep(Plant *p, Rng *rng, uint64_t t, unsigned first, unsign
 }
 
 /* Segment from the scanner's raw socket: random IP id and TTL, as nmap sets them. */
-static void raw_segment(Plant *p, Rng *rng, uint64_t t, HostId dst, uint16_t sport,
-                        uint16_t dport, uint32_t seq, uint8_t flags)
+static void raw_segment(Plant *p, Rng *rng, uint64_t t, HostId dst, uint16_t sport, uint16_t dport,
+                        uint32_t seq, uint8_t flags)
 {
     const Endpoint *me = &p->ep[HOST_SCANNER];
+    /* Separate statements: the order of random draws must not depend on the compiler. */
+    uint8_t ttl = (uint8_t)rng_range(rng, 37, 59);
+    uint16_t ip_id = rng_u16(rng);
     FrameAddr a = {
-        .src_mac = me->mac, .dst_mac = p->ep[dst].mac, .src_ip = me->ip, .dst_ip = p->ep[dst].ip,
-        .ttl = (uint8_t)rng_range(rng, 37, 59), .is_df = false, .ip_id = rng_u16(rng),
+        .src_mac = me->mac,
+        .dst_mac = p->ep[dst].mac,
+        .src_ip = me->ip,
+        .dst_ip = p->ep[dst].ip,
+        .ttl = ttl,
+        .is_df = false,
+        .ip_id = ip_id,
     };
     bool is_syn = flags & TCPF_SYN;
     TcpSeg s = {
-        .sport = sport, .dport = dport, .seq = seq, .ack = 0, .flags = flags,
+        .sport = sport,
+        .dport = dport,
+        .seq = seq,
+        .ack = 0,
+        .flags = flags,
         .window = is_syn ? NMAP_WINDOW : 0,
-        .opts = is_syn ? nmap_syn_opts : NULL, .opts_len = is_syn ? sizeof nmap_syn_opts : 0,
+        .opts = is_syn ? nmap_syn_opts : NULL,
+        .opts_len = is_syn ? sizeof nmap_syn_opts : 0,
     };
     plant_emit(p, t, frame_tcp(p->frame, &a, &s, NULL, 0));
 }
@@ -168,8 +183,8 @@ void recipe_scanner(Plant *p, Rng *rng)
     uint64_t t = sec_ns(PLANT_SCAN_AT_S) - sec_ns(9) + plant_delay(rng, 0, 500000);
 
     /* Link up: the laptop announces its static address. */
-    size_t len = frame_arp(p->frame, ARP_OP_REQUEST, MAC_BROADCAST, me->mac, me->ip, MAC_ZERO,
-                           me->ip);
+    size_t len =
+        frame_arp(p->frame, ARP_OP_REQUEST, MAC_BROADCAST, me->mac, me->ip, MAC_ZERO, me->ip);
     plant_emit(p, t, len);
 
     t = sec_ns(PLANT_SCAN_AT_S) + plant_delay(rng, 0, 300000);

@@ -16,55 +16,154 @@
 #include "gen-pcap.h"
 
 /* Windows 10: MSS, NOP, WS 8, NOP, NOP, SACK permitted. */
-static const uint8_t syn_opts_windows[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x08,
-                                            0x01, 0x01, 0x04, 0x02 };
+static const uint8_t syn_opts_windows[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
+                                            0x03, 0x08, 0x01, 0x01, 0x04, 0x02 };
 /* Linux without timestamps: MSS, NOP, NOP, SACK permitted, NOP, WS 7. */
-static const uint8_t syn_opts_linux[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02,
-                                          0x01, 0x03, 0x03, 0x07 };
+static const uint8_t syn_opts_linux[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01,
+                                          0x04, 0x02, 0x01, 0x03, 0x03, 0x07 };
 /* Small embedded stacks (PLCs, switches): MSS only. */
 static const uint8_t syn_opts_embedded[] = { 0x02, 0x04, 0x05, 0xb4 };
 
 static const TcpProfile tcp_windows = {
-    .syn_opts = syn_opts_windows, .syn_opts_len = sizeof syn_opts_windows,
-    .syn_window = 64240, .window = 1026, .has_wscale = true,
-    .ephemeral_lo = 49152, .ephemeral_hi = 65535,
+    .syn_opts = syn_opts_windows,
+    .syn_opts_len = sizeof syn_opts_windows,
+    .syn_window = 64240,
+    .window = 1026,
+    .has_wscale = true,
+    .ephemeral_lo = 49152,
+    .ephemeral_hi = 65535,
 };
 static const TcpProfile tcp_linux = {
-    .syn_opts = syn_opts_linux, .syn_opts_len = sizeof syn_opts_linux,
-    .syn_window = 64240, .window = 502, .has_wscale = true,
-    .ephemeral_lo = 32768, .ephemeral_hi = 60999,
+    .syn_opts = syn_opts_linux,
+    .syn_opts_len = sizeof syn_opts_linux,
+    .syn_window = 64240,
+    .window = 502,
+    .has_wscale = true,
+    .ephemeral_lo = 32768,
+    .ephemeral_hi = 60999,
 };
 static const TcpProfile tcp_embedded = {
-    .syn_opts = syn_opts_embedded, .syn_opts_len = sizeof syn_opts_embedded,
-    .syn_window = 8192, .window = 8192, .has_wscale = false,
-    .ephemeral_lo = 1024, .ephemeral_hi = 5000,
+    .syn_opts = syn_opts_embedded,
+    .syn_opts_len = sizeof syn_opts_embedded,
+    .syn_window = 8192,
+    .window = 8192,
+    .has_wscale = false,
+    .ephemeral_lo = 1024,
+    .ephemeral_hi = 5000,
 };
 
 const HostDesc plant_hosts[HOST_COUNT] = {
-    [HOST_ROUTER] = { "ot-gw-01", "Cisco", "router, DHCP server, DNS forwarder",
-                      { 0x00, 0x1a, 0xa1, 0x3c, 0x5e, 0x01 }, 0x0a0a0101, 255, false, false, &tcp_embedded },
-    [HOST_SWITCH] = { "ot-sw-01", "Cisco", "switch (Catalyst 2960), LLDP",
-                      { 0x00, 0x1e, 0xbd, 0x4a, 0x7c, 0x80 }, 0x0a0a0102, 255, false, false, &tcp_embedded },
-    [HOST_PLC_A] = { "plc-a", "Schneider Electric", "PLC Modicon M340, Modbus/TCP server",
-                     { 0x00, 0x80, 0xf4, 0x0a, 0x1b, 0x2c }, 0x0a0a010a, 64, false, false, &tcp_embedded },
-    [HOST_PLC_B] = { "plc-b", "Siemens", "PLC S7-300 (CPU 315-2 PN/DP), S7comm server",
-                     { 0x00, 0x1b, 0x1b, 0x6b, 0x3a, 0x11 }, 0x0a0a0114, 30, false, false, &tcp_embedded },
-    [HOST_PLC_C] = { "plc-c", "Rockwell Automation", "PLC ControlLogix 1756-L71, EtherNet/IP",
-                     { 0x00, 0x00, 0xbc, 0x5d, 0x2e, 0x7f }, 0x0a0a011e, 64, false, false, &tcp_embedded },
-    [HOST_HMI] = { "HMI-01", "Dell", "HMI (Windows 10), polls all PLCs",
-                   { 0x00, 0x14, 0x22, 0x8e, 0x41, 0xa3 }, 0x0a0a0132, 128, false, false, &tcp_windows },
-    [HOST_ENG_WS] = { "ENG-WS01", "HP", "engineering workstation (Windows 10, DHCP)",
-                      { 0x3c, 0xd9, 0x2b, 0x71, 0x05, 0xe4 }, 0x0a0a013c, 128, false, false, &tcp_windows },
-    [HOST_HISTORIAN] = { "HIST-01", "Stratus Technologies", "historian (Windows Server)",
-                         { 0x00, 0x00, 0xa8, 0x2f, 0x93, 0xc6 }, 0x0a0a0146, 128, false, false, &tcp_windows },
-    [HOST_REMOTE_ACCESS] = { "ewon-ras", "HMS Industrial Networks", "vendor remote-access gateway (eWON)",
-                             { 0x00, 0x03, 0x27, 0x1c, 0x44, 0xd2 }, 0x0a0a0150, 64, false, false, &tcp_linux },
-    [HOST_SCANNER] = { "contractor-laptop", "Intel", "contractor laptop running a port scan",
-                       { 0x00, 0x1b, 0x21, 0xe6, 0x0f, 0x55 }, 0x0a0a0163, 64, false, true, &tcp_linux },
-    [HOST_IT_SQL] = { "sqlsrv01", "(behind router)", "IT SQL server for historian data",
-                      { 0 }, 0xc0a80a14, 128, true, false, &tcp_windows, 900 },
-    [HOST_VENDOR_CLOUD] = { "update.vendor-cloud.example.com", "(internet)", "vendor cloud service",
-                            { 0 }, 0xcb007132, 64, true, false, &tcp_linux, 31000 },
+    [HOST_ROUTER] = {
+        .name = "ot-gw-01",
+        .vendor = "Cisco",
+        .role = "router, DHCP server, DNS forwarder",
+        .mac = { 0x00, 0x1a, 0xa1, 0x3c, 0x5e, 0x01 },
+        .ip = 0x0a0a0101, /* 10.10.1.1 */
+        .ttl = 255,
+        .tcp = &tcp_embedded,
+    },
+    [HOST_SWITCH] = {
+        .name = "ot-sw-01",
+        .vendor = "Cisco",
+        .role = "switch (Catalyst 2960), LLDP",
+        .mac = { 0x00, 0x1e, 0xbd, 0x4a, 0x7c, 0x80 },
+        .ip = 0x0a0a0102, /* 10.10.1.2 */
+        .ttl = 255,
+        .tcp = &tcp_embedded,
+    },
+    [HOST_PLC_A] = {
+        .name = "plc-a",
+        .vendor = "Schneider Electric",
+        .role = "PLC Modicon M340, Modbus/TCP server",
+        .mac = { 0x00, 0x80, 0xf4, 0x0a, 0x1b, 0x2c },
+        .ip = 0x0a0a010a, /* 10.10.1.10 */
+        .ttl = 64,
+        .tcp = &tcp_embedded,
+    },
+    [HOST_PLC_B] = {
+        .name = "plc-b",
+        .vendor = "Siemens",
+        .role = "PLC S7-300 (CPU 315-2 PN/DP), S7comm server",
+        .mac = { 0x00, 0x1b, 0x1b, 0x6b, 0x3a, 0x11 },
+        .ip = 0x0a0a0114, /* 10.10.1.20 */
+        .ttl = 30,
+        .tcp = &tcp_embedded,
+    },
+    [HOST_PLC_C] = {
+        .name = "plc-c",
+        .vendor = "Rockwell Automation",
+        .role = "PLC ControlLogix 1756-L71, EtherNet/IP",
+        .mac = { 0x00, 0x00, 0xbc, 0x5d, 0x2e, 0x7f },
+        .ip = 0x0a0a011e, /* 10.10.1.30 */
+        .ttl = 64,
+        .tcp = &tcp_embedded,
+    },
+    [HOST_HMI] = {
+        .name = "HMI-01",
+        .vendor = "Dell",
+        .role = "HMI (Windows 10), polls all PLCs",
+        .mac = { 0x00, 0x14, 0x22, 0x8e, 0x41, 0xa3 },
+        .ip = 0x0a0a0132, /* 10.10.1.50 */
+        .ttl = 128,
+        .tcp = &tcp_windows,
+    },
+    [HOST_ENG_WS] = {
+        .name = "ENG-WS01",
+        .vendor = "HP",
+        .role = "engineering workstation (Windows 10, DHCP)",
+        .mac = { 0x3c, 0xd9, 0x2b, 0x71, 0x05, 0xe4 },
+        .ip = 0x0a0a013c, /* 10.10.1.60 */
+        .ttl = 128,
+        .tcp = &tcp_windows,
+    },
+    [HOST_HISTORIAN] = {
+        .name = "HIST-01",
+        .vendor = "Stratus Technologies",
+        .role = "historian (Windows Server)",
+        .mac = { 0x00, 0x00, 0xa8, 0x2f, 0x93, 0xc6 },
+        .ip = 0x0a0a0146, /* 10.10.1.70 */
+        .ttl = 128,
+        .tcp = &tcp_windows,
+    },
+    [HOST_REMOTE_ACCESS] = {
+        .name = "ewon-ras",
+        .vendor = "HMS Industrial Networks",
+        .role = "vendor remote-access gateway (eWON)",
+        .mac = { 0x00, 0x03, 0x27, 0x1c, 0x44, 0xd2 },
+        .ip = 0x0a0a0150, /* 10.10.1.80 */
+        .ttl = 64,
+        .tcp = &tcp_linux,
+    },
+    [HOST_SCANNER] = {
+        .name = "contractor-laptop",
+        .vendor = "Intel",
+        .role = "contractor laptop running a port scan",
+        .mac = { 0x00, 0x1b, 0x21, 0xe6, 0x0f, 0x55 },
+        .ip = 0x0a0a0163, /* 10.10.1.99 */
+        .ttl = 64,
+        .has_random_ip_id = true,
+        .tcp = &tcp_linux,
+    },
+    [HOST_IT_SQL] = {
+        .name = "sqlsrv01",
+        .vendor = "(behind router)",
+        .role = "IT SQL server for historian data",
+        .ip = 0xc0a80a14, /* 192.168.10.20 */
+        .ttl = 128,
+        .is_remote = true,
+        .tcp = &tcp_windows,
+        .rtt_us = 900,
+    },
+    [HOST_VENDOR_CLOUD] = {
+        .name = "update.vendor-cloud.example.com",
+        .vendor = "(internet)",
+        .role = "vendor cloud service",
+        .ip = 0xcb007132, /* 203.0.113.50 */
+        .ttl = 64,
+        .is_remote = true,
+        .tcp = &tcp_linux,
+        .rtt_us = 31000,
+    },
 };
 
 static const PlantRecipe plant_recipes[] = {
@@ -85,7 +184,13 @@ static const PlantRecipe plant_recipes[] = {
 
 uint64_t plant_delay(Rng *rng, uint64_t lo_us, uint64_t hi_us)
 {
-    return us_ns(rng_range(rng, lo_us, hi_us)) + rng_below(rng, 1000);
+    /*
+     * Two statements on purpose: operands of + (like function arguments)
+     * are evaluated in an unspecified order, and gcc and clang differ.
+     */
+    uint64_t whole_us = rng_range(rng, lo_us, hi_us);
+    uint64_t extra_ns = rng_below(rng, 1000);
+    return us_ns(whole_us) + extra_ns;
 }
 
 bool plant_in_capture(uint64_t t)
@@ -129,10 +234,10 @@ void plant_udp(Plant *p, uint64_t t, HostId src, HostId dst, uint16_t sport, uin
                const Buf *payload)
 {
     plant_check_buf(payload, "udp");
-    FrameAddr a;
-    frame_addr_between(&a, &p->ep[src], &p->ep[dst]);
     if (plant_hosts[src].is_remote && plant_hosts[dst].is_remote)
         return; /* never crosses this segment */
+    FrameAddr a;
+    frame_addr_between(&a, &p->ep[src], &p->ep[dst]);
     size_t len = frame_udp(p->frame, &a, sport, dport, payload->p, payload->len);
     plant_emit(p, t, len);
 }
@@ -145,8 +250,10 @@ uint16_t plant_ephemeral_port(Rng *rng, HostId host)
 
 void plant_tcp_conn(Plant *p, Rng *rng, TcpConn *c, HostId cli, HostId srv, uint16_t srv_port)
 {
-    tcpconn_init(c, &p->ep[cli], plant_ephemeral_port(rng, cli), &p->ep[srv], srv_port,
-                 rng_u32(rng), rng_u32(rng));
+    uint16_t cli_port = plant_ephemeral_port(rng, cli);
+    uint32_t cli_isn = rng_u32(rng);
+    uint32_t srv_isn = rng_u32(rng);
+    tcpconn_init(c, &p->ep[cli], cli_port, &p->ep[srv], srv_port, cli_isn, srv_isn);
 }
 
 static const TcpProfile *profile_of(const Plant *p, const Endpoint *ep)
@@ -270,8 +377,8 @@ static void renumber_ip_ids(Plant *p, Rng *rng)
         if (len < ETH_HDR_LEN + IPV4_HDR_LEN || f[12] != 0x08 || f[13] != 0x00)
             continue;
         uint8_t *ip = f + ETH_HDR_LEN;
-        uint32_t src = ((uint32_t)ip[12] << 24) | ((uint32_t)ip[13] << 16)
-                       | ((uint32_t)ip[14] << 8) | ip[15];
+        uint32_t src =
+            ((uint32_t)ip[12] << 24) | ((uint32_t)ip[13] << 16) | ((uint32_t)ip[14] << 8) | ip[15];
         const Endpoint *ep = endpoint_by_ip(p, src);
         if (ep == NULL)
             continue;

@@ -48,8 +48,8 @@ typedef enum HostId {
     HOST_HISTORIAN,
     HOST_REMOTE_ACCESS,
     HOST_SCANNER,
-    HOST_IT_SQL,        /* behind the router */
-    HOST_VENDOR_CLOUD,  /* on the internet */
+    HOST_IT_SQL,       /* behind the router */
+    HOST_VENDOR_CLOUD, /* on the internet */
     HOST_COUNT
 } HostId;
 
@@ -58,31 +58,31 @@ typedef struct TcpProfile {
     const uint8_t *syn_opts;
     size_t syn_opts_len;
     uint16_t syn_window;
-    uint16_t window;        /* window field after the handshake */
-    bool has_wscale;        /* offers window scaling in its SYN */
-    uint16_t ephemeral_lo;  /* client port range */
+    uint16_t window;       /* window field after the handshake */
+    bool has_wscale;       /* offers window scaling in its SYN */
+    uint16_t ephemeral_lo; /* client port range */
     uint16_t ephemeral_hi;
 } TcpProfile;
 
 typedef struct HostDesc {
-    const char *name;     /* hostname (DNS, DHCP, LLDP) */
+    const char *name; /* hostname (DNS, DHCP, LLDP) */
     const char *vendor;
     const char *role;
     uint8_t mac[MAC_LEN]; /* own MAC; off-segment hosts are seen with the router's */
     uint32_t ip;
-    uint8_t ttl;          /* initial TTL of its stack */
-    bool is_remote;       /* reached through HOST_ROUTER */
+    uint8_t ttl;           /* initial TTL of its stack */
+    bool is_remote;        /* reached through HOST_ROUTER */
     bool has_random_ip_id; /* raw-socket tools: IP ids are not a counter */
     const TcpProfile *tcp;
-    uint32_t rtt_us;      /* round trip from the segment; 0 for the LAN default */
+    uint32_t rtt_us; /* round trip from the segment; 0 for the LAN default */
 } HostDesc;
 
 extern const HostDesc plant_hosts[HOST_COUNT];
 
 typedef struct Plant {
     Sched sched;
-    Endpoint ep[HOST_COUNT];        /* hosts as seen on the captured segment */
-    uint8_t frame[FRAME_MAX_LEN];   /* scratch for the frame being built */
+    Endpoint ep[HOST_COUNT];      /* hosts as seen on the captured segment */
+    uint8_t frame[FRAME_MAX_LEN]; /* scratch for the frame being built */
 } Plant;
 
 typedef struct PlantRecipe {
@@ -159,18 +159,18 @@ uint64_t plant_dns_lookup(Plant *p, Rng *rng, uint64_t t, HostId client, const c
 bool plant_generate(const char *path);
 
 /* Recipes, grouped by file. */
-void recipe_lldp_switch(Plant *p, Rng *rng);        /* plant-net.c */
+void recipe_lldp_switch(Plant *p, Rng *rng); /* plant-net.c */
 void recipe_dhcp_eng_ws(Plant *p, Rng *rng);
 void recipe_arp_refresh(Plant *p, Rng *rng);
 void recipe_dns_background(Plant *p, Rng *rng);
-void recipe_hmi_modbus(Plant *p, Rng *rng);         /* plant-ot.c */
+void recipe_hmi_modbus(Plant *p, Rng *rng); /* plant-ot.c */
 void recipe_hmi_s7comm(Plant *p, Rng *rng);
 void recipe_hmi_enip(Plant *p, Rng *rng);
 void recipe_hmi_list_identity(Plant *p, Rng *rng);
 void recipe_eng_modbus_writes(Plant *p, Rng *rng);
 void recipe_eng_s7_program(Plant *p, Rng *rng);
-void recipe_historian(Plant *p, Rng *rng);          /* plant-remote.c */
+void recipe_historian(Plant *p, Rng *rng); /* plant-remote.c */
 void recipe_remote_access_tls(Plant *p, Rng *rng);
-void recipe_scanner(Plant *p, Rng *rng);            /* plant-scan.c */
+void recipe_scanner(Plant *p, Rng *rng); /* plant-scan.c */
 
 #endif /* OTS_GEN_PLANT_H */

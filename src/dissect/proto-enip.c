@@ -103,6 +103,8 @@ static bool is_class1_io(const Cursor *c)
         peek_le16(c, 4) != 8 || peek_le16(c, 14) != CPF_ITEM_CONNECTED_DATA)
         return false;
     int data_len = peek_le16(c, 16);
+    if (data_len < 0)
+        return false;
     return count == 2 ? (size_t)data_len + 18 == left : (size_t)data_len + 18 <= left;
 }
 
@@ -236,13 +238,27 @@ static DissectResult send_data(DissectCtx *ctx, Cursor *body)
     return (res == DISSECT_SHORT || res == DISSECT_MALFORMED) ? res : DISSECT_OK;
 }
 
+/* Starts like a class-1 datagram: no encapsulation command is 2..8, so an
+ * item count there followed by a sequenced address item is not ENIP. */
+static bool looks_like_class1_io(const Cursor *c)
+{
+    int count = peek_le16(c, 0);
+    return count >= 2 && count <= CPF_MAX_ITEMS && peek_le16(c, 2) == CPF_ITEM_SEQUENCED_ADDR;
+}
+
 static DissectResult class1_io(DissectCtx *ctx, Cursor *c)
 {
     cursor_skip(c, 2 + 4); /* item count, sequenced address item header */
     uint32_t conn_id = cursor_le32(c);
     uint32_t seq = cursor_le32(c);
+    uint16_t data_type = cursor_le16(c);
+    uint16_t data_len = cursor_le16(c);
+    Cursor data;
+    cursor_take(c, data_len, &data);
     if (!cursor_ok(c))
         return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
+    if (data_type != CPF_ITEM_CONNECTED_DATA)
+        return malformed(ctx, ANOM_BAD_HEADER);
     char detail[FACT_DETAIL_MAX];
     snprintf(detail, sizeof detail, "conn=0x%08x seq=%u", conn_id, seq);
     dissect_op(ctx, IO_OP_CODE, "Class 1 I/O", OP_OTHER, false, 0, detail);
@@ -265,7 +281,7 @@ static bool enip_is_reply(const DissectCtx *ctx, uint16_t cmd, uint16_t len, uin
 
 static DissectResult enip_dissect(Cursor *c, DissectCtx *ctx)
 {
-    if (ctx->pkt->transport == TP_UDP && is_class1_io(c))
+    if (ctx->pkt->transport == TP_UDP && looks_like_class1_io(c))
         return class1_io(ctx, c);
     uint16_t cmd = cursor_le16(c);
     uint16_t len = cursor_le16(c);

@@ -109,7 +109,8 @@ static void judge_router(MacInfo *mi, const Observation *obs)
     char example[OTS_ADDR_STRLEN] = "";
     for (guint i = 0; i < mi->obs_idx->len; i++) {
         const Observation *o = &obs[g_array_index(mi->obs_idx, guint, i)];
-        if (!o->has_ip || o->tx_packets == 0 || !ipaddr_is_v4(&o->ip))
+        /* 0.0.0.0 is a DHCP client without an address, not a forwarded host */
+        if (!o->has_ip || o->tx_packets == 0 || !ipaddr_is_v4(&o->ip) || ipaddr_is_zero(&o->ip))
             continue;
         uint32_t net = ipaddr_v4(&o->ip) >> 16;
         if (has_net && net != first_net)

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Analyzes a sample capture and diffs every table with the golden CSVs.
+# usage: golden.sh OTSCOPE SAMPLE.pcap GOLDEN_DIR [--update]
+set -u
+bin=$1
+sample=$2
+dir=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bin" analyze -q -r "$sample" --db "$tmp/g.db" || { echo "not ok 1 - analyze failed"; exit 1; }
+n=0
+fails=0
+for table in assets comms ops protocols findings; do
+    n=$((n + 1))
+    "$bin" "$table" --db "$tmp/g.db" --format csv >"$tmp/$table.csv"
+    if [ "${4:-}" = "--update" ]; then cp "$tmp/$table.csv" "$dir/$table.csv"; echo "ok $n - $table updated"; continue; fi
+    if diff -u "$dir/$table.csv" "$tmp/$table.csv" >"$tmp/diff"; then
+        echo "ok $n - $table"
+    else
+        echo "not ok $n - $table differs from $dir/$table.csv"
+        sed 's/^/# /' "$tmp/diff" | head -40
+        fails=$((fails + 1))
+    fi
+done
+echo "1..$n"
+[ $fails = 0 ]
