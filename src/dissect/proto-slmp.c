@@ -187,11 +187,11 @@ static DissectResult slmp_probe(Cursor *c, const DissectCtx *ctx)
     if (first != 0x50 && first != 0x54 && first != 0xd0 && first != 0xd4)
         return DISSECT_NOT_MINE;
     size_t hdr_len = (first == 0x54 || first == 0xd4) ? SLMP_4E_HDR_LEN : SLMP_3E_HDR_LEN;
-    if (cursor_left(c) < hdr_len + SLMP_RSP_MIN_LEN)
+    if (cursor_left(c) < hdr_len)
         return DISSECT_NEED_MORE;
     if (!slmp_header(c, &h) || !slmp_len_ok(&h))
         return DISSECT_NOT_MINE;
-    if (h.is_response) /* end code 0, or an error code 0xC0xx/0x4xxx style: any */
+    if (h.is_response) /* any end code: the header alone has to convince */
         return DISSECT_OK;
     if (cursor_left(c) < SLMP_REQ_MIN_LEN)
         return DISSECT_NEED_MORE;
@@ -272,15 +272,22 @@ static DissectResult slmp_request(Cursor *data, DissectCtx *ctx, const SlmpHeade
     return DISSECT_OK;
 }
 
-/* The model name of a read-CPU-model response, trailing blanks cut. */
-static void slmp_model(Cursor *data, DissectCtx *ctx)
+/* The model name of a read-CPU-model response, trailing blanks cut;
+ * empty when the 16 bytes do not look like one (upper-case letters,
+ * digits, '-' and blanks, starting with a letter). */
+static size_t slmp_model(Cursor *data, char *model, size_t modelsz)
 {
-    char model[SLMP_MODEL_LEN + 1];
-    size_t len = cursor_str(data, SLMP_MODEL_LEN, model, sizeof(model));
+    size_t len = cursor_str(data, SLMP_MODEL_LEN, model, modelsz);
     while (len > 0 && model[len - 1] == ' ')
         model[--len] = '\0';
-    if (cursor_ok(data) && len > 0)
-        dissect_attr(ctx, SIDE_SRC, ATTR_MODEL, model, FACT_CONF_HIGH);
+    bool is_name = len > 0 && model[0] >= 'A' && model[0] <= 'Z';
+    for (size_t i = 0; i < len && is_name; i++) {
+        char ch = model[i];
+        is_name = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == ' ';
+    }
+    if (!is_name || !cursor_ok(data))
+        model[0] = '\0';
+    return model[0] ? len : 0;
 }
 
 static DissectResult slmp_response(Cursor *data, DissectCtx *ctx, const SlmpHeader *h)
@@ -297,13 +304,27 @@ static DissectResult slmp_response(Cursor *data, DissectCtx *ctx, const SlmpHead
         if (cursor_ok(&info))
             cmd = err_cmd;
     }
+    /* Without the request (capture started late), a response of exactly a
+     * model name and model code is taken as read-CPU-model, with less
+     * confidence. */
+    char model[SLMP_MODEL_LEN + 1];
+    model[0] = '\0';
+    uint8_t model_conf = FACT_CONF_HIGH;
+    if (end_code == 0 && (cmd == SLMP_CMD_CPU_MODEL ||
+                          (cmd == SLMP_CODE_UNKNOWN && cursor_left(data) == SLMP_MODEL_LEN + 2))) {
+        Cursor copy = *data;
+        if (slmp_model(&copy, model, sizeof(model)) && cmd == SLMP_CODE_UNKNOWN) {
+            cmd = SLMP_CMD_CPU_MODEL;
+            model_conf = FACT_CONF_MEDIUM;
+        }
+    }
     const SlmpCmd *desc = slmp_cmd_lookup(cmd);
     if (desc)
         dissect_op(ctx, desc->code, desc->name, desc->cls, true, end_code, NULL);
     else
         dissect_op(ctx, SLMP_CODE_UNKNOWN, "response", OP_OTHER, true, end_code, NULL);
-    if (end_code == 0 && cmd == SLMP_CMD_CPU_MODEL)
-        slmp_model(data, ctx);
+    if (model[0])
+        dissect_attr(ctx, SIDE_SRC, ATTR_MODEL, model, model_conf);
     ctx->dir_hint = DIR_RESPONSE;
     return DISSECT_OK;
 }
