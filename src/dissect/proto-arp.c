@@ -47,9 +47,8 @@ typedef struct ArpOpName {
 } ArpOpName;
 
 static const ArpOpName arp_ops[] = {
-    { 1, "request", false },        { 2, "reply", true },
-    { 3, "rarp request", false },   { 4, "rarp reply", true },
-    { 8, "inarp request", false },  { 9, "inarp reply", true },
+    {1, "request", false},   {2, "reply", true},          {3, "rarp request", false},
+    {4, "rarp reply", true}, {8, "inarp request", false}, {9, "inarp reply", true},
 };
 
 typedef struct ArpMsg {
@@ -148,7 +147,7 @@ static DissectResult arp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_arp = {
     .name = "arp",
     .transports = PT_ETHER,
-    .ethertypes = { 0x0806 },
+    .ethertypes = {0x0806},
     .probe = arp_probe,
     .dissect = arp_dissect,
 };

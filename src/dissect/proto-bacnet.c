@@ -79,62 +79,62 @@ typedef struct BacnetSvc {
 } BacnetSvc;
 
 static const BacnetSvc confirmed_svcs[] = {
-    { 0, "acknowledgeAlarm", OP_OTHER },
-    { 1, "confirmedCOVNotification", OP_OTHER },
-    { 2, "confirmedEventNotification", OP_OTHER },
-    { 3, "getAlarmSummary", OP_READ },
-    { 4, "getEnrollmentSummary", OP_READ },
-    { 5, "subscribeCOV", OP_READ },
-    { 6, "atomicReadFile", OP_PROGRAM },
-    { 7, "atomicWriteFile", OP_PROGRAM },
-    { 8, "addListElement", OP_WRITE },
-    { 9, "removeListElement", OP_WRITE },
-    { 10, "createObject", OP_CONFIG },
-    { 11, "deleteObject", OP_CONFIG },
-    { 12, "readProperty", OP_READ },
-    { 13, "readPropertyConditional", OP_READ },
-    { 14, "readPropertyMultiple", OP_READ },
-    { 15, "writeProperty", OP_WRITE },
-    { 16, "writePropertyMultiple", OP_WRITE },
-    { 17, "deviceCommunicationControl", OP_CONTROL },
-    { 18, "confirmedPrivateTransfer", OP_OTHER },
-    { 19, "confirmedTextMessage", OP_OTHER },
-    { 20, "reinitializeDevice", OP_CONTROL },
-    { 21, "vtOpen", OP_SESSION },
-    { 22, "vtClose", OP_SESSION },
-    { 23, "vtData", OP_SESSION },
-    { 24, "authenticate", OP_SESSION },
-    { 25, "requestKey", OP_SESSION },
-    { 26, "readRange", OP_READ },
-    { 27, "lifeSafetyOperation", OP_CONTROL },
-    { 28, "subscribeCOVProperty", OP_READ },
-    { 29, "getEventInformation", OP_READ },
-    { 30, "subscribeCOVPropertyMultiple", OP_READ },
-    { 31, "confirmedCOVNotificationMultiple", OP_OTHER },
-    { 32, "confirmedAuditNotification", OP_OTHER },
-    { 33, "auditLogQuery", OP_READ },
+    {0, "acknowledgeAlarm", OP_OTHER},
+    {1, "confirmedCOVNotification", OP_OTHER},
+    {2, "confirmedEventNotification", OP_OTHER},
+    {3, "getAlarmSummary", OP_READ},
+    {4, "getEnrollmentSummary", OP_READ},
+    {5, "subscribeCOV", OP_READ},
+    {6, "atomicReadFile", OP_PROGRAM},
+    {7, "atomicWriteFile", OP_PROGRAM},
+    {8, "addListElement", OP_WRITE},
+    {9, "removeListElement", OP_WRITE},
+    {10, "createObject", OP_CONFIG},
+    {11, "deleteObject", OP_CONFIG},
+    {12, "readProperty", OP_READ},
+    {13, "readPropertyConditional", OP_READ},
+    {14, "readPropertyMultiple", OP_READ},
+    {15, "writeProperty", OP_WRITE},
+    {16, "writePropertyMultiple", OP_WRITE},
+    {17, "deviceCommunicationControl", OP_CONTROL},
+    {18, "confirmedPrivateTransfer", OP_OTHER},
+    {19, "confirmedTextMessage", OP_OTHER},
+    {20, "reinitializeDevice", OP_CONTROL},
+    {21, "vtOpen", OP_SESSION},
+    {22, "vtClose", OP_SESSION},
+    {23, "vtData", OP_SESSION},
+    {24, "authenticate", OP_SESSION},
+    {25, "requestKey", OP_SESSION},
+    {26, "readRange", OP_READ},
+    {27, "lifeSafetyOperation", OP_CONTROL},
+    {28, "subscribeCOVProperty", OP_READ},
+    {29, "getEventInformation", OP_READ},
+    {30, "subscribeCOVPropertyMultiple", OP_READ},
+    {31, "confirmedCOVNotificationMultiple", OP_OTHER},
+    {32, "confirmedAuditNotification", OP_OTHER},
+    {33, "auditLogQuery", OP_READ},
 };
 
 static const BacnetSvc unconfirmed_svcs[] = {
-    { 0, "i-Am", OP_DISCOVERY },
-    { 1, "i-Have", OP_DISCOVERY },
-    { 2, "unconfirmedCOVNotification", OP_OTHER },
-    { 3, "unconfirmedEventNotification", OP_OTHER },
-    { 4, "unconfirmedPrivateTransfer", OP_OTHER },
-    { 5, "unconfirmedTextMessage", OP_OTHER },
-    { 6, "timeSynchronization", OP_CONFIG },
-    { 7, "who-Has", OP_DISCOVERY },
-    { 8, "who-Is", OP_DISCOVERY },
-    { 9, "utcTimeSynchronization", OP_CONFIG },
-    { 10, "writeGroup", OP_WRITE },
-    { 11, "unconfirmedCOVNotificationMultiple", OP_OTHER },
-    { 12, "unconfirmedAuditNotification", OP_OTHER },
-    { 13, "who-Am-I", OP_DISCOVERY },
-    { 14, "you-Are", OP_CONFIG },
+    {0, "i-Am", OP_DISCOVERY},
+    {1, "i-Have", OP_DISCOVERY},
+    {2, "unconfirmedCOVNotification", OP_OTHER},
+    {3, "unconfirmedEventNotification", OP_OTHER},
+    {4, "unconfirmedPrivateTransfer", OP_OTHER},
+    {5, "unconfirmedTextMessage", OP_OTHER},
+    {6, "timeSynchronization", OP_CONFIG},
+    {7, "who-Has", OP_DISCOVERY},
+    {8, "who-Is", OP_DISCOVERY},
+    {9, "utcTimeSynchronization", OP_CONFIG},
+    {10, "writeGroup", OP_WRITE},
+    {11, "unconfirmedCOVNotificationMultiple", OP_OTHER},
+    {12, "unconfirmedAuditNotification", OP_OTHER},
+    {13, "who-Am-I", OP_DISCOVERY},
+    {14, "you-Are", OP_CONFIG},
 };
 
-static const BacnetSvc svc_unknown_reject = { 0, "reject", OP_OTHER };
-static const BacnetSvc svc_unknown_abort = { 0, "abort", OP_OTHER };
+static const BacnetSvc svc_unknown_reject = {0, "reject", OP_OTHER};
+static const BacnetSvc svc_unknown_abort = {0, "abort", OP_OTHER};
 
 /* Per flow: the service of each outstanding invoke ID, so that a Reject
  * or Abort (which do not repeat it) can be named. */
@@ -147,8 +147,8 @@ typedef struct Apdu {
     uint8_t type;
     uint8_t invoke_id;
     uint8_t service;
-    uint8_t reason;       /* Reject/Abort */
-    uint32_t err_class;   /* Error */
+    uint8_t reason;     /* Reject/Abort */
+    uint32_t err_class; /* Error */
     uint32_t err_code;
     char detail[FACT_DETAIL_MAX];
 } Apdu;
@@ -313,8 +313,7 @@ static void error_body(Cursor *c, Apdu *a)
         cursor_skip(c, 1);
     if (app_uint(c, TAG_APP_ENUMERATED, &a->err_class) &&
         app_uint(c, TAG_APP_ENUMERATED, &a->err_code))
-        snprintf(a->detail, sizeof(a->detail), "error class=%u code=%u", a->err_class,
-                 a->err_code);
+        snprintf(a->detail, sizeof(a->detail), "error class=%u code=%u", a->err_class, a->err_code);
 }
 
 /* The fixed part of an APDU; service data detail where it is cheap. */
@@ -467,7 +466,7 @@ static DissectResult bacnet_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_bacnet = {
     .name = "bacnet",
     .transports = PT_UDP | PT_ETHER,
-    .ports = { 47808 },
+    .ports = {47808},
     .probe = bacnet_probe,
     .dissect = bacnet_dissect,
     .state_size = sizeof(BacnetState),

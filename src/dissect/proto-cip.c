@@ -7,10 +7,9 @@
  * status.  Class-specific service codes are named by the request path's
  * class where they collide (0x4e Forward_Close on the Connection Manager,
  * Read_Modify_Write elsewhere; 0x52 Unconnected_Send on the Connection
- * Manager, Read_Tag_Fragmented elsewhere).  Unconnected_Send is unwrapped
- * and its embedded request counted instead; Multiple_Service_Packet is
- * counted and its embedded requests/replies too, bounded in depth and
- * number.  Replies have no path, so 0xce is named Forward_Close and 0xd2
+ * Manager, Read_Tag_Fragmented elsewhere).  Unconnected_Send and
+ * Multiple_Service_Packet are counted, and so are the requests (and
+ * replies) embedded in them, bounded in depth and number.  Replies have no path, so 0xce is named Forward_Close and 0xd2
  * Read_Tag_Fragmented.  Deliberately not parsed: attribute values, tag
  * data, Forward_Open connection parameters, PCCC inside Execute_PCCC, the
  * route path of Unconnected_Send.
@@ -253,8 +252,6 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
     if (!cursor_ok(&path))
         return malformed(ctx, ANOM_BAD_HEADER);
     const CipTok *tok = request_tok(service, p.class_id);
-    if (tok == &cip_unconnected_send && depth < CIP_MAX_DEPTH)
-        return cip_unconnected(ctx, c, depth);
     char detail[FACT_DETAIL_MAX] = "";
     if (p.tag[0])
         snprintf(detail, sizeof detail, "tag=%s", p.tag);
@@ -266,6 +263,8 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
     dissect_op(ctx, service, tok->name, tok->cls, false, 0, detail);
     if (service == CIP_SVC_MULTIPLE && depth < CIP_MAX_DEPTH)
         return cip_multiple(ctx, c, depth);
+    if (tok == &cip_unconnected_send && depth < CIP_MAX_DEPTH)
+        return cip_unconnected(ctx, c, depth);
     return DISSECT_OK;
 }
 

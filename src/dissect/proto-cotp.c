@@ -104,7 +104,7 @@ static bool dt_payload_is_known(int b0, int b1)
         return b1 >= 1 && b1 <= 7; /* ROSCTR */
     if (b0 == S7COMM_PLUS_PROTO_ID)
         return b1 >= 1 && b1 <= 3; /* protocol version; 0xfe keep-alive also seen */
-    if ((b0 >= 0xa0 && b0 <= 0xa4) || (b0 >= 0xa8 && b0 <= 0xaa))
+    if ((b0 >= 0xa0 && b0 <= 0xa4) || (b0 >= 0xa8 && b0 <= 0xaa) || b0 == 0x8b || b0 == 0x8c)
         return b1 >= 0; /* an MMS PDU without session/presentation (seen in the wild) */
     switch (b0) {
     case SES_DATA_TRANSFER:
@@ -146,9 +146,11 @@ static DissectResult cotp_probe(Cursor *c, const DissectCtx *ctx)
             return DISSECT_NEED_MORE; /* an empty DT fragment tells nothing */
         if (cursor_left(c) < data_off + 2)
             return DISSECT_NEED_MORE;
-        return dt_payload_is_known(cursor_peek(c, data_off), cursor_peek(c, data_off + 1))
-                   ? DISSECT_OK
-                   : DISSECT_NOT_MINE;
+        if (dt_payload_is_known(cursor_peek(c, data_off), cursor_peek(c, data_off + 1)))
+            return DISSECT_OK;
+        /* A capture that starts inside a fragmented TSDU shows a fragment
+         * first; only a complete TSDU (EOT) with unknown data rules us out. */
+        return (cursor_peek(c, data_off - 1) & COTP_EOT) ? DISSECT_NOT_MINE : DISSECT_NEED_MORE;
     }
     if (type == COTP_CR || type == COTP_CC) {
         if (li < COTP_CONN_LI_MIN)

@@ -49,11 +49,10 @@ typedef struct EcatCmd {
 } EcatCmd;
 
 static const EcatCmd ecat_cmds[] = {
-    { 0, "NOP", OP_OTHER },   { 1, "APRD", OP_READ },   { 2, "APWR", OP_WRITE },
-    { 3, "APRW", OP_WRITE },  { 4, "FPRD", OP_READ },   { 5, "FPWR", OP_WRITE },
-    { 6, "FPRW", OP_WRITE },  { 7, "BRD", OP_READ },    { 8, "BWR", OP_WRITE },
-    { 9, "BRW", OP_WRITE },   { 10, "LRD", OP_READ },   { 11, "LWR", OP_WRITE },
-    { 12, "LRW", OP_WRITE },  { 13, "ARMW", OP_WRITE }, { 14, "FRMW", OP_WRITE },
+    {0, "NOP", OP_OTHER},  {1, "APRD", OP_READ},   {2, "APWR", OP_WRITE},  {3, "APRW", OP_WRITE},
+    {4, "FPRD", OP_READ},  {5, "FPWR", OP_WRITE},  {6, "FPRW", OP_WRITE},  {7, "BRD", OP_READ},
+    {8, "BWR", OP_WRITE},  {9, "BRW", OP_WRITE},   {10, "LRD", OP_READ},   {11, "LWR", OP_WRITE},
+    {12, "LRW", OP_WRITE}, {13, "ARMW", OP_WRITE}, {14, "FRMW", OP_WRITE},
 };
 
 typedef struct EcatDatagram {
@@ -170,7 +169,7 @@ static DissectResult ecat_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_ethercat = {
     .name = "ethercat",
     .transports = PT_ETHER,
-    .ethertypes = { 0x88a4 },
+    .ethertypes = {0x88a4},
     .probe = ecat_probe,
     .dissect = ecat_dissect,
 };

@@ -38,10 +38,10 @@ enum {
     GOOSE_TAG_SQNUM = 0x86,
     GOOSE_TAG_TEST = 0x87,
     GOOSE_RESERVED1_SIMULATION = 0x8000,
-    GOOSE_MAX_FIELDS = 16,      /* the PDU has 12 fields (13 with security) */
-    GOOSE_INT_MAX_LEN = 5,      /* INT32U in BER may take a leading zero byte */
+    GOOSE_MAX_FIELDS = 16, /* the PDU has 12 fields (13 with security) */
+    GOOSE_INT_MAX_LEN = 5, /* INT32U in BER may take a leading zero byte */
     GOOSE_OP_CODE = 1,
-    GOOSE_REF_MAX = 130,        /* VisibleString(129) + NUL */
+    GOOSE_REF_MAX = 130, /* VisibleString(129) + NUL */
 };
 
 typedef struct GooseInfo {
@@ -214,7 +214,7 @@ static DissectResult goose_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_goose = {
     .name = "goose",
     .transports = PT_ETHER,
-    .ethertypes = { 0x88b8 },
+    .ethertypes = {0x88b8},
     .probe = goose_probe,
     .dissect = goose_dissect,
 };

@@ -39,8 +39,8 @@ enum {
     LLDP_ID_MIN_LEN = 2,   /* subtype + at least one byte of id */
     LLDP_ID_MAX_LEN = 256, /* subtype + 255 */
     LLDP_TTL_LEN = 2,
-    LLDP_MAX_TLVS = 64,    /* more is not a real LLDPDU (1500-byte frame) */
-    LLDP_ID_SUBTYPE_MAC = 3,     /* port ID: MAC address */
+    LLDP_MAX_TLVS = 64,      /* more is not a real LLDPDU (1500-byte frame) */
+    LLDP_ID_SUBTYPE_MAC = 3, /* port ID: MAC address */
     LLDP_CHASSIS_SUBTYPE_MAC = 4,
     LLDP_IANA_AF_IPV4 = 1,
     LLDP_IANA_AF_IPV6 = 2,
@@ -50,8 +50,8 @@ enum {
 };
 
 static const char *const lldp_cap_names[] = {
-    "other", "repeater", "bridge", "wlan-ap", "router", "telephone", "docsis", "station",
-    "c-vlan", "s-vlan", "tpmr",
+    "other",  "repeater", "bridge", "wlan-ap", "router", "telephone",
+    "docsis", "station",  "c-vlan", "s-vlan",  "tpmr",
 };
 
 typedef struct LldpInfo {
@@ -274,7 +274,7 @@ static DissectResult lldp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_lldp = {
     .name = "lldp",
     .transports = PT_ETHER,
-    .ethertypes = { 0x88cc },
+    .ethertypes = {0x88cc},
     .probe = lldp_probe,
     .dissect = lldp_dissect,
 };

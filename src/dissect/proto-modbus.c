@@ -167,8 +167,9 @@ static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
         return DISSECT_NOT_MINE;
     if (!fc_is_plausible((uint8_t)cursor_peek(c, 7)))
         return DISSECT_NOT_MINE;
-    /* An exception PDU is exactly unit + fc + code. */
-    if ((cursor_peek(c, 7) & MODBUS_EXC_BIT) && len != 3)
+    /* An exception PDU is unit + fc + code; one trailing pad byte is seen
+     * from some devices. */
+    if ((cursor_peek(c, 7) & MODBUS_EXC_BIT) && (len < 3 || len > 4))
         return DISSECT_NOT_MINE;
     return DISSECT_OK;
 }

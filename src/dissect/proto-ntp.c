@@ -34,6 +34,7 @@ enum {
     NTP_PRIVATE_HEADER_LEN = 8,
     NTP_MAX_STRATUM = 16,     /* 16 = unsynchronised */
     NTP_MAX_POLL = 17,        /* log2 seconds (RFC 5905 7.3) */
+    NTP_MODE_SYMMETRIC_ACTIVE = 1,
     NTP_MODE_SYMMETRIC_PASSIVE = 2,
     NTP_MODE_CLIENT = 3,
     NTP_MODE_SERVER = 4,
@@ -148,11 +149,14 @@ static DissectResult ntp_dissect(Cursor *c, DissectCtx *ctx)
     } else if (mode == NTP_MODE_PRIVATE) {
         is_response = (first & NTP_RESPONSE_BIT) != 0;
         snprintf(detail, sizeof detail, "v%u request=%u", version, (unsigned)fourth);
+    } else if (mode == NTP_MODE_CLIENT) {
+        is_response = false;
+        snprintf(detail, sizeof detail, "v%u", version); /* a client's stratum means nothing */
     } else {
         is_response = mode == NTP_MODE_SERVER || mode == NTP_MODE_SYMMETRIC_PASSIVE;
         snprintf(detail, sizeof detail, "v%u stratum=%u", version, (unsigned)second);
     }
-    if (mode != NTP_MODE_BROADCAST && mode != 1)
+    if (mode != NTP_MODE_BROADCAST && mode != NTP_MODE_SYMMETRIC_ACTIVE)
         ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     dissect_op(ctx, mode, ntp_modes[mode].name, ntp_modes[mode].cls, is_response, 0, detail);
     return DISSECT_OK;

@@ -74,13 +74,13 @@ typedef struct UaTypeDesc {
 } UaTypeDesc;
 
 static const UaTypeDesc ua_types[UA_TYPE_COUNT] = {
-    [UA_HEL] = { "HEL", "Hello", false },
-    [UA_ACK] = { "ACK", "Acknowledge", true },
-    [UA_ERR] = { "ERR", "Error", true },
-    [UA_RHE] = { "RHE", "ReverseHello", false },
-    [UA_OPN] = { "OPN", "OpenSecureChannel", false },
-    [UA_MSG] = { "MSG", "Message", false },
-    [UA_CLO] = { "CLO", "CloseSecureChannel", false },
+    [UA_HEL] = {"HEL", "Hello", false},
+    [UA_ACK] = {"ACK", "Acknowledge", true},
+    [UA_ERR] = {"ERR", "Error", true},
+    [UA_RHE] = {"RHE", "ReverseHello", false},
+    [UA_OPN] = {"OPN", "OpenSecureChannel", false},
+    [UA_MSG] = {"MSG", "Message", false},
+    [UA_CLO] = {"CLO", "CloseSecureChannel", false},
 };
 
 typedef struct UaService {
@@ -90,43 +90,43 @@ typedef struct UaService {
 } UaService;
 
 static const UaService ua_services[] = {
-    { 422, "FindServers", OP_DISCOVERY },
-    { 428, "GetEndpoints", OP_DISCOVERY },
-    { 437, "RegisterServer", OP_CONFIG },
-    { 446, "OpenSecureChannel", OP_SESSION },
-    { 452, "CloseSecureChannel", OP_SESSION },
-    { 461, "CreateSession", OP_SESSION },
-    { 467, "ActivateSession", OP_SESSION },
-    { 473, "CloseSession", OP_SESSION },
-    { 479, "Cancel", OP_SESSION },
-    { 488, "AddNodes", OP_CONFIG },
-    { 494, "AddReferences", OP_CONFIG },
-    { 500, "DeleteNodes", OP_CONFIG },
-    { 506, "DeleteReferences", OP_CONFIG },
-    { 527, "Browse", OP_READ },
-    { 533, "BrowseNext", OP_READ },
-    { 554, "TranslateBrowsePathsToNodeIds", OP_READ },
-    { 560, "RegisterNodes", OP_READ },
-    { 566, "UnregisterNodes", OP_READ },
-    { 615, "QueryFirst", OP_READ },
-    { 621, "QueryNext", OP_READ },
-    { 631, "Read", OP_READ },
-    { 664, "HistoryRead", OP_READ },
-    { 673, "Write", OP_WRITE },
-    { 700, "HistoryUpdate", OP_WRITE },
-    { 712, "Call", OP_CONTROL }, /* methods operate the server: start, stop, ... */
-    { 751, "CreateMonitoredItems", OP_READ },
-    { 763, "ModifyMonitoredItems", OP_READ },
-    { 769, "SetMonitoringMode", OP_READ },
-    { 775, "SetTriggering", OP_READ },
-    { 781, "DeleteMonitoredItems", OP_READ },
-    { 787, "CreateSubscription", OP_READ },
-    { 793, "ModifySubscription", OP_READ },
-    { 799, "SetPublishingMode", OP_READ },
-    { 826, "Publish", OP_READ },
-    { 832, "Republish", OP_READ },
-    { 841, "TransferSubscriptions", OP_SESSION },
-    { 847, "DeleteSubscriptions", OP_READ },
+    {422, "FindServers", OP_DISCOVERY},
+    {428, "GetEndpoints", OP_DISCOVERY},
+    {437, "RegisterServer", OP_CONFIG},
+    {446, "OpenSecureChannel", OP_SESSION},
+    {452, "CloseSecureChannel", OP_SESSION},
+    {461, "CreateSession", OP_SESSION},
+    {467, "ActivateSession", OP_SESSION},
+    {473, "CloseSession", OP_SESSION},
+    {479, "Cancel", OP_SESSION},
+    {488, "AddNodes", OP_CONFIG},
+    {494, "AddReferences", OP_CONFIG},
+    {500, "DeleteNodes", OP_CONFIG},
+    {506, "DeleteReferences", OP_CONFIG},
+    {527, "Browse", OP_READ},
+    {533, "BrowseNext", OP_READ},
+    {554, "TranslateBrowsePathsToNodeIds", OP_READ},
+    {560, "RegisterNodes", OP_READ},
+    {566, "UnregisterNodes", OP_READ},
+    {615, "QueryFirst", OP_READ},
+    {621, "QueryNext", OP_READ},
+    {631, "Read", OP_READ},
+    {664, "HistoryRead", OP_READ},
+    {673, "Write", OP_WRITE},
+    {700, "HistoryUpdate", OP_WRITE},
+    {712, "Call", OP_CONTROL}, /* methods operate the server: start, stop, ... */
+    {751, "CreateMonitoredItems", OP_READ},
+    {763, "ModifyMonitoredItems", OP_READ},
+    {769, "SetMonitoringMode", OP_READ},
+    {775, "SetTriggering", OP_READ},
+    {781, "DeleteMonitoredItems", OP_READ},
+    {787, "CreateSubscription", OP_READ},
+    {793, "ModifySubscription", OP_READ},
+    {799, "SetPublishingMode", OP_READ},
+    {826, "Publish", OP_READ},
+    {832, "Republish", OP_READ},
+    {841, "TransferSubscriptions", OP_SESSION},
+    {847, "DeleteSubscriptions", OP_READ},
 };
 
 /* Per flow and direction: a multi-chunk message in progress. */
@@ -137,7 +137,7 @@ typedef struct UaState {
 
 static int ua_type_lookup(Cursor *c)
 {
-    char tag[4] = { 0 };
+    char tag[4] = {0};
     if (!cursor_copy(c, tag, 3))
         return -1;
     for (int i = 0; i < UA_TYPE_COUNT; i++) {
@@ -305,8 +305,7 @@ static DissectResult ua_open(Cursor *body, DissectCtx *ctx)
     bool is_response = !ctx->is_from_client;
     if (cursor_ok(&probe) && (id == UA_OPEN_CHANNEL_REQ || id == UA_OPEN_CHANNEL_RSP))
         is_response = id == UA_OPEN_CHANNEL_RSP;
-    dissect_op(ctx, UA_OPEN_CHANNEL_REQ, ua_types[UA_OPN].name, OP_SESSION, is_response, 0,
-               policy);
+    dissect_op(ctx, UA_OPEN_CHANNEL_REQ, ua_types[UA_OPN].name, OP_SESSION, is_response, 0, policy);
     ua_set_dir(ctx, is_response);
     return DISSECT_OK;
 }
@@ -397,7 +396,7 @@ static DissectResult ua_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_opcua = {
     .name = "opcua",
     .transports = PT_TCP,
-    .ports = { 4840, 4843 },
+    .ports = {4840, 4843},
     .probe = ua_probe,
     .pdu_len = ua_pdu_len,
     .dissect = ua_dissect,

@@ -66,10 +66,10 @@ typedef struct DcpService {
 } DcpService;
 
 static const DcpService dcp_services[] = {
-    { DCP_SVC_GET, "get", OP_READ },
-    { DCP_SVC_SET, "set", OP_CONFIG },
-    { DCP_SVC_IDENTIFY, "identify", OP_DISCOVERY },
-    { DCP_SVC_HELLO, "hello", OP_DISCOVERY },
+    {DCP_SVC_GET, "get", OP_READ},
+    {DCP_SVC_SET, "set", OP_CONFIG},
+    {DCP_SVC_IDENTIFY, "identify", OP_DISCOVERY},
+    {DCP_SVC_HELLO, "hello", OP_DISCOVERY},
 };
 
 typedef struct DcpHeader {
@@ -120,8 +120,7 @@ static void dcp_read_header(Cursor *c, DcpHeader *h)
 
 static bool dcp_header_valid(const DcpHeader *h)
 {
-    return dcp_is_frame_id(h->frame_id) && dcp_service_lookup(h->service) &&
-           dcp_is_type(h->type);
+    return dcp_is_frame_id(h->frame_id) && dcp_service_lookup(h->service) && dcp_is_type(h->type);
 }
 
 static DissectResult dcp_probe(Cursor *c, const DissectCtx *ctx)
@@ -144,8 +143,7 @@ static DissectResult dcp_probe(Cursor *c, const DissectCtx *ctx)
  * BlockInfo/BlockQualifier before the data; identify filters do not. */
 static bool dcp_has_block_info(const DcpHeader *h)
 {
-    return h->type != DCP_TYPE_REQUEST || h->service == DCP_SVC_SET ||
-           h->service == DCP_SVC_HELLO;
+    return h->type != DCP_TYPE_REQUEST || h->service == DCP_SVC_SET || h->service == DCP_SVC_HELLO;
 }
 
 static void dcp_block(uint8_t option, uint8_t sub, Cursor *b, DcpInfo *info)
@@ -268,7 +266,7 @@ static DissectResult dcp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_profinet_dcp = {
     .name = "profinet-dcp",
     .transports = PT_ETHER,
-    .ethertypes = { 0x8892 },
+    .ethertypes = {0x8892},
     .probe = dcp_probe,
     .dissect = dcp_dissect,
 };

@@ -138,7 +138,7 @@ static DissectResult rt_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_profinet_rt = {
     .name = "profinet-rt",
     .transports = PT_ETHER,
-    .ethertypes = { 0x8892 },
+    .ethertypes = {0x8892},
     .probe = rt_probe,
     .dissect = rt_dissect,
 };

@@ -9,9 +9,10 @@
  * CreateObject response's session version string yields the PLC's order
  * number and firmware.
  * Deliberately not parsed: the object/attribute tree, item addresses and
- * values, return values, the V2 integrity part, fragments of PDUs larger
- * than one COTP DT (the carrier skips them), and anything needing the
- * session key.
+ * values, return values, the V2 integrity part, the later frames of a PDU
+ * split over several frames (only the first frame, which holds the
+ * function code, is read), COTP-level fragments (the carrier skips them),
+ * and anything needing the session key.
  *
  * Reference: no public Siemens specification; layout and codes follow the
  * Wireshark S7comm-plus plugin by Thomas Wiens (packet-s7comm_plus.c,
@@ -72,6 +73,12 @@ static const S7pTok s7p_funcs[] = {
     { 0x0590, "GetVariablesAddress", OP_READ },
     { 0x059a, "Abort", OP_SESSION },
 };
+
+/* Per flow and direction: the last frame had no trailer, so the next one
+ * continues the same PDU. */
+typedef struct S7pState {
+    bool in_pdu[2];
+} S7pState;
 
 static const S7pTok *s7p_find(uint16_t code)
 {
@@ -141,13 +148,24 @@ static DissectResult s7p_dissect(Cursor *c, DissectCtx *ctx)
     if (version != S7P_V1 && version != S7P_V2 && version != S7P_V3)
         return malformed(ctx, ANOM_BAD_HEADER);
     Cursor data;
-    cursor_take(c, data_len, &data);
-    uint8_t trailer_id = cursor_u8(c); /* trailer: 72 vv 00 00 */
-    cursor_skip(c, 3);
-    if (!cursor_ok(c))
+    if (!cursor_take(c, data_len, &data))
         return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
-    if (trailer_id != S7P_PROTO_ID)
+    /* Only the last frame of a PDU carries the trailer 72 vv 00 00; a frame
+     * that ends with its data is followed by more frames of the same PDU. */
+    bool has_trailer = cursor_left(c) > 0 || cursor_is_clipped(c);
+    uint8_t trailer_id = cursor_u8(c);
+    cursor_skip(c, 3);
+    if (has_trailer && !cursor_ok(c))
+        return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
+    if (has_trailer && trailer_id != S7P_PROTO_ID)
         return malformed(ctx, ANOM_LEN_MISMATCH);
+    S7pState *st = ctx->state;
+    size_t dir = ctx->is_from_client ? 0 : 1;
+    bool is_continuation = st && st->in_pdu[dir];
+    if (st)
+        st->in_pdu[dir] = !has_trailer;
+    if (is_continuation)
+        return DISSECT_OK; /* data of a PDU whose first frame was counted */
     if (version == S7P_V3) {
         uint8_t digest_len = cursor_u8(&data);
         if (cursor_ok(&data) && digest_len != S7P_DIGEST_LEN)
@@ -189,5 +207,6 @@ const ProtoDesc proto_s7comm_plus = {
     .transports = PT_TCP,
     .ports = { 102 },
     .dissect = s7p_dissect,
+    .state_size = sizeof(S7pState),
     .flags = PROTO_CARRIED,
 };

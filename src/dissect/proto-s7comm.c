@@ -322,8 +322,8 @@ static DissectResult s7_read_szl(DissectCtx *ctx, Cursor *data, bool is_response
     uint16_t szl_id = cursor_be16(&body);
     uint16_t index = cursor_be16(&body);
     if (!cursor_ok(data) || !cursor_ok(&body)) {
-        if (is_response && ret != 0xff)
-            return DISSECT_OK; /* an error return carries no SZL */
+        if (cursor_ok(data) && ret != 0xff)
+            return DISSECT_OK; /* an error return (or a follow-up request) carries no SZL */
         if (is_response && !is_last)
             return DISSECT_OK; /* first fragment: the id may still be there */
         return dissect_fail(ctx, cursor_ok(data) ? &body : data, ANOM_LEN_MISMATCH);

@@ -38,7 +38,7 @@ enum {
     SLMP_SUB_3E_RSP = 0xd000,
     SLMP_SUB_4E_REQ = 0x5400,
     SLMP_SUB_4E_RSP = 0xd400,
-    SLMP_3E_HDR_LEN = 9,  /* subheader .. data length */
+    SLMP_3E_HDR_LEN = 9, /* subheader .. data length */
     SLMP_4E_HDR_LEN = 13,
     SLMP_REQ_MIN_LEN = 6, /* timer, command, subcommand */
     SLMP_RSP_MIN_LEN = 2, /* end code */
@@ -59,39 +59,39 @@ typedef struct SlmpCmd {
 } SlmpCmd;
 
 static const SlmpCmd slmp_cmds[] = {
-    { 0x0101, "read CPU model", OP_DISCOVERY },
-    { 0x0401, "batch read", OP_READ },
-    { 0x0403, "random read", OP_READ },
-    { 0x0406, "batch read multiple blocks", OP_READ },
-    { 0x0601, "buffer memory read", OP_READ },
-    { 0x0613, "intelligent module read", OP_READ },
-    { 0x0619, "loopback test", OP_DIAGNOSTIC },
-    { 0x0801, "monitor register", OP_READ },
-    { 0x0802, "monitor", OP_READ },
-    { 0x1001, "remote RUN", OP_CONTROL },
-    { 0x1002, "remote STOP", OP_CONTROL },
-    { 0x1003, "remote PAUSE", OP_CONTROL },
-    { 0x1005, "remote latch clear", OP_CONTROL },
-    { 0x1006, "remote RESET", OP_CONTROL },
-    { 0x1401, "batch write", OP_WRITE },
-    { 0x1402, "random write", OP_WRITE },
-    { 0x1406, "batch write multiple blocks", OP_WRITE },
-    { 0x1601, "buffer memory write", OP_WRITE },
-    { 0x1613, "intelligent module write", OP_WRITE },
-    { 0x1617, "clear error", OP_CONTROL },
-    { 0x1630, "remote password unlock", OP_SESSION },
-    { 0x1631, "remote password lock", OP_SESSION },
-    { 0x1810, "read directory", OP_PROGRAM },
-    { 0x1811, "search directory", OP_PROGRAM },
-    { 0x1820, "create new file", OP_PROGRAM },
-    { 0x1822, "delete file", OP_PROGRAM },
-    { 0x1824, "copy file", OP_PROGRAM },
-    { 0x1825, "modify file attribute", OP_PROGRAM },
-    { 0x1826, "modify file date", OP_PROGRAM },
-    { 0x1827, "open file", OP_PROGRAM },
-    { 0x1828, "read file", OP_PROGRAM },
-    { 0x1829, "write file", OP_PROGRAM },
-    { 0x182a, "close file", OP_PROGRAM },
+    {0x0101, "read CPU model", OP_DISCOVERY},
+    {0x0401, "batch read", OP_READ},
+    {0x0403, "random read", OP_READ},
+    {0x0406, "batch read multiple blocks", OP_READ},
+    {0x0601, "buffer memory read", OP_READ},
+    {0x0613, "intelligent module read", OP_READ},
+    {0x0619, "loopback test", OP_DIAGNOSTIC},
+    {0x0801, "monitor register", OP_READ},
+    {0x0802, "monitor", OP_READ},
+    {0x1001, "remote RUN", OP_CONTROL},
+    {0x1002, "remote STOP", OP_CONTROL},
+    {0x1003, "remote PAUSE", OP_CONTROL},
+    {0x1005, "remote latch clear", OP_CONTROL},
+    {0x1006, "remote RESET", OP_CONTROL},
+    {0x1401, "batch write", OP_WRITE},
+    {0x1402, "random write", OP_WRITE},
+    {0x1406, "batch write multiple blocks", OP_WRITE},
+    {0x1601, "buffer memory write", OP_WRITE},
+    {0x1613, "intelligent module write", OP_WRITE},
+    {0x1617, "clear error", OP_CONTROL},
+    {0x1630, "remote password unlock", OP_SESSION},
+    {0x1631, "remote password lock", OP_SESSION},
+    {0x1810, "read directory", OP_PROGRAM},
+    {0x1811, "search directory", OP_PROGRAM},
+    {0x1820, "create new file", OP_PROGRAM},
+    {0x1822, "delete file", OP_PROGRAM},
+    {0x1824, "copy file", OP_PROGRAM},
+    {0x1825, "modify file attribute", OP_PROGRAM},
+    {0x1826, "modify file date", OP_PROGRAM},
+    {0x1827, "open file", OP_PROGRAM},
+    {0x1828, "read file", OP_PROGRAM},
+    {0x1829, "write file", OP_PROGRAM},
+    {0x182a, "close file", OP_PROGRAM},
 };
 
 typedef struct SlmpDevice {
@@ -100,9 +100,9 @@ typedef struct SlmpDevice {
 } SlmpDevice;
 
 static const SlmpDevice slmp_devices[] = {
-    { 0x90, "M" },  { 0x91, "SM" }, { 0x92, "L" },  { 0x93, "F" },  { 0x9c, "X" },
-    { 0x9d, "Y" },  { 0xa0, "B" },  { 0xa8, "D" },  { 0xa9, "SD" }, { 0xaf, "R" },
-    { 0xb0, "ZR" }, { 0xb4, "W" },  { 0xc2, "TN" }, { 0xc5, "CN" }, { 0xcc, "Z" },
+    {0x90, "M"},  {0x91, "SM"}, {0x92, "L"},  {0x93, "F"},  {0x9c, "X"},
+    {0x9d, "Y"},  {0xa0, "B"},  {0xa8, "D"},  {0xa9, "SD"}, {0xaf, "R"},
+    {0xb0, "ZR"}, {0xb4, "W"},  {0xc2, "TN"}, {0xc5, "CN"}, {0xcc, "Z"},
 };
 
 /* Per flow: the command of recent requests, to name responses. */
@@ -356,7 +356,7 @@ static DissectResult slmp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_slmp = {
     .name = "slmp",
     .transports = PT_TCP | PT_UDP,
-    .ports = { 5006, 5007, 5008 },
+    .ports = {5006, 5007, 5008},
     .probe = slmp_probe,
     .pdu_len = slmp_pdu_len,
     .dissect = slmp_dissect,

@@ -39,7 +39,7 @@ enum {
     SV_MAX_FIELDS = 8,
     SV_MAX_ASDUS = 64, /* noASDU is INTEGER (1..65535); real streams use 1-16 */
     SV_OP_CODE = 0,
-    SV_ID_MAX = 130,   /* VisibleString(129) + NUL */
+    SV_ID_MAX = 130, /* VisibleString(129) + NUL */
 };
 
 typedef struct SvInfo {
@@ -213,7 +213,7 @@ static DissectResult sv_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_sv = {
     .name = "sv",
     .transports = PT_ETHER,
-    .ethertypes = { 0x88ba },
+    .ethertypes = {0x88ba},
     .probe = sv_probe,
     .dissect = sv_dissect,
 };
