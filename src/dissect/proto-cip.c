@@ -9,10 +9,11 @@
  * Read_Modify_Write elsewhere; 0x52 Unconnected_Send on the Connection
  * Manager, Read_Tag_Fragmented elsewhere).  Unconnected_Send and
  * Multiple_Service_Packet are counted, and so are the requests (and
- * replies) embedded in them, bounded in depth and number.  Replies have no path, so 0xce is named Forward_Close and 0xd2
- * Read_Tag_Fragmented.  Deliberately not parsed: attribute values, tag
- * data, Forward_Open connection parameters, PCCC inside Execute_PCCC, the
- * route path of Unconnected_Send.
+ * replies) embedded in them, bounded in depth and number.  Replies have
+ * no path, so 0xce is named Forward_Close and 0xd2 Read_Tag_Fragmented.
+ * Deliberately not parsed: attribute values, tag data, Forward_Open
+ * connection parameters, PCCC inside Execute_PCCC, the route path of
+ * Unconnected_Send.
  *
  * Reference: ODVA, The CIP Networks Library Vol. 1, Common Industrial
  * Protocol, Edition 3.x: 2-4 (Message Router request/response format),
@@ -38,7 +39,7 @@ enum {
     CIP_SVC_UNCONN_SEND_OR_RTF = 0x52,
     CIP_CLASS_CONNECTION_MANAGER = 0x06,
     CIP_CLASS_NONE = 0xffffffff,
-    CIP_MAX_DEPTH = 2,        /* Unconnected_Send / MSP nesting examined */
+    CIP_MAX_DEPTH = 2,         /* Unconnected_Send / MSP nesting examined */
     CIP_MSP_MAX_SERVICES = 12, /* embedded services counted per packet */
     CIP_PATH_MAX_SEGMENTS = 16,
     CIP_TAG_MAX = 40,
@@ -53,46 +54,46 @@ typedef struct CipTok {
 /* Common services (Vol. 1 appendix A-3) and the class-specific ones seen
  * on EtherNet/IP (Connection Manager, Logix tag services, PCCC). */
 static const CipTok cip_services[] = {
-    { 0x01, "Get_Attribute_All", OP_READ },
-    { 0x02, "Set_Attribute_All", OP_WRITE },
-    { 0x03, "Get_Attribute_List", OP_READ },
-    { 0x04, "Set_Attribute_List", OP_WRITE },
-    { 0x05, "Reset", OP_CONTROL },
-    { 0x06, "Start", OP_CONTROL },
-    { 0x07, "Stop", OP_CONTROL },
-    { 0x08, "Create", OP_CONFIG },
-    { 0x09, "Delete", OP_CONFIG },
-    { 0x0a, "Multiple_Service_Packet", OP_OTHER },
-    { 0x0d, "Apply_Attributes", OP_CONFIG },
-    { 0x0e, "Get_Attribute_Single", OP_READ },
-    { 0x10, "Set_Attribute_Single", OP_WRITE },
-    { 0x11, "Find_Next_Object_Instance", OP_READ },
-    { 0x14, "Error_Response", OP_OTHER },
-    { 0x15, "Restore", OP_CONFIG },
-    { 0x16, "Save", OP_CONFIG },
-    { 0x17, "No_Operation", OP_OTHER },
-    { 0x18, "Get_Member", OP_READ },
-    { 0x19, "Set_Member", OP_WRITE },
-    { 0x1a, "Insert_Member", OP_WRITE },
-    { 0x1b, "Remove_Member", OP_WRITE },
-    { 0x1c, "GroupSync", OP_OTHER },
-    { 0x4b, "Execute_PCCC", OP_OTHER },
-    { 0x4c, "Read_Tag", OP_READ },
-    { 0x4d, "Write_Tag", OP_WRITE },
-    { 0x4e, "Forward_Close", OP_SESSION },
-    { 0x52, "Read_Tag_Fragmented", OP_READ },
-    { 0x53, "Write_Tag_Fragmented", OP_WRITE },
-    { 0x54, "Forward_Open", OP_SESSION },
-    { 0x55, "Get_Instance_Attribute_List", OP_READ },
-    { 0x56, "Get_Connection_Data", OP_READ },
-    { 0x57, "Search_Connection_Data", OP_READ },
-    { 0x5a, "Get_Connection_Owner", OP_READ },
-    { 0x5b, "Large_Forward_Open", OP_SESSION },
+    {0x01, "Get_Attribute_All", OP_READ},
+    {0x02, "Set_Attribute_All", OP_WRITE},
+    {0x03, "Get_Attribute_List", OP_READ},
+    {0x04, "Set_Attribute_List", OP_WRITE},
+    {0x05, "Reset", OP_CONTROL},
+    {0x06, "Start", OP_CONTROL},
+    {0x07, "Stop", OP_CONTROL},
+    {0x08, "Create", OP_CONFIG},
+    {0x09, "Delete", OP_CONFIG},
+    {0x0a, "Multiple_Service_Packet", OP_OTHER},
+    {0x0d, "Apply_Attributes", OP_CONFIG},
+    {0x0e, "Get_Attribute_Single", OP_READ},
+    {0x10, "Set_Attribute_Single", OP_WRITE},
+    {0x11, "Find_Next_Object_Instance", OP_READ},
+    {0x14, "Error_Response", OP_OTHER},
+    {0x15, "Restore", OP_CONFIG},
+    {0x16, "Save", OP_CONFIG},
+    {0x17, "No_Operation", OP_OTHER},
+    {0x18, "Get_Member", OP_READ},
+    {0x19, "Set_Member", OP_WRITE},
+    {0x1a, "Insert_Member", OP_WRITE},
+    {0x1b, "Remove_Member", OP_WRITE},
+    {0x1c, "GroupSync", OP_OTHER},
+    {0x4b, "Execute_PCCC", OP_OTHER},
+    {0x4c, "Read_Tag", OP_READ},
+    {0x4d, "Write_Tag", OP_WRITE},
+    {0x4e, "Forward_Close", OP_SESSION},
+    {0x52, "Read_Tag_Fragmented", OP_READ},
+    {0x53, "Write_Tag_Fragmented", OP_WRITE},
+    {0x54, "Forward_Open", OP_SESSION},
+    {0x55, "Get_Instance_Attribute_List", OP_READ},
+    {0x56, "Get_Connection_Data", OP_READ},
+    {0x57, "Search_Connection_Data", OP_READ},
+    {0x5a, "Get_Connection_Owner", OP_READ},
+    {0x5b, "Large_Forward_Open", OP_SESSION},
 };
 
-static const CipTok cip_read_modify_write = { 0x4e, "Read_Modify_Write", OP_WRITE };
-static const CipTok cip_unconnected_send = { 0x52, "Unconnected_Send", OP_OTHER };
-static const CipTok cip_unknown = { 0, "Vendor_Specific", OP_OTHER };
+static const CipTok cip_read_modify_write = {0x4e, "Read_Modify_Write", OP_WRITE};
+static const CipTok cip_unconnected_send = {0x52, "Unconnected_Send", OP_OTHER};
+static const CipTok cip_unknown = {0, "Vendor_Specific", OP_OTHER};
 
 static const CipTok *cip_find(uint8_t code)
 {
@@ -287,8 +288,8 @@ static DissectResult cip_response(DissectCtx *ctx, Cursor *c, uint8_t service, i
     ctx->dir_hint = DIR_RESPONSE;
     dissect_op(ctx, service, tok->name, tok->cls, true, general, detail);
     /* A partial-success MSP reply (general status 0x1e) still carries all replies. */
-    if (service == CIP_SVC_MULTIPLE && (general == 0 || general == 0x1e) &&
-        cursor_left(c) > 0 && depth < CIP_MAX_DEPTH)
+    if (service == CIP_SVC_MULTIPLE && (general == 0 || general == 0x1e) && cursor_left(c) > 0 &&
+        depth < CIP_MAX_DEPTH)
         return cip_multiple(ctx, c, depth);
     return DISSECT_OK;
 }

@@ -65,16 +65,16 @@ typedef struct TpduTok {
 } TpduTok;
 
 static const TpduTok cotp_tpdus[] = {
-    { COTP_CR, "Connection Request", OP_SESSION },
-    { COTP_CC, "Connection Confirm", OP_SESSION },
-    { COTP_DR, "Disconnect Request", OP_SESSION },
-    { COTP_DC, "Disconnect Confirm", OP_SESSION },
-    { COTP_DT, "Data", OP_OTHER },
-    { COTP_ED, "Expedited Data", OP_OTHER },
-    { COTP_AK, "Data Acknowledgement", OP_OTHER },
-    { COTP_EA, "Expedited Data Acknowledgement", OP_OTHER },
-    { COTP_RJ, "Reject", OP_OTHER },
-    { COTP_ER, "TPDU Error", OP_OTHER },
+    {COTP_CR, "Connection Request", OP_SESSION},
+    {COTP_CC, "Connection Confirm", OP_SESSION},
+    {COTP_DR, "Disconnect Request", OP_SESSION},
+    {COTP_DC, "Disconnect Confirm", OP_SESSION},
+    {COTP_DT, "Data", OP_OTHER},
+    {COTP_ED, "Expedited Data", OP_OTHER},
+    {COTP_AK, "Data Acknowledgement", OP_OTHER},
+    {COTP_EA, "Expedited Data Acknowledgement", OP_OTHER},
+    {COTP_RJ, "Reject", OP_OTHER},
+    {COTP_ER, "TPDU Error", OP_OTHER},
 };
 
 /* Per flow and direction: a DT without EOT carrying data was seen, so the
@@ -322,7 +322,7 @@ static DissectResult cotp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_cotp = {
     .name = "cotp",
     .transports = PT_TCP,
-    .ports = { 102 },
+    .ports = {102},
     .probe = cotp_probe,
     .pdu_len = cotp_pdu_len,
     .dissect = cotp_dissect,

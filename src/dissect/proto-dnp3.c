@@ -51,43 +51,43 @@ typedef struct DnpTok {
 
 /* IEEE 1815-2012 table 4-2 (function codes). */
 static const DnpTok dnp3_functions[] = {
-    { 0, "Confirm", OP_OTHER },
-    { 1, "Read", OP_READ },
-    { 2, "Write", OP_WRITE },
-    { 3, "Select", OP_CONTROL },
-    { 4, "Operate", OP_CONTROL },
-    { 5, "Direct Operate", OP_CONTROL },
-    { 6, "Direct Operate No Ack", OP_CONTROL },
-    { 7, "Immediate Freeze", OP_OTHER },
-    { 8, "Immediate Freeze No Ack", OP_OTHER },
-    { 9, "Freeze and Clear", OP_OTHER },
-    { 10, "Freeze and Clear No Ack", OP_OTHER },
-    { 11, "Freeze at Time", OP_OTHER },
-    { 12, "Freeze at Time No Ack", OP_OTHER },
-    { 13, "Cold Restart", OP_CONTROL },
-    { 14, "Warm Restart", OP_CONTROL },
-    { 15, "Initialize Data", OP_CONTROL },
-    { 16, "Initialize Application", OP_CONTROL },
-    { 17, "Start Application", OP_CONTROL },
-    { 18, "Stop Application", OP_CONTROL },
-    { 19, "Save Configuration", OP_CONFIG },
-    { 20, "Enable Unsolicited", OP_CONFIG },
-    { 21, "Disable Unsolicited", OP_CONFIG },
-    { 22, "Assign Class", OP_CONFIG },
-    { 23, "Delay Measurement", OP_DIAGNOSTIC },
-    { 24, "Record Current Time", OP_CONFIG },
-    { 25, "Open File", OP_PROGRAM },
-    { 26, "Close File", OP_PROGRAM },
-    { 27, "Delete File", OP_PROGRAM },
-    { 28, "Get File Info", OP_READ },
-    { 29, "Authenticate File", OP_PROGRAM },
-    { 30, "Abort File", OP_PROGRAM },
-    { 31, "Activate Config", OP_CONFIG },
-    { 32, "Authentication Request", OP_SESSION },
-    { 33, "Authentication Request No Ack", OP_SESSION },
-    { 129, "Response", OP_READ },
-    { 130, "Unsolicited Response", OP_READ },
-    { 131, "Authentication Response", OP_SESSION },
+    {0, "Confirm", OP_OTHER},
+    {1, "Read", OP_READ},
+    {2, "Write", OP_WRITE},
+    {3, "Select", OP_CONTROL},
+    {4, "Operate", OP_CONTROL},
+    {5, "Direct Operate", OP_CONTROL},
+    {6, "Direct Operate No Ack", OP_CONTROL},
+    {7, "Immediate Freeze", OP_OTHER},
+    {8, "Immediate Freeze No Ack", OP_OTHER},
+    {9, "Freeze and Clear", OP_OTHER},
+    {10, "Freeze and Clear No Ack", OP_OTHER},
+    {11, "Freeze at Time", OP_OTHER},
+    {12, "Freeze at Time No Ack", OP_OTHER},
+    {13, "Cold Restart", OP_CONTROL},
+    {14, "Warm Restart", OP_CONTROL},
+    {15, "Initialize Data", OP_CONTROL},
+    {16, "Initialize Application", OP_CONTROL},
+    {17, "Start Application", OP_CONTROL},
+    {18, "Stop Application", OP_CONTROL},
+    {19, "Save Configuration", OP_CONFIG},
+    {20, "Enable Unsolicited", OP_CONFIG},
+    {21, "Disable Unsolicited", OP_CONFIG},
+    {22, "Assign Class", OP_CONFIG},
+    {23, "Delay Measurement", OP_DIAGNOSTIC},
+    {24, "Record Current Time", OP_CONFIG},
+    {25, "Open File", OP_PROGRAM},
+    {26, "Close File", OP_PROGRAM},
+    {27, "Delete File", OP_PROGRAM},
+    {28, "Get File Info", OP_READ},
+    {29, "Authenticate File", OP_PROGRAM},
+    {30, "Abort File", OP_PROGRAM},
+    {31, "Activate Config", OP_CONFIG},
+    {32, "Authentication Request", OP_SESSION},
+    {33, "Authentication Request No Ack", OP_SESSION},
+    {129, "Response", OP_READ},
+    {130, "Unsolicited Response", OP_READ},
+    {131, "Authentication Response", OP_SESSION},
 };
 
 static const DnpTok *dnp3_find(uint8_t code)
@@ -111,7 +111,8 @@ static uint16_t dnp3_crc(Cursor *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         crc ^= cursor_u8(c);
         for (int bit = 0; bit < 8; bit++)
-            crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ DNP3_CRC_POLY_REFLECTED) : (uint16_t)(crc >> 1);
+            crc =
+                (crc & 1) ? (uint16_t)((crc >> 1) ^ DNP3_CRC_POLY_REFLECTED) : (uint16_t)(crc >> 1);
     }
     return (uint16_t)~crc;
 }
@@ -237,7 +238,8 @@ static DissectResult dnp3_dissect(Cursor *c, DissectCtx *ctx)
     uint8_t buf[DNP3_USER_MAX];
     bool crc_bad;
     if (!strip_crcs(&frame, user, buf, &crc_bad))
-        return crc_bad ? malformed(ctx, ANOM_BAD_HEADER) : dissect_fail(ctx, &frame, ANOM_LEN_MISMATCH);
+        return crc_bad ? malformed(ctx, ANOM_BAD_HEADER)
+                       : dissect_fail(ctx, &frame, ANOM_LEN_MISMATCH);
     Cursor tpdu = cursor_make(buf, user, false);
     uint8_t transport = cursor_u8(&tpdu);
     if (!(transport & TRANSPORT_FIR))
@@ -248,7 +250,7 @@ static DissectResult dnp3_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_dnp3 = {
     .name = "dnp3",
     .transports = PT_TCP | PT_UDP,
-    .ports = { 20000 },
+    .ports = {20000},
     .probe = dnp3_probe,
     .pdu_len = dnp3_pdu_len,
     .dissect = dnp3_dissect,

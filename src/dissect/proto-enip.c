@@ -60,16 +60,16 @@ typedef struct EnipTok {
 } EnipTok;
 
 static const EnipTok enip_commands[] = {
-    { 0x0000, "NOP", OP_OTHER },
-    { 0x0004, "ListServices", OP_DISCOVERY },
-    { 0x0063, "ListIdentity", OP_DISCOVERY },
-    { 0x0064, "ListInterfaces", OP_DISCOVERY },
-    { 0x0065, "RegisterSession", OP_SESSION },
-    { 0x0066, "UnRegisterSession", OP_SESSION },
-    { 0x006f, "SendRRData", OP_OTHER },
-    { 0x0070, "SendUnitData", OP_OTHER },
-    { 0x0072, "IndicateStatus", OP_OTHER },
-    { 0x0073, "Cancel", OP_OTHER },
+    {0x0000, "NOP", OP_OTHER},
+    {0x0004, "ListServices", OP_DISCOVERY},
+    {0x0063, "ListIdentity", OP_DISCOVERY},
+    {0x0064, "ListInterfaces", OP_DISCOVERY},
+    {0x0065, "RegisterSession", OP_SESSION},
+    {0x0066, "UnRegisterSession", OP_SESSION},
+    {0x006f, "SendRRData", OP_OTHER},
+    {0x0070, "SendUnitData", OP_OTHER},
+    {0x0072, "IndicateStatus", OP_OTHER},
+    {0x0073, "Cancel", OP_OTHER},
 };
 
 static const EnipTok *enip_find(uint16_t code)
@@ -313,7 +313,7 @@ static DissectResult enip_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_enip = {
     .name = "enip",
     .transports = PT_TCP | PT_UDP,
-    .ports = { 44818, 2222 },
+    .ports = {44818, 2222},
     .probe = enip_probe,
     .pdu_len = enip_pdu_len,
     .dissect = enip_dissect,

@@ -53,69 +53,69 @@ typedef struct FuncTok {
 
 /* Public function codes, V1.1b3 section 5.1. */
 static const FuncTok modbus_funcs[] = {
-    { 1, "Read Coils", OP_READ },
-    { 2, "Read Discrete Inputs", OP_READ },
-    { 3, "Read Holding Registers", OP_READ },
-    { 4, "Read Input Registers", OP_READ },
-    { 5, "Write Single Coil", OP_WRITE },
-    { 6, "Write Single Register", OP_WRITE },
-    { 7, "Read Exception Status", OP_DIAGNOSTIC },
-    { 8, "Diagnostics", OP_DIAGNOSTIC },
-    { 11, "Get Comm Event Counter", OP_DIAGNOSTIC },
-    { 12, "Get Comm Event Log", OP_DIAGNOSTIC },
-    { 15, "Write Multiple Coils", OP_WRITE },
-    { 16, "Write Multiple Registers", OP_WRITE },
-    { 17, "Report Server ID", OP_DISCOVERY },
-    { 20, "Read File Record", OP_READ },
-    { 21, "Write File Record", OP_WRITE },
-    { 22, "Mask Write Register", OP_WRITE },
-    { 23, "Read/Write Multiple Registers", OP_WRITE },
-    { 24, "Read FIFO Queue", OP_READ },
-    { 43, "Encapsulated Interface Transport", OP_OTHER },
-    { 90, "Schneider UMAS", OP_OTHER },
+    {1, "Read Coils", OP_READ},
+    {2, "Read Discrete Inputs", OP_READ},
+    {3, "Read Holding Registers", OP_READ},
+    {4, "Read Input Registers", OP_READ},
+    {5, "Write Single Coil", OP_WRITE},
+    {6, "Write Single Register", OP_WRITE},
+    {7, "Read Exception Status", OP_DIAGNOSTIC},
+    {8, "Diagnostics", OP_DIAGNOSTIC},
+    {11, "Get Comm Event Counter", OP_DIAGNOSTIC},
+    {12, "Get Comm Event Log", OP_DIAGNOSTIC},
+    {15, "Write Multiple Coils", OP_WRITE},
+    {16, "Write Multiple Registers", OP_WRITE},
+    {17, "Report Server ID", OP_DISCOVERY},
+    {20, "Read File Record", OP_READ},
+    {21, "Write File Record", OP_WRITE},
+    {22, "Mask Write Register", OP_WRITE},
+    {23, "Read/Write Multiple Registers", OP_WRITE},
+    {24, "Read FIFO Queue", OP_READ},
+    {43, "Encapsulated Interface Transport", OP_OTHER},
+    {90, "Schneider UMAS", OP_OTHER},
 };
 
 /* FC8 sub-functions (section 6.8.1); only the state-changing ones are control. */
 static const FuncTok modbus_diag_subs[] = {
-    { 0, "Return Query Data", OP_DIAGNOSTIC },
-    { 1, "Restart Communications Option", OP_CONTROL },
-    { 2, "Return Diagnostic Register", OP_DIAGNOSTIC },
-    { 3, "Change ASCII Input Delimiter", OP_CONFIG },
-    { 4, "Force Listen Only Mode", OP_CONTROL },
-    { 10, "Clear Counters and Diagnostic Register", OP_CONFIG },
-    { 20, "Clear Overrun Counter and Flag", OP_CONFIG },
+    {0, "Return Query Data", OP_DIAGNOSTIC},
+    {1, "Restart Communications Option", OP_CONTROL},
+    {2, "Return Diagnostic Register", OP_DIAGNOSTIC},
+    {3, "Change ASCII Input Delimiter", OP_CONFIG},
+    {4, "Force Listen Only Mode", OP_CONTROL},
+    {10, "Clear Counters and Diagnostic Register", OP_CONFIG},
+    {20, "Clear Overrun Counter and Flag", OP_CONFIG},
 };
 
 /* UMAS function byte (first byte after the session byte of an FC90 request). */
 static const FuncTok umas_funcs[] = {
-    { 0x01, "INIT_COMM", OP_SESSION },
-    { 0x02, "READ_ID", OP_DISCOVERY },
-    { 0x03, "READ_PROJECT_INFO", OP_READ },
-    { 0x04, "READ_PLC_INFO", OP_READ },
-    { 0x06, "READ_CARD_INFO", OP_READ },
-    { 0x0a, "REPEAT", OP_OTHER },
-    { 0x10, "TAKE_PLC_RESERVATION", OP_SESSION },
-    { 0x11, "RELEASE_PLC_RESERVATION", OP_SESSION },
-    { 0x12, "KEEP_ALIVE", OP_SESSION },
-    { 0x20, "READ_MEMORY_BLOCK", OP_READ },
-    { 0x22, "READ_VARIABLES", OP_READ },
-    { 0x23, "WRITE_VARIABLES", OP_WRITE },
-    { 0x24, "READ_COILS_REGISTERS", OP_READ },
-    { 0x25, "WRITE_COILS_REGISTERS", OP_WRITE },
-    { 0x30, "INITIALIZE_UPLOAD", OP_PROGRAM },
-    { 0x31, "UPLOAD_BLOCK", OP_PROGRAM },
-    { 0x32, "END_STRATEGY_UPLOAD", OP_PROGRAM },
-    { 0x33, "INITIALIZE_DOWNLOAD", OP_PROGRAM },
-    { 0x34, "DOWNLOAD_BLOCK", OP_PROGRAM },
-    { 0x35, "END_DOWNLOAD", OP_PROGRAM },
-    { 0x39, "READ_ETH_MASTER_DATA", OP_READ },
-    { 0x40, "START_PLC", OP_CONTROL },
-    { 0x41, "STOP_PLC", OP_CONTROL },
-    { 0x50, "MONITOR_PLC", OP_READ },
-    { 0x58, "CHECK_PLC", OP_DIAGNOSTIC },
-    { 0x70, "READ_IO_OBJECT", OP_READ },
-    { 0x71, "WRITE_IO_OBJECT", OP_WRITE },
-    { 0x73, "GET_STATUS_MODULE", OP_DIAGNOSTIC },
+    {0x01, "INIT_COMM", OP_SESSION},
+    {0x02, "READ_ID", OP_DISCOVERY},
+    {0x03, "READ_PROJECT_INFO", OP_READ},
+    {0x04, "READ_PLC_INFO", OP_READ},
+    {0x06, "READ_CARD_INFO", OP_READ},
+    {0x0a, "REPEAT", OP_OTHER},
+    {0x10, "TAKE_PLC_RESERVATION", OP_SESSION},
+    {0x11, "RELEASE_PLC_RESERVATION", OP_SESSION},
+    {0x12, "KEEP_ALIVE", OP_SESSION},
+    {0x20, "READ_MEMORY_BLOCK", OP_READ},
+    {0x22, "READ_VARIABLES", OP_READ},
+    {0x23, "WRITE_VARIABLES", OP_WRITE},
+    {0x24, "READ_COILS_REGISTERS", OP_READ},
+    {0x25, "WRITE_COILS_REGISTERS", OP_WRITE},
+    {0x30, "INITIALIZE_UPLOAD", OP_PROGRAM},
+    {0x31, "UPLOAD_BLOCK", OP_PROGRAM},
+    {0x32, "END_STRATEGY_UPLOAD", OP_PROGRAM},
+    {0x33, "INITIALIZE_DOWNLOAD", OP_PROGRAM},
+    {0x34, "DOWNLOAD_BLOCK", OP_PROGRAM},
+    {0x35, "END_DOWNLOAD", OP_PROGRAM},
+    {0x39, "READ_ETH_MASTER_DATA", OP_READ},
+    {0x40, "START_PLC", OP_CONTROL},
+    {0x41, "STOP_PLC", OP_CONTROL},
+    {0x50, "MONITOR_PLC", OP_READ},
+    {0x58, "CHECK_PLC", OP_DIAGNOSTIC},
+    {0x70, "READ_IO_OBJECT", OP_READ},
+    {0x71, "WRITE_IO_OBJECT", OP_WRITE},
+    {0x73, "GET_STATUS_MODULE", OP_DIAGNOSTIC},
 };
 
 /* Per flow: the UMAS function of the last FC90 request, because UMAS
@@ -264,7 +264,7 @@ static bool devid_response(DissectCtx *ctx, Cursor *body)
     }
     if (!cursor_ok(body))
         return false;
-    static const AttrKind keys[] = { ATTR_VENDOR, ATTR_MODEL, ATTR_FIRMWARE };
+    static const AttrKind keys[] = {ATTR_VENDOR, ATTR_MODEL, ATTR_FIRMWARE};
     for (size_t i = 0; i < n_kept; i++)
         if (objs[i].value[0])
             dissect_attr(ctx, SIDE_SRC, keys[objs[i].id], objs[i].value, FACT_CONF_HIGH);
@@ -323,7 +323,8 @@ static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, uint8_t unit, bo
         dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, false, 0, detail);
         return DISSECT_OK;
     }
-    const FuncTok *umas = (st && st->has_umas_func) ? TOK_FIND(umas_funcs, st->last_umas_func) : NULL;
+    const FuncTok *umas =
+        (st && st->has_umas_func) ? TOK_FIND(umas_funcs, st->last_umas_func) : NULL;
     int32_t status = code == UMAS_OK ? 0 : code;
     if (umas)
         snprintf(detail, sizeof detail, "unit=%u umas=0x%02x %s", unit, umas->code, umas->name);
@@ -411,7 +412,7 @@ static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_modbus = {
     .name = "modbus",
     .transports = PT_TCP,
-    .ports = { 502 },
+    .ports = {502},
     .probe = modbus_probe,
     .pdu_len = modbus_pdu_len,
     .dissect = modbus_dissect,

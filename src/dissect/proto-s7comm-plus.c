@@ -43,7 +43,7 @@ enum {
     S7P_OP_RESPONSE2 = 0x02,
     S7P_DIGEST_LEN = 32,
     S7P_FN_CREATE_OBJECT = 0x04ca,
-    S7P_SCAN_MAX = 64,     /* attribute-id candidates examined in one response */
+    S7P_SCAN_MAX = 64, /* attribute-id candidates examined in one response */
     S7P_VERSION_MAX = 80,
 };
 
@@ -54,24 +54,24 @@ typedef struct S7pTok {
 } S7pTok;
 
 static const S7pTok s7p_funcs[] = {
-    { 0x04b1, "Error", OP_OTHER },
-    { 0x04bb, "Explore", OP_READ },
-    { 0x04ca, "CreateObject", OP_SESSION },
-    { 0x04d4, "DeleteObject", OP_SESSION },
-    { 0x04f2, "SetVariable", OP_WRITE },
-    { 0x04fc, "GetVariable", OP_READ },
-    { 0x0506, "AddLink", OP_OTHER },
-    { 0x051a, "RemoveLink", OP_OTHER },
-    { 0x0524, "GetLink", OP_READ },
-    { 0x0542, "SetMultiVariables", OP_WRITE },
-    { 0x054c, "GetMultiVariables", OP_READ },
-    { 0x0556, "BeginSequence", OP_PROGRAM }, /* brackets block download/delete */
-    { 0x0560, "EndSequence", OP_PROGRAM },
-    { 0x056b, "Invoke", OP_CONTROL },
-    { 0x057c, "SetVarSubStreamed", OP_PROGRAM }, /* streams block contents down */
-    { 0x0586, "GetVarSubStreamed", OP_READ },
-    { 0x0590, "GetVariablesAddress", OP_READ },
-    { 0x059a, "Abort", OP_SESSION },
+    {0x04b1, "Error", OP_OTHER},
+    {0x04bb, "Explore", OP_READ},
+    {0x04ca, "CreateObject", OP_SESSION},
+    {0x04d4, "DeleteObject", OP_SESSION},
+    {0x04f2, "SetVariable", OP_WRITE},
+    {0x04fc, "GetVariable", OP_READ},
+    {0x0506, "AddLink", OP_OTHER},
+    {0x051a, "RemoveLink", OP_OTHER},
+    {0x0524, "GetLink", OP_READ},
+    {0x0542, "SetMultiVariables", OP_WRITE},
+    {0x054c, "GetMultiVariables", OP_READ},
+    {0x0556, "BeginSequence", OP_PROGRAM}, /* brackets block download/delete */
+    {0x0560, "EndSequence", OP_PROGRAM},
+    {0x056b, "Invoke", OP_CONTROL},
+    {0x057c, "SetVarSubStreamed", OP_PROGRAM}, /* streams block contents down */
+    {0x0586, "GetVarSubStreamed", OP_READ},
+    {0x0590, "GetVariablesAddress", OP_READ},
+    {0x059a, "Abort", OP_SESSION},
 };
 
 /* Per flow and direction: the last frame had no trailer, so the next one
@@ -99,7 +99,7 @@ static DissectResult malformed(DissectCtx *ctx, Anomaly anom)
  * Found by its encoding 82 3f (VLQ 319), flags 00, type 0x15 (WSTRING). */
 static void s7p_session_version(DissectCtx *ctx, Cursor *data)
 {
-    static const uint8_t attr_319_wstring[] = { 0x82, 0x3f, 0x00, 0x15 };
+    static const uint8_t attr_319_wstring[] = {0x82, 0x3f, 0x00, 0x15};
     for (size_t i = 0; i < S7P_SCAN_MAX && cursor_ok(data); i++) {
         long at = cursor_find(data, attr_319_wstring[0], cursor_left(data));
         if (at < 0)
@@ -205,7 +205,7 @@ static DissectResult s7p_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_s7comm_plus = {
     .name = "s7comm-plus",
     .transports = PT_TCP,
-    .ports = { 102 },
+    .ports = {102},
     .dissect = s7p_dissect,
     .state_size = sizeof(S7pState),
     .flags = PROTO_CARRIED,

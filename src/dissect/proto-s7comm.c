@@ -69,18 +69,12 @@ typedef struct S7Tok {
 } S7Tok;
 
 static const S7Tok s7_job_funcs[] = {
-    { 0x00, "CPU Services", OP_OTHER },
-    { 0x04, "Read Var", OP_READ },
-    { 0x05, "Write Var", OP_WRITE },
-    { 0x1a, "Request Download", OP_PROGRAM },
-    { 0x1b, "Download Block", OP_PROGRAM },
-    { 0x1c, "Download Ended", OP_PROGRAM },
-    { 0x1d, "Start Upload", OP_PROGRAM },
-    { 0x1e, "Upload", OP_PROGRAM },
-    { 0x1f, "End Upload", OP_PROGRAM },
-    { 0x28, "PI-Service", OP_CONTROL },
-    { 0x29, "PLC Stop", OP_CONTROL },
-    { 0xf0, "Setup Communication", OP_SESSION },
+    {0x00, "CPU Services", OP_OTHER},     {0x04, "Read Var", OP_READ},
+    {0x05, "Write Var", OP_WRITE},        {0x1a, "Request Download", OP_PROGRAM},
+    {0x1b, "Download Block", OP_PROGRAM}, {0x1c, "Download Ended", OP_PROGRAM},
+    {0x1d, "Start Upload", OP_PROGRAM},   {0x1e, "Upload", OP_PROGRAM},
+    {0x1f, "End Upload", OP_PROGRAM},     {0x28, "PI-Service", OP_CONTROL},
+    {0x29, "PLC Stop", OP_CONTROL},       {0xf0, "Setup Communication", OP_SESSION},
 };
 
 /* PI services by name; anything else stays "other". */
@@ -88,50 +82,50 @@ static const struct {
     const char *service;
     OpClass cls;
 } s7_pi_services[] = {
-    { "P_PROGRAM", OP_CONTROL }, /* start / warm restart of the program */
-    { "_INSE", OP_PROGRAM },     /* activate (insert) downloaded blocks */
-    { "_DELE", OP_PROGRAM },     /* delete blocks */
-    { "_MODU", OP_PROGRAM },     /* copy RAM to ROM */
-    { "_GARB", OP_PROGRAM },     /* compress memory */
-    { "_N_", OP_CONTROL },       /* Sinumerik NC program services (prefix) */
+    {"P_PROGRAM", OP_CONTROL}, /* start / warm restart of the program */
+    {"_INSE", OP_PROGRAM},     /* activate (insert) downloaded blocks */
+    {"_DELE", OP_PROGRAM},     /* delete blocks */
+    {"_MODU", OP_PROGRAM},     /* copy RAM to ROM */
+    {"_GARB", OP_PROGRAM},     /* compress memory */
+    {"_N_", OP_CONTROL},       /* Sinumerik NC program services (prefix) */
 };
 
 /* Userdata: group * 256 + subfunction. */
 static const S7Tok s7_userdata_funcs[] = {
-    { 0x0101, "Request Diag Data", OP_DIAGNOSTIC },
-    { 0x0102, "VarTab", OP_READ },
-    { 0x010c, "Erase", OP_PROGRAM },
-    { 0x010e, "Read Diag Data", OP_DIAGNOSTIC },
-    { 0x010f, "Remove Diag Data", OP_DIAGNOSTIC },
-    { 0x0110, "Forces", OP_WRITE },
-    { 0x0113, "Request Diag Data 2", OP_DIAGNOSTIC },
-    { 0x0201, "Cyclic Memory", OP_READ },
-    { 0x0204, "Cyclic Unsubscribe", OP_READ },
-    { 0x0205, "Cyclic Memory 2", OP_READ },
-    { 0x0301, "List Blocks", OP_READ },
-    { 0x0302, "List Blocks of Type", OP_READ },
-    { 0x0303, "Get Block Info", OP_READ },
-    { 0x0401, "Read SZL", OP_DIAGNOSTIC },
-    { 0x0402, "Message Service", OP_CONFIG },
-    { 0x0403, "Diagnostic Message", OP_DIAGNOSTIC },
-    { 0x0405, "ALARM_8 Indication", OP_OTHER },
-    { 0x0406, "NOTIFY Indication", OP_OTHER },
-    { 0x0407, "ALARM_8 Lock", OP_CONFIG },
-    { 0x0408, "ALARM_8 Unlock", OP_CONFIG },
-    { 0x040b, "ALARM Ack", OP_OTHER },
-    { 0x040c, "ALARM Ack Indication", OP_OTHER },
-    { 0x040d, "ALARM Lock Indication", OP_OTHER },
-    { 0x040e, "ALARM Unlock Indication", OP_OTHER },
-    { 0x0411, "ALARM_SQ Indication", OP_OTHER },
-    { 0x0412, "ALARM_S Indication", OP_OTHER },
-    { 0x0413, "ALARM Query", OP_READ },
-    { 0x0416, "NOTIFY_8 Indication", OP_OTHER },
-    { 0x0501, "PLC Password", OP_SESSION },
-    { 0x0502, "Clean Session Setup", OP_SESSION },
-    { 0x0701, "Read Clock", OP_READ },
-    { 0x0702, "Set Clock", OP_CONFIG },
-    { 0x0703, "Read Clock (following)", OP_READ },
-    { 0x0704, "Set Clock 2", OP_CONFIG },
+    {0x0101, "Request Diag Data", OP_DIAGNOSTIC},
+    {0x0102, "VarTab", OP_READ},
+    {0x010c, "Erase", OP_PROGRAM},
+    {0x010e, "Read Diag Data", OP_DIAGNOSTIC},
+    {0x010f, "Remove Diag Data", OP_DIAGNOSTIC},
+    {0x0110, "Forces", OP_WRITE},
+    {0x0113, "Request Diag Data 2", OP_DIAGNOSTIC},
+    {0x0201, "Cyclic Memory", OP_READ},
+    {0x0204, "Cyclic Unsubscribe", OP_READ},
+    {0x0205, "Cyclic Memory 2", OP_READ},
+    {0x0301, "List Blocks", OP_READ},
+    {0x0302, "List Blocks of Type", OP_READ},
+    {0x0303, "Get Block Info", OP_READ},
+    {0x0401, "Read SZL", OP_DIAGNOSTIC},
+    {0x0402, "Message Service", OP_CONFIG},
+    {0x0403, "Diagnostic Message", OP_DIAGNOSTIC},
+    {0x0405, "ALARM_8 Indication", OP_OTHER},
+    {0x0406, "NOTIFY Indication", OP_OTHER},
+    {0x0407, "ALARM_8 Lock", OP_CONFIG},
+    {0x0408, "ALARM_8 Unlock", OP_CONFIG},
+    {0x040b, "ALARM Ack", OP_OTHER},
+    {0x040c, "ALARM Ack Indication", OP_OTHER},
+    {0x040d, "ALARM Lock Indication", OP_OTHER},
+    {0x040e, "ALARM Unlock Indication", OP_OTHER},
+    {0x0411, "ALARM_SQ Indication", OP_OTHER},
+    {0x0412, "ALARM_S Indication", OP_OTHER},
+    {0x0413, "ALARM Query", OP_READ},
+    {0x0416, "NOTIFY_8 Indication", OP_OTHER},
+    {0x0501, "PLC Password", OP_SESSION},
+    {0x0502, "Clean Session Setup", OP_SESSION},
+    {0x0701, "Read Clock", OP_READ},
+    {0x0702, "Set Clock", OP_CONFIG},
+    {0x0703, "Read Clock (following)", OP_READ},
+    {0x0704, "Set Clock 2", OP_CONFIG},
 };
 
 static const S7Tok *s7_find(const S7Tok *tab, size_t n, uint16_t code)
@@ -365,8 +359,8 @@ static DissectResult s7_userdata(DissectCtx *ctx, Cursor *par, Cursor *data)
     char detail[FACT_DETAIL_MAX];
     snprintf(detail, sizeof detail, "group=%u sub=%u", group, sub);
     if (group == UD_GROUP_CPU && sub == UD_SUB_READ_SZL) {
-        DissectResult res = s7_read_szl(ctx, data, is_response, is_last, detail, sizeof detail,
-                                        &cls);
+        DissectResult res =
+            s7_read_szl(ctx, data, is_response, is_last, detail, sizeof detail, &cls);
         if (res != DISSECT_OK)
             return res;
     }
@@ -418,7 +412,7 @@ static DissectResult s7comm_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_s7comm = {
     .name = "s7comm",
     .transports = PT_TCP,
-    .ports = { 102 },
+    .ports = {102},
     .dissect = s7comm_dissect,
     .flags = PROTO_CARRIED,
 };
