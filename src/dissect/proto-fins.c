@@ -307,7 +307,11 @@ static DissectResult fins_frame(Cursor *c, DissectCtx *ctx)
     dissect_op(ctx, code, cmd->name, cmd->cls, is_response, status, detail);
     if (is_response && status == 0 && code == FINS_CMD_CONTROLLER_DATA)
         fins_controller_data(c, ctx);
-    ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
+    /* Only commands orient the flow: FINS nodes are peers on port 9600,
+     * and a response met first (capture started late, or a tool replaying
+     * responses at a server port) is better left to the port hint. */
+    if (!is_response)
+        ctx->dir_hint = DIR_REQUEST;
     /* FINS data has no length of its own: a clipped frame is all we know. */
     return cursor_is_clipped(c) ? DISSECT_SHORT : DISSECT_OK;
 }

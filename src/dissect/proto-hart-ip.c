@@ -271,6 +271,7 @@ static DissectResult hip_pass_through(Cursor *body, DissectCtx *ctx, const HipHe
 {
     HartPdu p;
     bool is_bad;
+    memset(&p, 0, sizeof(p));
     if (!hart_pdu(body, &p, &is_bad)) {
         if (!is_bad)
             return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
