@@ -41,13 +41,13 @@
 #include "dissect.h"
 
 enum {
-    BOOTP_FIXED_LEN = 236,        /* op .. file, before the magic cookie */
+    BOOTP_FIXED_LEN = 236, /* op .. file, before the magic cookie */
     BOOTP_CHADDR_LEN = 16,
     BOOTP_SNAME_FILE_LEN = 64 + 128,
     BOOTP_OP_REQUEST = 1,
     BOOTP_OP_REPLY = 2,
     DHCP_MAGIC = 0x63825363,
-    DHCP_MAX_OPTIONS = 255,       /* more options than this cannot fit a sane datagram */
+    DHCP_MAX_OPTIONS = 255, /* more options than this cannot fit a sane datagram */
     DHCP_OPT_PAD = 0,
     DHCP_OPT_HOSTNAME = 12,
     DHCP_OPT_REQUESTED_IP = 50,
@@ -55,16 +55,16 @@ enum {
     DHCP_OPT_VENDOR_CLASS = 60,
     DHCP_OPT_FQDN = 81,
     DHCP_OPT_END = 255,
-    DHCP_FQDN_FLAG_E = 0x04,      /* name is in DNS wire encoding */
+    DHCP_FQDN_FLAG_E = 0x04, /* name is in DNS wire encoding */
     DHCP_NAK = 6,
     DHCPV6_PORT_CLIENT = 546,
     DHCPV6_PORT_SERVER = 547,
-    DHCPV6_RECONFIGURE = 10,     /* server-initiated */
+    DHCPV6_RECONFIGURE = 10, /* server-initiated */
     DHCPV6_RELAY_FORW = 12,
     DHCPV6_RELAY_REPL = 13,
     DHCPV6_OPT_VENDOR_CLASS = 16,
     DHCPV6_OPT_FQDN = 39,
-    DNS_MAX_LABELS = 64,          /* a 255-byte name has at most 127 labels; we keep 64 */
+    DNS_MAX_LABELS = 64, /* a 255-byte name has at most 127 labels; we keep 64 */
     DHCP_NAME_MAX = FACT_VALUE_MAX,
 };
 
@@ -77,43 +77,43 @@ typedef struct DhcpTok {
 
 /* RFC 2132 section 9.6, RFC 3203, RFC 4388, RFC 6926. */
 static const DhcpTok dhcp_msg_types[] = {
-    { 1, "DISCOVER", OP_DISCOVERY, false },
-    { 2, "OFFER", OP_DISCOVERY, true },
-    { 3, "REQUEST", OP_CONFIG, false },
-    { 4, "DECLINE", OP_CONFIG, false },
-    { 5, "ACK", OP_CONFIG, true },
-    { 6, "NAK", OP_CONFIG, true },
-    { 7, "RELEASE", OP_CONFIG, false },
-    { 8, "INFORM", OP_CONFIG, false },
-    { 9, "FORCERENEW", OP_CONFIG, false },
-    { 10, "LEASEQUERY", OP_DISCOVERY, false },
-    { 11, "LEASEUNASSIGNED", OP_DISCOVERY, true },
-    { 12, "LEASEUNKNOWN", OP_DISCOVERY, true },
-    { 13, "LEASEACTIVE", OP_DISCOVERY, true },
-    { 14, "BULKLEASEQUERY", OP_DISCOVERY, false },
-    { 15, "LEASEQUERYDONE", OP_DISCOVERY, true },
-    { 16, "ACTIVELEASEQUERY", OP_DISCOVERY, false },
-    { 17, "LEASEQUERYSTATUS", OP_DISCOVERY, true },
-    { 18, "TLS", OP_SESSION, false },
+    {1, "DISCOVER", OP_DISCOVERY, false},
+    {2, "OFFER", OP_DISCOVERY, true},
+    {3, "REQUEST", OP_CONFIG, false},
+    {4, "DECLINE", OP_CONFIG, false},
+    {5, "ACK", OP_CONFIG, true},
+    {6, "NAK", OP_CONFIG, true},
+    {7, "RELEASE", OP_CONFIG, false},
+    {8, "INFORM", OP_CONFIG, false},
+    {9, "FORCERENEW", OP_CONFIG, false},
+    {10, "LEASEQUERY", OP_DISCOVERY, false},
+    {11, "LEASEUNASSIGNED", OP_DISCOVERY, true},
+    {12, "LEASEUNKNOWN", OP_DISCOVERY, true},
+    {13, "LEASEACTIVE", OP_DISCOVERY, true},
+    {14, "BULKLEASEQUERY", OP_DISCOVERY, false},
+    {15, "LEASEQUERYDONE", OP_DISCOVERY, true},
+    {16, "ACTIVELEASEQUERY", OP_DISCOVERY, false},
+    {17, "LEASEQUERYSTATUS", OP_DISCOVERY, true},
+    {18, "TLS", OP_SESSION, false},
 };
 
 /* RFC 8415 section 7.3, RFC 5007. */
 static const DhcpTok dhcpv6_msg_types[] = {
-    { 1, "SOLICIT", OP_DISCOVERY, false },
-    { 2, "ADVERTISE", OP_DISCOVERY, true },
-    { 3, "REQUEST", OP_CONFIG, false },
-    { 4, "CONFIRM", OP_CONFIG, false },
-    { 5, "RENEW", OP_CONFIG, false },
-    { 6, "REBIND", OP_CONFIG, false },
-    { 7, "REPLY", OP_CONFIG, true },
-    { 8, "RELEASE", OP_CONFIG, false },
-    { 9, "DECLINE", OP_CONFIG, false },
-    { 10, "RECONFIGURE", OP_CONFIG, false },
-    { 11, "INFORMATION-REQUEST", OP_CONFIG, false },
-    { 12, "RELAY-FORW", OP_OTHER, false },
-    { 13, "RELAY-REPL", OP_OTHER, true },
-    { 14, "LEASEQUERY", OP_DISCOVERY, false },
-    { 15, "LEASEQUERY-REPLY", OP_DISCOVERY, true },
+    {1, "SOLICIT", OP_DISCOVERY, false},
+    {2, "ADVERTISE", OP_DISCOVERY, true},
+    {3, "REQUEST", OP_CONFIG, false},
+    {4, "CONFIRM", OP_CONFIG, false},
+    {5, "RENEW", OP_CONFIG, false},
+    {6, "REBIND", OP_CONFIG, false},
+    {7, "REPLY", OP_CONFIG, true},
+    {8, "RELEASE", OP_CONFIG, false},
+    {9, "DECLINE", OP_CONFIG, false},
+    {10, "RECONFIGURE", OP_CONFIG, false},
+    {11, "INFORMATION-REQUEST", OP_CONFIG, false},
+    {12, "RELAY-FORW", OP_OTHER, false},
+    {13, "RELAY-REPL", OP_OTHER, true},
+    {14, "LEASEQUERY", OP_DISCOVERY, false},
+    {15, "LEASEQUERY-REPLY", OP_DISCOVERY, true},
 };
 
 static const DhcpTok *find_tok(const DhcpTok *tab, size_t n, unsigned code)
@@ -263,6 +263,8 @@ static DissectResult dhcp4_dissect(Cursor *c, DissectCtx *ctx)
     if (!cursor_ok(c))
         return dissect_fail(ctx, c, ANOM_BAD_HEADER);
     if ((op != BOOTP_OP_REQUEST && op != BOOTP_OP_REPLY) || magic != DHCP_MAGIC) {
+        if (cursor_is_clipped(c))
+            return DISSECT_SHORT; /* judged only on whole datagrams */
         dissect_anomaly(ctx, ANOM_BAD_HEADER);
         return DISSECT_MALFORMED;
     }
@@ -401,7 +403,7 @@ static DissectResult dhcp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_dhcp = {
     .name = "dhcp",
     .transports = PT_UDP,
-    .ports = { 67, 68, 546, 547 },
+    .ports = {67, 68, 546, 547},
     .probe = dhcp_probe,
     .dissect = dhcp_dissect,
 };

@@ -34,12 +34,12 @@
 
 enum {
     DNS_HEADER_LEN = 12,
-    DNS_MIN_QUESTION_LEN = 5,  /* root name + type + class */
-    DNS_MIN_RECORD_LEN = 11,   /* root name + type, class, ttl, rdlength */
-    DNS_MAX_QUESTIONS = 16,    /* real queries carry one; a few resolvers send more */
-    DNS_MAX_RECORDS = 512,     /* records walked per message */
-    DNS_MAX_LABELS = 128,      /* a 255-byte name has at most 127 labels */
-    DNS_MAX_JUMPS = 16,        /* compression pointers followed per name */
+    DNS_MIN_QUESTION_LEN = 5, /* root name + type + class */
+    DNS_MIN_RECORD_LEN = 11,  /* root name + type, class, ttl, rdlength */
+    DNS_MAX_QUESTIONS = 16,   /* real queries carry one; a few resolvers send more */
+    DNS_MAX_RECORDS = 512,    /* records walked per message */
+    DNS_MAX_LABELS = 128,     /* a 255-byte name has at most 127 labels */
+    DNS_MAX_JUMPS = 16,       /* compression pointers followed per name */
     DNS_NAME_MAX = 256,
     DNS_OPCODE_MAX = 6,
     DNS_QR = 0x8000,
@@ -57,22 +57,17 @@ typedef struct DnsTok {
 
 /* RFC 6895 section 2.2; opcode 3 is unassigned. */
 static const DnsTok dns_opcodes[] = {
-    { 0, "query", OP_READ },
-    { 1, "inverse query", OP_READ },
-    { 2, "status", OP_DIAGNOSTIC },
-    { 4, "notify", OP_OTHER },
-    { 5, "update", OP_WRITE },
-    { 6, "dso", OP_SESSION },
+    {0, "query", OP_READ},   {1, "inverse query", OP_READ}, {2, "status", OP_DIAGNOSTIC},
+    {4, "notify", OP_OTHER}, {5, "update", OP_WRITE},       {6, "dso", OP_SESSION},
 };
 
 static const struct {
     uint16_t type;
     const char *name;
 } dns_types[] = {
-    { 1, "A" },     { 2, "NS" },     { 5, "CNAME" }, { 6, "SOA" },   { 12, "PTR" },
-    { 15, "MX" },   { 16, "TXT" },   { 28, "AAAA" }, { 33, "SRV" },  { 35, "NAPTR" },
-    { 43, "DS" },   { 48, "DNSKEY" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 251, "IXFR" },
-    { 252, "AXFR" }, { 255, "ANY" },
+    {1, "A"},     {2, "NS"},     {5, "CNAME"},  {6, "SOA"},    {12, "PTR"},  {15, "MX"},
+    {16, "TXT"},  {28, "AAAA"},  {33, "SRV"},   {35, "NAPTR"}, {43, "DS"},   {48, "DNSKEY"},
+    {64, "SVCB"}, {65, "HTTPS"}, {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"},
 };
 
 typedef struct DnsHeader {
@@ -225,24 +220,27 @@ static DissectResult dns_probe(Cursor *c, const DissectCtx *ctx)
     /* mDNS and LLMNR are wire-identical: their ports pick their dissectors */
     if (!has_port(ctx, DNS_PORT) && (has_port(ctx, MDNS_PORT) || has_port(ctx, LLMNR_PORT)))
         return DISSECT_NOT_MINE;
+    size_t msg_len = cursor_left(c);
     if (is_tcp(ctx)) {
-        uint16_t len = cursor_be16(c);
+        msg_len = cursor_be16(c);
         if (!cursor_ok(c))
             return DISSECT_NEED_MORE;
-        if (len < DNS_TCP_MIN_LEN)
+        if (msg_len < DNS_TCP_MIN_LEN)
             return DISSECT_NOT_MINE;
     }
+    /* over TCP the first segment may hold only part of the declared message */
+    bool is_partial = cursor_left(c) < msg_len || cursor_is_clipped(c);
     if (cursor_left(c) < DNS_HEADER_LEN)
         return DISSECT_NEED_MORE;
     Cursor msg = *c;
     DnsHeader h;
     read_header(c, &h);
     /* a query without a question is not something we can tell apart from noise */
-    if (h.qdcount == 0 || !header_is_sane(&h, cursor_left(c)))
+    if (h.qdcount == 0 || !header_is_sane(&h, msg_len - DNS_HEADER_LEN))
         return DISSECT_NOT_MINE;
     skip_question(c, &msg);
     if (!cursor_ok(c))
-        return cursor_fail(c) == CUR_CAPTRUNC ? DISSECT_NEED_MORE : DISSECT_NOT_MINE;
+        return is_partial ? DISSECT_NEED_MORE : DISSECT_NOT_MINE;
     return DISSECT_OK;
 }
 
@@ -313,7 +311,7 @@ static DissectResult dns_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_dns = {
     .name = "dns",
     .transports = PT_UDP | PT_TCP,
-    .ports = { 53 },
+    .ports = {53},
     .probe = dns_probe,
     .pdu_len = dns_pdu_len,
     .dissect = dns_dissect,

@@ -29,7 +29,7 @@ enum {
     MDNS_HEADER_LEN = 12,
     MDNS_MIN_QUESTION_LEN = 5,
     MDNS_MIN_RECORD_LEN = 11,
-    MDNS_MAX_QUESTIONS = 64,  /* service browsers batch many questions */
+    MDNS_MAX_QUESTIONS = 64, /* service browsers batch many questions */
     MDNS_MAX_RECORDS = 512,
     MDNS_MAX_LABELS = 128,
     MDNS_MAX_JUMPS = 16,
@@ -253,7 +253,7 @@ static DissectResult mdns_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_mdns = {
     .name = "mdns",
     .transports = PT_UDP,
-    .ports = { 5353 },
+    .ports = {5353},
     .probe = mdns_probe,
     .dissect = mdns_dissect,
 };

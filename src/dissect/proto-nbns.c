@@ -41,33 +41,33 @@
 
 enum {
     NBNS_HEADER_LEN = 12,
-    NBNS_ENCODED_LEN = 32,       /* 16 bytes, two 'A'..'P' characters each */
-    NBNS_NAME_LEN = 16,          /* 15 characters + suffix byte */
-    NBNS_MAX_COUNT = 16,         /* questions/records in one name service packet */
+    NBNS_ENCODED_LEN = 32, /* 16 bytes, two 'A'..'P' characters each */
+    NBNS_NAME_LEN = 16,    /* 15 characters + suffix byte */
+    NBNS_MAX_COUNT = 16,   /* questions/records in one name service packet */
     NBNS_MAX_SCOPE_LABELS = 32,
     NBNS_R = 0x8000,
     NBNS_OP_REGISTRATION = 5,
     NBNS_OP_MULTIHOMED = 15,
-    NBNS_GROUP = 0x8000,         /* NB_FLAGS G bit */
+    NBNS_GROUP = 0x8000, /* NB_FLAGS G bit */
     NBNS_SUFFIX_WORKSTATION = 0x00,
     NBNS_SUFFIX_SERVER = 0x20,
     NBDGM_PORT = 138,
-    NBDGM_HEADER_LEN = 14,       /* up to DGM_LENGTH/PACKET_OFFSET */
+    NBDGM_HEADER_LEN = 14, /* up to DGM_LENGTH/PACKET_OFFSET */
     NBDGM_DIRECT_UNIQUE = 0x10,
     NBDGM_BROADCAST = 0x12,
     NBDGM_TYPE_MIN = 0x10,
     NBDGM_TYPE_MAX = 0x16,
     SMB_HEADER_LEN = 32,
     SMB_COM_TRANSACTION = 0x25,
-    SMB_TRANS_WORDS = 17,        /* word count of a mailslot Trans request (14 + 3 setup) */
+    SMB_TRANS_WORDS = 17, /* word count of a mailslot Trans request (14 + 3 setup) */
     BROWSE_HOST_ANNOUNCEMENT = 1,
     BROWSE_DOMAIN_ANNOUNCEMENT = 12,
     BROWSE_LOCAL_MASTER = 15,
     BROWSE_SERVER_NAME_LEN = 16,
-    NBNS_TEXT_MAX = 24,          /* "NAME<xx>" of a 15-character name */
+    NBNS_TEXT_MAX = 24, /* "NAME<xx>" of a 15-character name */
 };
 
-static const char smb1_magic[4] = { '\xff', 'S', 'M', 'B' };
+static const char smb1_magic[4] = {'\xff', 'S', 'M', 'B'};
 static const char browse_mailslot[] = "\\MAILSLOT\\BROWSE";
 
 typedef struct NbTok {
@@ -78,38 +78,38 @@ typedef struct NbTok {
 
 /* RFC 1002 4.2.1.1 OPCODE; 9 is the refresh value most stacks send. */
 static const NbTok nbns_opcodes[] = {
-    { 0, "query", OP_DISCOVERY },
-    { 5, "registration", OP_CONFIG },
-    { 6, "release", OP_CONFIG },
-    { 7, "wack", OP_OTHER },
-    { 8, "refresh", OP_CONFIG },
-    { 9, "refresh", OP_CONFIG },
-    { 15, "multi-homed registration", OP_CONFIG },
+    {0, "query", OP_DISCOVERY},
+    {5, "registration", OP_CONFIG},
+    {6, "release", OP_CONFIG},
+    {7, "wack", OP_OTHER},
+    {8, "refresh", OP_CONFIG},
+    {9, "refresh", OP_CONFIG},
+    {15, "multi-homed registration", OP_CONFIG},
 };
 
 /* RFC 1002 4.4.1 MSG_TYPE. */
 static const NbTok nbdgm_types[] = {
-    { 0x10, "direct unique datagram", OP_OTHER },
-    { 0x11, "direct group datagram", OP_OTHER },
-    { 0x12, "broadcast datagram", OP_OTHER },
-    { 0x13, "datagram error", OP_OTHER },
-    { 0x14, "datagram query request", OP_DISCOVERY },
-    { 0x15, "datagram positive query response", OP_DISCOVERY },
-    { 0x16, "datagram negative query response", OP_DISCOVERY },
+    {0x10, "direct unique datagram", OP_OTHER},
+    {0x11, "direct group datagram", OP_OTHER},
+    {0x12, "broadcast datagram", OP_OTHER},
+    {0x13, "datagram error", OP_OTHER},
+    {0x14, "datagram query request", OP_DISCOVERY},
+    {0x15, "datagram positive query response", OP_DISCOVERY},
+    {0x16, "datagram negative query response", OP_DISCOVERY},
 };
 
 /* [MS-BRWS] 2.2 browser commands. */
 static const NbTok browse_commands[] = {
-    { 1, "host announcement", OP_DISCOVERY },
-    { 2, "announcement request", OP_DISCOVERY },
-    { 8, "election request", OP_OTHER },
-    { 9, "get backup list request", OP_DISCOVERY },
-    { 10, "get backup list response", OP_DISCOVERY },
-    { 11, "become backup", OP_OTHER },
-    { 12, "domain announcement", OP_DISCOVERY },
-    { 13, "master announcement", OP_DISCOVERY },
-    { 14, "reset state", OP_CONTROL },
-    { 15, "local master announcement", OP_DISCOVERY },
+    {1, "host announcement", OP_DISCOVERY},
+    {2, "announcement request", OP_DISCOVERY},
+    {8, "election request", OP_OTHER},
+    {9, "get backup list request", OP_DISCOVERY},
+    {10, "get backup list response", OP_DISCOVERY},
+    {11, "become backup", OP_OTHER},
+    {12, "domain announcement", OP_DISCOVERY},
+    {13, "master announcement", OP_DISCOVERY},
+    {14, "reset state", OP_CONTROL},
+    {15, "local master announcement", OP_DISCOVERY},
 };
 
 static const NbTok *find_tok(const NbTok *tab, size_t n, unsigned code)
@@ -250,7 +250,8 @@ static void emit_registered_name(DissectCtx *ctx, const NbName *name, uint16_t n
     bool is_group = (nb_flags & NBNS_GROUP) != 0;
     if (!name->text[0] || name->text[0] == '*')
         return;
-    if (!is_group && (name->suffix == NBNS_SUFFIX_WORKSTATION || name->suffix == NBNS_SUFFIX_SERVER))
+    if (!is_group &&
+        (name->suffix == NBNS_SUFFIX_WORKSTATION || name->suffix == NBNS_SUFFIX_SERVER))
         dissect_attr(ctx, SIDE_SRC, ATTR_HOSTNAME, name->text, FACT_CONF_HIGH);
     else if (is_group && name->suffix == NBNS_SUFFIX_WORKSTATION)
         dissect_attr(ctx, SIDE_SRC, ATTR_DOMAIN, name->text, FACT_CONF_HIGH);
@@ -336,7 +337,8 @@ static void read_browse(Cursor *data, BrowseInfo *info)
     uint8_t command = cursor_u8(data);
     if (!cursor_ok(data))
         return;
-    info->cmd = find_tok(browse_commands, sizeof browse_commands / sizeof *browse_commands, command);
+    info->cmd =
+        find_tok(browse_commands, sizeof browse_commands / sizeof *browse_commands, command);
     bool is_announcement = command == BROWSE_HOST_ANNOUNCEMENT ||
                            command == BROWSE_DOMAIN_ANNOUNCEMENT || command == BROWSE_LOCAL_MASTER;
     if (!is_announcement)
@@ -445,7 +447,7 @@ static DissectResult nbns_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_nbns = {
     .name = "nbns",
     .transports = PT_UDP,
-    .ports = { 137, 138 },
+    .ports = {137, 138},
     .probe = nbns_probe,
     .dissect = nbns_dissect,
 };

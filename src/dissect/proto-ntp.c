@@ -32,8 +32,8 @@ enum {
     NTP_PACKET_LEN = 48,
     NTP_CONTROL_HEADER_LEN = 12,
     NTP_PRIVATE_HEADER_LEN = 8,
-    NTP_MAX_STRATUM = 16,     /* 16 = unsynchronised */
-    NTP_MAX_POLL = 17,        /* log2 seconds (RFC 5905 7.3) */
+    NTP_MAX_STRATUM = 16, /* 16 = unsynchronised */
+    NTP_MAX_POLL = 17,    /* log2 seconds (RFC 5905 7.3) */
     NTP_MODE_SYMMETRIC_ACTIVE = 1,
     NTP_MODE_SYMMETRIC_PASSIVE = 2,
     NTP_MODE_CLIENT = 3,
@@ -42,9 +42,9 @@ enum {
     NTP_MODE_CONTROL = 6,
     NTP_MODE_PRIVATE = 7,
     NTP_CONTROL_OPCODE_MAX = 31,
-    NTP_PRIVATE_IMPL_MAX = 3,  /* 0 universal, 2 xntpd old, 3 xntpd */
+    NTP_PRIVATE_IMPL_MAX = 3, /* 0 universal, 2 xntpd old, 3 xntpd */
     NTP_PRIVATE_REQ_MAX = 63,
-    NTP_RESPONSE_BIT = 0x80,   /* R in octet 1 (mode 6) / octet 0 (mode 7) */
+    NTP_RESPONSE_BIT = 0x80, /* R in octet 1 (mode 6) / octet 0 (mode 7) */
 };
 
 static const struct {
@@ -52,14 +52,14 @@ static const struct {
     const char *name;
     OpClass cls;
 } ntp_modes[] = {
-    { 0, "reserved", OP_OTHER },
-    { 1, "symmetric active", OP_OTHER },
-    { 2, "symmetric passive", OP_OTHER },
-    { 3, "client", OP_OTHER },
-    { 4, "server", OP_OTHER },
-    { 5, "broadcast", OP_OTHER },
-    { 6, "control", OP_DIAGNOSTIC },
-    { 7, "private", OP_DIAGNOSTIC },
+    {0, "reserved", OP_OTHER},
+    {1, "symmetric active", OP_OTHER},
+    {2, "symmetric passive", OP_OTHER},
+    {3, "client", OP_OTHER},
+    {4, "server", OP_OTHER},
+    {5, "broadcast", OP_OTHER},
+    {6, "control", OP_DIAGNOSTIC},
+    {7, "private", OP_DIAGNOSTIC},
 };
 
 static unsigned first_version(int first)
@@ -165,7 +165,7 @@ static DissectResult ntp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_ntp = {
     .name = "ntp",
     .transports = PT_UDP,
-    .ports = { 123 },
+    .ports = {123},
     .probe = ntp_probe,
     .dissect = ntp_dissect,
 };

@@ -37,7 +37,7 @@ enum {
     BER_OCTET_STRING = 0x04,
     BER_OID = 0x06,
     BER_SEQUENCE = 0x30,
-    BER_CONTEXT_PDU = 0xa0,       /* [0] .. [8] constructed */
+    BER_CONTEXT_PDU = 0xa0, /* [0] .. [8] constructed */
     BER_MAX_LEN_BYTES = 4,
     SNMP_V1 = 0,
     SNMP_V2C = 1,
@@ -46,7 +46,7 @@ enum {
     SNMP_PDU_RESPONSE = 2,
     SNMP_PDU_TRAP_V1 = 4,
     SNMP_PDU_REPORT = 8,
-    SNMP_PDU_ENCRYPTED = 255,     /* our code for a v3 PDU we cannot read */
+    SNMP_PDU_ENCRYPTED = 255, /* our code for a v3 PDU we cannot read */
     SNMP_MAX_VARBINDS = 64,
     SNMP_MAX_OID_ARCS = 32,
     SNMP_OID_TEXT_MAX = 48,
@@ -61,29 +61,23 @@ typedef struct SnmpTok {
 
 /* RFC 3416 section 3 PDU tags; responses keep the class of the request kind. */
 static const SnmpTok snmp_pdus[] = {
-    { 0, "get", OP_READ },
-    { 1, "getnext", OP_READ },
-    { 2, "response", OP_READ },
-    { 3, "set", OP_WRITE },
-    { 4, "trap", OP_OTHER },
-    { 5, "getbulk", OP_READ },
-    { 6, "inform", OP_OTHER },
-    { 7, "trap", OP_OTHER },
-    { 8, "report", OP_OTHER },
+    {0, "get", OP_READ},     {1, "getnext", OP_READ}, {2, "response", OP_READ},
+    {3, "set", OP_WRITE},    {4, "trap", OP_OTHER},   {5, "getbulk", OP_READ},
+    {6, "inform", OP_OTHER}, {7, "trap", OP_OTHER},   {8, "report", OP_OTHER},
 };
 
-static const SnmpTok snmp_encrypted = { SNMP_PDU_ENCRYPTED, "encrypted pdu", OP_OTHER };
+static const SnmpTok snmp_encrypted = {SNMP_PDU_ENCRYPTED, "encrypted pdu", OP_OTHER};
 
-static const char *const version_names[] = { "v1", "v2c", "v2u", "v3" };
+static const char *const version_names[] = {"v1", "v2c", "v2u", "v3"};
 
 /* MIB-2 system group objects that identify the responder. */
 static const struct {
     const char *oid;
     AttrKind key;
 } system_objects[] = {
-    { "1.3.6.1.2.1.1.1.0", ATTR_DESCRIPTION }, /* sysDescr */
-    { "1.3.6.1.2.1.1.2.0", ATTR_MODEL },       /* sysObjectID */
-    { "1.3.6.1.2.1.1.5.0", ATTR_HOSTNAME },    /* sysName */
+    {"1.3.6.1.2.1.1.1.0", ATTR_DESCRIPTION}, /* sysDescr */
+    {"1.3.6.1.2.1.1.2.0", ATTR_MODEL},       /* sysObjectID */
+    {"1.3.6.1.2.1.1.5.0", ATTR_HOSTNAME},    /* sysName */
 };
 
 /* ---- BER --------------------------------------------------------------- */
@@ -353,7 +347,7 @@ static DissectResult snmp_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_snmp = {
     .name = "snmp",
     .transports = PT_UDP,
-    .ports = { 161, 162 },
+    .ports = {161, 162},
     .probe = snmp_probe,
     .dissect = snmp_dissect,
 };

@@ -1,0 +1,280 @@
+/*
+ * proto-tls.c - TLS and SSL 3.0 record layer over TCP.
+ *
+ * Frames records by their 5-byte header.  Plaintext handshake records are
+ * opened: the ClientHello gives the legacy version and the server name
+ * (SNI), the ServerHello the negotiated version (supported_versions for
+ * TLS 1.3) and cipher suite; alerts and heartbeats are reported.  After a
+ * ChangeCipherSpec in a direction, that direction's handshake records are
+ * encrypted and only counted.  Certificates, other extensions, SSLv2
+ * hellos and DTLS are deliberately not parsed.
+ *
+ * References: RFC 8446 sections 4.1.2, 4.1.3, 4.2.1 and 5.1 (TLS 1.3);
+ * RFC 5246 section 6.2 (record layer) and 7.4 (handshake); RFC 6066
+ * section 3 (server_name); RFC 6520 (heartbeat).
+ *
+ *   record:    | type (1) 20..24 | version (2) 0x0300..0x0304 | length (2) <= 2^14+2048 |
+ *   handshake: | msg_type (1) | length (3) | body ...
+ *   ClientHello body: version (2) random (32) session_id <1> cipher_suites <2>
+ *                     compression <1> extensions <2> { type (2) len (2) data }
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dissect.h"
+
+enum {
+    TLS_RECORD_HEADER_LEN = 5,
+    TLS_RECORD_MAX = (1 << 14) + 2048, /* ciphertext limit (RFC 5246 6.2.3) */
+    TLS_CHANGE_CIPHER_SPEC = 20,
+    TLS_ALERT = 21,
+    TLS_HANDSHAKE = 22,
+    TLS_APPLICATION_DATA = 23,
+    TLS_HEARTBEAT = 24,
+    TLS_CLIENT_HELLO = 1,
+    TLS_SERVER_HELLO = 2,
+    TLS_RANDOM_LEN = 32,
+    TLS_EXT_SERVER_NAME = 0,
+    TLS_EXT_SUPPORTED_VERSIONS = 43,
+    TLS_SNI_HOST_NAME = 0,
+    TLS_MAX_EXTENSIONS = 64,
+    TLS_MAX_HANDSHAKES = 16, /* messages per record */
+    TLS_ALERT_FATAL = 2,
+    TLS_NAME_MAX = 256,
+    TLS_MAX_TILE_RECORDS = 8,
+};
+
+typedef struct TlsState {
+    bool is_encrypted_from_client; /* ChangeCipherSpec seen in that direction */
+    bool is_encrypted_from_server;
+} TlsState;
+
+static const char *version_name(uint16_t version)
+{
+    switch (version) {
+    case 0x0300:
+        return "SSL3.0";
+    case 0x0301:
+        return "TLS1.0";
+    case 0x0302:
+        return "TLS1.1";
+    case 0x0303:
+        return "TLS1.2";
+    case 0x0304:
+        return "TLS1.3";
+    default:
+        return "unknown";
+    }
+}
+
+static bool record_header_is_valid(uint8_t type, uint16_t version, uint16_t len)
+{
+    return type >= TLS_CHANGE_CIPHER_SPEC && type <= TLS_HEARTBEAT && version >= 0x0300 &&
+           version <= 0x0304 && len <= TLS_RECORD_MAX;
+}
+
+static size_t tls_pdu_len(Cursor *c)
+{
+    uint8_t type = cursor_u8(c);
+    uint16_t version = cursor_be16(c);
+    uint16_t len = cursor_be16(c);
+    if (!cursor_ok(c))
+        return 0;
+    if (!record_header_is_valid(type, version, len))
+        return PDU_LEN_BAD;
+    return TLS_RECORD_HEADER_LEN + (size_t)len;
+}
+
+/* OK when the window is a whole number of records with valid headers (at
+ * most TLS_MAX_TILE_RECORDS), NEED_MORE when it ends inside a valid one. */
+static DissectResult records_tile(Cursor *c)
+{
+    for (int i = 0; i < TLS_MAX_TILE_RECORDS; i++) {
+        if (cursor_left(c) < TLS_RECORD_HEADER_LEN)
+            return DISSECT_NEED_MORE;
+        uint8_t type = cursor_u8(c);
+        uint16_t version = cursor_be16(c);
+        uint16_t len = cursor_be16(c);
+        if (!record_header_is_valid(type, version, len) || type == TLS_HEARTBEAT)
+            return DISSECT_NOT_MINE;
+        if (!cursor_skip(c, len))
+            return DISSECT_NEED_MORE;
+        if (cursor_left(c) == 0)
+            return DISSECT_OK;
+    }
+    return DISSECT_NOT_MINE;
+}
+
+/* A flow starts with a handshake record holding a ClientHello or ServerHello
+ * whose length fits the record; a capture that begins later shows records
+ * that exactly fill the segment. */
+static DissectResult tls_probe(Cursor *c, const DissectCtx *ctx)
+{
+    if (ctx->pkt->transport != TP_TCP)
+        return DISSECT_NOT_MINE;
+    /* a capture that starts mid-connection: records that tile the segment */
+    if (cursor_peek(c, 0) != TLS_HANDSHAKE && cursor_peek(c, 0) >= 0)
+        return records_tile(c);
+    if (cursor_left(c) < TLS_RECORD_HEADER_LEN + 4)
+        return DISSECT_NEED_MORE;
+    uint8_t type = cursor_u8(c);
+    uint16_t version = cursor_be16(c);
+    uint16_t len = cursor_be16(c);
+    uint8_t msg_type = cursor_u8(c);
+    uint32_t msg_len = cursor_be24(c);
+    if (!record_header_is_valid(type, version, len) || type != TLS_HANDSHAKE)
+        return DISSECT_NOT_MINE;
+    if (msg_type != TLS_CLIENT_HELLO && msg_type != TLS_SERVER_HELLO)
+        return DISSECT_NOT_MINE;
+    /* a hello may continue in the next record, but it cannot be tiny */
+    return msg_len >= 38 && len >= 4 ? DISSECT_OK : DISSECT_NOT_MINE;
+}
+
+/* ---- hellos ------------------------------------------------------------ */
+
+typedef struct Hello {
+    uint16_t version;       /* legacy_version, or supported_versions (server) */
+    uint16_t cipher_suite;  /* server */
+    char sni[TLS_NAME_MAX]; /* client */
+} Hello;
+
+static void read_sni(Cursor *ext, Hello *h)
+{
+    Cursor list;
+    cursor_take(ext, cursor_be16(ext), &list);
+    uint8_t name_type = cursor_u8(&list);
+    uint16_t name_len = cursor_be16(&list);
+    if (name_type == TLS_SNI_HOST_NAME)
+        cursor_str(&list, name_len, h->sni, sizeof h->sni);
+    if (!cursor_ok(&list))
+        cursor_set_bad(ext);
+}
+
+static void read_extensions(Cursor *c, Hello *h, bool is_server)
+{
+    if (cursor_left(c) == 0)
+        return; /* extensions are optional before TLS 1.3 */
+    Cursor exts;
+    cursor_take(c, cursor_be16(c), &exts);
+    for (int i = 0; i < TLS_MAX_EXTENSIONS && cursor_left(&exts) > 0; i++) {
+        uint16_t type = cursor_be16(&exts);
+        uint16_t len = cursor_be16(&exts);
+        Cursor ext;
+        if (!cursor_take(&exts, len, &ext))
+            break;
+        if (type == TLS_EXT_SERVER_NAME && !is_server)
+            read_sni(&ext, h);
+        else if (type == TLS_EXT_SUPPORTED_VERSIONS && is_server)
+            h->version = cursor_be16(&ext);
+        if (!cursor_ok(&ext))
+            cursor_set_bad(&exts);
+    }
+    if (!cursor_ok(&exts))
+        cursor_set_bad(c);
+}
+
+static void read_hello(Cursor *c, Hello *h, bool is_server)
+{
+    h->version = cursor_be16(c);
+    cursor_skip(c, TLS_RANDOM_LEN);
+    cursor_skip(c, cursor_u8(c)); /* session id */
+    if (is_server) {
+        h->cipher_suite = cursor_be16(c);
+        cursor_skip(c, 1); /* compression method */
+    } else {
+        cursor_skip(c, cursor_be16(c)); /* cipher suites */
+        cursor_skip(c, cursor_u8(c));   /* compression methods */
+    }
+    read_extensions(c, h, is_server);
+}
+
+static void emit_hello(DissectCtx *ctx, const Hello *h, bool is_server)
+{
+    char detail[FACT_DETAIL_MAX];
+    if (is_server) {
+        snprintf(detail, sizeof detail, "version=%s cipher=0x%04x", version_name(h->version),
+                 (unsigned)h->cipher_suite);
+        ctx->dir_hint = DIR_RESPONSE;
+        dissect_op(ctx, TLS_SERVER_HELLO, "server hello", OP_SESSION, true, 0, detail);
+    } else {
+        if (h->sni[0])
+            snprintf(detail, sizeof detail, "sni=%.58s", h->sni);
+        else
+            snprintf(detail, sizeof detail, "version=%s", version_name(h->version));
+        ctx->dir_hint = DIR_REQUEST;
+        dissect_op(ctx, TLS_CLIENT_HELLO, "client hello", OP_SESSION, false, 0, detail);
+    }
+}
+
+/* Plaintext handshake messages of one record.  A message continued in the
+ * next record is left alone: fragmentation is legal. */
+static DissectResult read_handshakes(Cursor *c, DissectCtx *ctx)
+{
+    for (int i = 0; i < TLS_MAX_HANDSHAKES && cursor_left(c) >= 4; i++) {
+        uint8_t msg_type = cursor_u8(c);
+        uint32_t msg_len = cursor_be24(c);
+        if (msg_len > cursor_left(c))
+            return DISSECT_OK;
+        Cursor body;
+        cursor_take(c, msg_len, &body);
+        if (msg_type != TLS_CLIENT_HELLO && msg_type != TLS_SERVER_HELLO)
+            continue;
+        bool is_server = msg_type == TLS_SERVER_HELLO;
+        Hello h;
+        memset(&h, 0, sizeof h);
+        read_hello(&body, &h, is_server);
+        if (!cursor_ok(&body))
+            return dissect_fail(ctx, &body, ANOM_LEN_MISMATCH);
+        emit_hello(ctx, &h, is_server);
+    }
+    return DISSECT_OK;
+}
+
+static DissectResult tls_dissect(Cursor *c, DissectCtx *ctx)
+{
+    TlsState *st = ctx->state;
+    uint8_t type = cursor_u8(c);
+    cursor_skip(c, 2);
+    uint16_t len = cursor_be16(c);
+    Cursor record;
+    cursor_take(c, len, &record);
+    if (!cursor_ok(c))
+        return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
+    bool *is_encrypted =
+        ctx->is_from_client ? &st->is_encrypted_from_client : &st->is_encrypted_from_server;
+    switch (type) {
+    case TLS_CHANGE_CIPHER_SPEC:
+        *is_encrypted = true;
+        return DISSECT_OK;
+    case TLS_HANDSHAKE:
+        return *is_encrypted ? DISSECT_OK : read_handshakes(&record, ctx);
+    case TLS_ALERT: {
+        uint8_t level = cursor_u8(&record);
+        uint8_t description = cursor_u8(&record);
+        /* encrypted alerts are longer than two bytes: nothing to read */
+        if (!cursor_ok(&record) || cursor_left(&record) != 0)
+            return DISSECT_OK;
+        char detail[FACT_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "level=%u description=%u", (unsigned)level,
+                 (unsigned)description);
+        dissect_op(ctx, TLS_ALERT, "alert", OP_SESSION, false,
+                   level == TLS_ALERT_FATAL ? description : 0, detail);
+        return DISSECT_OK;
+    }
+    case TLS_HEARTBEAT:
+        dissect_op(ctx, TLS_HEARTBEAT, "heartbeat", OP_DIAGNOSTIC, false, 0, NULL);
+        return DISSECT_OK;
+    default:
+        return DISSECT_OK;
+    }
+}
+
+const ProtoDesc proto_tls = {
+    .name = "tls",
+    .transports = PT_TCP,
+    .ports = {443, 8443, 4843, 993, 995, 636, 3269, 5061},
+    .probe = tls_probe,
+    .pdu_len = tls_pdu_len,
+    .dissect = tls_dissect,
+    .state_size = sizeof(TlsState),
+};
