@@ -9,6 +9,7 @@
 #ifndef OTS_OTSCOPE_HASH_H
 #define OTS_OTSCOPE_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -38,6 +39,25 @@ static inline uint64_t ots_hash_bytes(const void *key, size_t len)
     memcpy(&tail, b, len);
     h = (h ^ ots_hash_mix(tail ^ 0x5bd1e995u)) * 0x100000001b3ull;
     return ots_hash_mix(h);
+}
+
+/* Equality of two keys of the same fixed size: inlined word compares
+ * (libc memcmp is a call and an ordering the tables never need). */
+static inline bool ots_key_equal(const void *a, const void *b, size_t len)
+{
+    const unsigned char *p = a;
+    const unsigned char *q = b;
+    uint64_t diff = 0;
+    for (; len >= 8; p += 8, q += 8, len -= 8) {
+        uint64_t x;
+        uint64_t y;
+        memcpy(&x, p, 8);
+        memcpy(&y, q, 8);
+        diff |= x ^ y;
+    }
+    for (; len; p++, q++, len--)
+        diff |= (uint64_t)(*p ^ *q);
+    return diff == 0;
 }
 
 #endif /* OTS_OTSCOPE_HASH_H */

@@ -37,12 +37,19 @@ typedef struct Conv {
     MacAddr server_mac;
 } Conv;
 
+/* Pointers a flow keeps on behalf of model/ (its comm row, its two
+ * endpoints, its last operations), so that a packet of a known conversation
+ * costs no hash lookups.  Opaque to dissect/; model/ verifies each against
+ * the key it would look up, so a stale slot only costs a lookup. */
+enum { MODEL_CACHE_SLOTS = 6 };
+
 typedef struct Verdict {
     Conv conv;
     ProtoId proto;       /* PROTO_NONE: undecided, this packet is held in the flow */
     bool is_from_client; /* the packet's sender is conv's client */
     bool is_counted;     /* false: held in the flow backlog, do not count it now */
     Tally backlog;       /* held packets to credit now (packets == 0: none) */
+    void **model_cache;  /* MODEL_CACHE_SLOTS slots of the flow; NULL without a flow */
 } Verdict;
 
 /* Adds one packet (or another tally) to a tally. */

@@ -18,6 +18,8 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "otscope/sha256.h"
+
 #include "capture.h"
 #include "source-int.h"
 
@@ -34,7 +36,7 @@ typedef struct FileCookie {
     uint8_t *in;
     size_t in_len;
     size_t in_pos;
-    GChecksum *sha;
+    Sha256 sha;
     uint64_t bytes_read;
     bool had_error;
 } FileCookie;
@@ -47,7 +49,7 @@ static size_t read_raw(FileCookie *fc, void *buf, size_t size)
         fc->had_error |= ferror(fc->raw) != 0;
     }
     if (n) {
-        g_checksum_update(fc->sha, buf, n);
+        sha256_update(&fc->sha, buf, n);
         fc->bytes_read += n;
     }
     return n;
@@ -131,8 +133,6 @@ static void cookie_free(FileCookie *fc)
         fclose(fc->raw);
     if (fc->inflate)
         g_object_unref(fc->inflate);
-    if (fc->sha)
-        g_checksum_free(fc->sha);
     g_free(fc->in);
     g_free(fc);
 }
@@ -155,7 +155,7 @@ Source *source_open_file(const char *path, Err *err)
     Source *s = source_alloc(path);
     FileCookie *fc = g_new0(FileCookie, 1);
     fc->raw = raw;
-    fc->sha = g_checksum_new(G_CHECKSUM_SHA256);
+    sha256_init(&fc->sha);
     if (is_regular) {
         s->bytes_total = (uint64_t)st.st_size;
         s->quick_id = quick_id_of(raw, s->bytes_total);
@@ -200,7 +200,11 @@ const char *source_finish_sha256(Source *s)
         g_free(buf);
         if (fc->had_error)
             return NULL;
-        s->sha256 = g_strdup(g_checksum_get_string(fc->sha));
+        uint8_t digest[SHA256_DIGEST_LEN];
+        char hex[SHA256_HEX_LEN];
+        sha256_final(&fc->sha, digest);
+        sha256_hex(digest, hex);
+        s->sha256 = g_strdup(hex);
     }
     return s->sha256;
 }

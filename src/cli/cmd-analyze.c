@@ -22,7 +22,11 @@
 #include "otscope/store.h"
 #include "table-print.h"
 
-enum { DEFAULT_SNAPLEN = 262144 };
+enum {
+    DEFAULT_SNAPLEN = 262144,
+    DEFAULT_COMMIT_INTERVAL_S = 5,
+    MAX_COMMIT_INTERVAL_S = 3600,
+};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -41,6 +45,7 @@ typedef struct AnalyzeArgs {
     gchar *run_as;
     gint snaplen;
     gint64 count;
+    gint commit_interval;
     gboolean no_promisc;
     gboolean quiet;
     gboolean verbose;
@@ -111,6 +116,7 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         { "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &a->no_promisc, "", NULL },
         { "user", 'Z', 0, G_OPTION_ARG_STRING, &a->run_as, "drop privileges to", "USER" },
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &a->db, "database", "DB" },
+        { "commit-interval", 0, 0, G_OPTION_ARG_INT, &a->commit_interval, "seconds", "SECS" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no progress or summary", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose, "more detail", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -125,6 +131,10 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         g_error_free(error);
     } else if (a->count < 0 || a->snaplen < 0) {
         *status = cli_usage_error(self, "-c and -s take a positive number");
+        ok = false;
+    } else if (a->commit_interval < 0 || a->commit_interval > MAX_COMMIT_INTERVAL_S) {
+        *status = cli_usage_error(self, "--commit-interval takes 1 to %d seconds",
+                                  MAX_COMMIT_INTERVAL_S);
         ok = false;
     }
     g_option_context_free(ctx);
@@ -169,8 +179,10 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
         sa.sa_handler = on_stop_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        IngestOptions opts = { (uint64_t)a.count, !a.quiet && isatty(STDERR_FILENO),
-                               a.iface != NULL, &stop_requested };
+        IngestOptions opts = { (uint64_t)a.count,
+                               a.commit_interval ? a.commit_interval : DEFAULT_COMMIT_INTERVAL_S,
+                               !a.quiet && isatty(STDERR_FILENO), a.iface != NULL,
+                               &stop_requested };
         if (a.iface) {
             LiveOptions live = { a.iface, a.bpf, a.snaplen ? a.snaplen : DEFAULT_SNAPLEN,
                                  !a.no_promisc, a.run_as };
@@ -212,7 +224,7 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
 const CmdDesc cmd_analyze = {
     "analyze",
     "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | -i IFACE [-f BPF] [-s N] [-c N] "
-    "[-p] [-Z USER] [--db DB] [-q] [-v]",
+    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [-q] [-v]",
     "read captures or an interface into the DB (no console)",
     "  -r, --read FILE        capture file (pcap, pcapng, gzip'ed); repeatable; '-' is stdin\n"
     "      --file-list LIST   a file with one capture path per line\n"
@@ -223,6 +235,7 @@ const CmdDesc cmd_analyze = {
     "  -p                     do not put the interface in promiscuous mode\n"
     "  -Z, --user USER        user to run as after opening the interface\n"
     "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
+    "      --commit-interval SECS  write a batch to the DB every SECS seconds (default 5)\n"
     "  -q, --quiet            no progress bar or summary\n"
     "  -v, --verbose          more detail\n",
     run_analyze,

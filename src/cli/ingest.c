@@ -2,10 +2,12 @@
  * ingest.c - drives the pipeline for one capture source.
  *
  * Per packet: decode into a Packet on the stack, dissect, hand to the
- * model.  No allocation, SQL or printf per packet.  Every BATCH_PACKETS
- * packets (or BATCH_SECONDS of wall time) the model's changes are written
- * in one transaction, so a kill -9 loses at most one batch and the DB
- * stays consistent.  A read error keeps what was read: the batch is
+ * model.  No allocation, SQL or printf per packet.  Every
+ * --commit-interval seconds of wall time (5 by default) the model's
+ * changes are written in one transaction, so a kill -9 loses at most one
+ * batch and the DB stays consistent.  Batches are timed, not counted: a
+ * batch costs in proportion to the entries that changed, so counting
+ * packets would make a fast run pay for the same rows again and again.  A read error keeps what was read: the batch is
  * committed and the capture is marked partial.
  */
 #include "config.h"
@@ -24,8 +26,6 @@
 #include "otscope/model.h"
 
 enum {
-    BATCH_PACKETS = 1 << 20,
-    BATCH_SECONDS = 5,
     CHECK_EVERY = 1 << 14,  /* packets between clock/progress/signal checks */
     MAX_FLOWS = 1 << 18,    /* flow table cap (LRU eviction beyond) */
 };
@@ -42,7 +42,7 @@ typedef struct Run {
     int64_t first_ns;
     int64_t last_ns;
     int64_t next_commit_us;
-    uint64_t packets_at_commit;
+    int commit_interval_s;
     int64_t started_us;
 } Run;
 
@@ -75,8 +75,7 @@ static bool commit(Run *r, bool is_final, Err *err)
         dissector_expire(r->dissector, r->last_ns, is_final);
     if (!store_flush(r->store, r->capture_id, r->model, is_final, err))
         return false;
-    r->packets_at_commit = r->res->packets;
-    r->next_commit_us = g_get_monotonic_time() + (int64_t)BATCH_SECONDS * 1000000;
+    r->next_commit_us = g_get_monotonic_time() + (int64_t)r->commit_interval_s * 1000000;
     return true;
 }
 
@@ -112,8 +111,12 @@ static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
 {
     if (opts->show_progress)
         progress(r, false);
-    bool is_due = r->res->packets - r->packets_at_commit >= BATCH_PACKETS ||
-                  g_get_monotonic_time() >= r->next_commit_us;
+    /* Idle flows leave often (the walk stops at the first live one), so
+     * the flow table holds what the idle timeout allows, not what happened
+     * to arrive between two batches. */
+    if (r->first_ns || r->last_ns)
+        dissector_expire(r->dissector, r->last_ns, false);
+    bool is_due = g_get_monotonic_time() >= r->next_commit_us;
     return !is_due || commit(r, false, err);
 }
 
@@ -209,7 +212,8 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     r.dissector = dissector_new(MAX_FLOWS, drain_flow, r.model);
     r.decoder = decoder_new();
     r.started_us = g_get_monotonic_time();
-    r.next_commit_us = r.started_us + (int64_t)BATCH_SECONDS * 1000000;
+    r.commit_interval_s = opts->commit_interval_s > 0 ? opts->commit_interval_s : 5;
+    r.next_commit_us = r.started_us + (int64_t)r.commit_interval_s * 1000000;
 
     Err damage;
     err_clear(&damage);

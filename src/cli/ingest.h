@@ -15,6 +15,7 @@
 
 typedef struct IngestOptions {
     uint64_t max_packets;    /* -c: stop after this many (0: all) */
+    int commit_interval_s;   /* wall-clock seconds between batches */
     bool show_progress;      /* progress bar on stderr */
     bool is_live;
     volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */

@@ -25,6 +25,7 @@
 enum {
     /* Payload-bearing packets a flow gets for identification. */
     IDENT_MAX_TRIES = 8,
+    CARRIER_HOLD_MAX = 32, /* packets a carrier conversation waits for its carried name */
     /* Idle time after which a flow is ended by dissector_expire(). */
     FLOW_IDLE_NS_DEFAULT = 120 * (int64_t)1000000000,
 };
@@ -273,6 +274,13 @@ static void conv_from_flow(const Flow *f, Conv *conv)
         conv->port = f->key.ip_proto;
 }
 
+/* The name a conversation is reported under: its carried protocol once
+ * one was seen, else the protocol that frames it. */
+static ProtoId flow_reported_proto(const Flow *f)
+{
+    return f->label != PROTO_NONE ? f->label : f->proto;
+}
+
 static void on_flow_leave(Flow *f, void *user)
 {
     Dissector *d = user;
@@ -281,7 +289,7 @@ static void on_flow_leave(Flow *f, void *user)
     Verdict v;
     memset(&v, 0, sizeof v);
     conv_from_flow(f, &v.conv);
-    v.proto = f->proto == PROTO_NONE ? PROTO_UNKNOWN : f->proto;
+    v.proto = f->proto == PROTO_NONE ? PROTO_UNKNOWN : flow_reported_proto(f);
     v.backlog = f->backlog;
     v.is_counted = false;
     f->backlog.packets = 0;
@@ -372,14 +380,24 @@ static void run_dissector(Dissector *d, Flow *f, uint8_t sender, const Packet *p
         Cursor body = pkt->payload;
         desc->dissect(&body, ctx);
     }
-    /* A carrier whose child accepted the bytes is named after the child. */
-    if (ctx->label != PROTO_NONE && f->proto != ctx->label)
-        f->proto = ctx->label;
+    /* A carrier whose child accepted the bytes is reported under the
+     * child's name (s7comm over COTP); the carrier keeps dissecting. */
+    if (ctx->label != PROTO_NONE)
+        f->label = ctx->label;
     if (ctx->dir_hint != DIR_UNKNOWN && !f->is_orient_certain) {
         bool sender_is_client = ctx->dir_hint == DIR_REQUEST;
         f->client_side = sender_is_client ? sender : 1 - sender;
         f->is_orient_certain = true;
     }
+}
+
+/* A carrier's conversation is held (like an undecided one) until its
+ * first carried PDU names it or CARRIER_HOLD_MAX packets went by. */
+static bool awaits_carried(const Flow *f)
+{
+    const ProtoDesc *desc = proto_desc(f->proto);
+    return desc && (desc->flags & PROTO_CARRIER) && f->label == PROTO_NONE &&
+           f->backlog.packets < CARRIER_HOLD_MAX;
 }
 
 static void try_identify(Flow *f, DissectCtx *ctx)
@@ -406,7 +424,7 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
     FlowKey key;
     uint8_t sender = flow_key_from_packet(pkt, &key);
     bool is_new;
-    Flow *f = flow_table_get(d->flows, &key, &is_new);
+    Flow *f = flow_table_get(d->flows, &key, pkt->ts_ns, &is_new);
     if (is_new) {
         d->stats.flows_created++;
         orient_new_flow(f, pkt, sender);
@@ -437,18 +455,19 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
     d->stats.facts_dropped += ctx->n_dropped_facts;
 
     memset(v, 0, sizeof *v);
-    if (f->proto == PROTO_NONE) {
+    if (f->proto == PROTO_NONE || awaits_carried(f)) {
         tally_add_packet(&f->backlog, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
         v->proto = PROTO_NONE;
         v->is_counted = false;
     } else {
-        v->proto = f->proto;
+        v->proto = flow_reported_proto(f);
         v->is_counted = true;
         v->backlog = f->backlog;
         f->backlog.packets = 0;
     }
     conv_from_flow(f, &v->conv);
     v->is_from_client = sender == f->client_side;
+    v->model_cache = f->model_cache;
 }
 
 void dissector_expire(Dissector *d, int64_t now_ns, bool is_final)

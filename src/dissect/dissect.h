@@ -42,6 +42,9 @@ enum {
     PROTO_CARRIED = 1 << 0,  /* reached only through dissect_child(); never probed */
     PROTO_NO_LABEL = 1 << 1, /* a carried protocol that does not name the conversation
                                 (CIP inside an EtherNet/IP conversation) */
+    PROTO_CARRIER = 1 << 2,  /* a transport for other protocols (COTP): its packets wait
+                                for the first carried PDU, up to CARRIER_HOLD_MAX, so the
+                                conversation is reported once, under the carried name */
 };
 
 enum {

@@ -3,8 +3,10 @@
  *
  * The table never grows past its cap: the flow at the LRU tail is evicted
  * to make room (p0f/Suricata memcap style), and the eviction is counted so
- * that the summary can say conversations were cut.  Bucket count is the
- * next power of two above the cap, so chains stay short.
+ * that the summary can say conversations were cut.  The bucket array
+ * doubles as flows arrive (load factor <= 1), so a capture with a few
+ * thousand flows keeps it small enough to stay in cache; each flow keeps
+ * its hash, so chains are walked without touching other flows' keys.
  */
 #include "config.h"
 
@@ -37,13 +39,14 @@ static uint64_t key_hash(const FlowKey *key)
     return ots_hash_bytes(key, sizeof *key);
 }
 
+enum { FLOW_MIN_BUCKETS = 1024 };
+#define LRU_GRAIN_NS ((int64_t)1000000000) /* one second of capture time */
+
 FlowTable *flow_table_new(size_t max_flows, size_t state_size, FlowEvictFn on_leave, void *user)
 {
     FlowTable *t = g_new0(FlowTable, 1);
     t->max_flows = max_flows ? max_flows : 1;
-    t->n_buckets = 16;
-    while (t->n_buckets < t->max_flows * 2)
-        t->n_buckets <<= 1;
+    t->n_buckets = FLOW_MIN_BUCKETS;
     t->buckets = g_new0(Flow *, t->n_buckets);
     t->state_size = state_size;
     t->on_leave = on_leave;
@@ -84,9 +87,29 @@ static void flow_destroy(FlowTable *t, Flow *f)
     g_free(f);
 }
 
+/* Doubles the bucket array; chains are re-threaded from the kept hashes. */
+static void grow_buckets(FlowTable *t)
+{
+    size_t n = t->n_buckets * 2;
+    Flow **buckets = g_new0(Flow *, n);
+    for (size_t i = 0; i < t->n_buckets; i++) {
+        Flow *f = t->buckets[i];
+        while (f) {
+            Flow *next = f->hash_next;
+            Flow **head = &buckets[f->hash & (n - 1)];
+            f->hash_next = *head;
+            *head = f;
+            f = next;
+        }
+    }
+    g_free(t->buckets);
+    t->buckets = buckets;
+    t->n_buckets = n;
+}
+
 static void flow_remove(FlowTable *t, Flow *f)
 {
-    Flow **link = &t->buckets[key_hash(&f->key) & (t->n_buckets - 1)];
+    Flow **link = &t->buckets[f->hash & (t->n_buckets - 1)];
     while (*link && *link != f)
         link = &(*link)->hash_next;
     OTS_ASSERT(*link != NULL);
@@ -96,14 +119,18 @@ static void flow_remove(FlowTable *t, Flow *f)
     flow_destroy(t, f);
 }
 
-Flow *flow_table_get(FlowTable *t, const FlowKey *key, bool *is_new)
+Flow *flow_table_get(FlowTable *t, const FlowKey *key, int64_t now_ns, bool *is_new)
 {
-    size_t slot = key_hash(key) & (t->n_buckets - 1);
-    for (Flow *f = t->buckets[slot]; f; f = f->hash_next) {
-        if (memcmp(&f->key, key, sizeof *key) == 0) {
-            if (t->lru_head != f) {
+    uint64_t hash = key_hash(key);
+    for (Flow *f = t->buckets[hash & (t->n_buckets - 1)]; f; f = f->hash_next) {
+        if (f->hash == hash && ots_key_equal(&f->key, key, sizeof *key)) {
+            /* Relinking touches two other flows' cache lines; doing it at
+             * most once per LRU_GRAIN_NS keeps the list ordered to within
+             * that grain, which is all expiry and eviction need. */
+            if (now_ns - f->lru_ns >= LRU_GRAIN_NS && t->lru_head != f) {
                 lru_unlink(t, f);
                 lru_push_front(t, f);
+                f->lru_ns = now_ns;
             }
             *is_new = false;
             return f;
@@ -114,8 +141,13 @@ Flow *flow_table_get(FlowTable *t, const FlowKey *key, bool *is_new)
         flow_remove(t, t->lru_tail);
     }
     /* One allocation per flow: the Flow and its two state slots. */
+    if (t->count >= t->n_buckets)
+        grow_buckets(t);
     Flow *f = g_malloc0(sizeof(Flow) + 2 * t->state_size);
     f->key = *key;
+    f->hash = hash;
+    f->lru_ns = now_ns;
+    size_t slot = hash & (t->n_buckets - 1);
     if (t->state_size) {
         f->state = (char *)(f + 1);
         f->child_state = (char *)(f + 1) + t->state_size;
@@ -150,7 +182,7 @@ size_t flow_table_expire(FlowTable *t, int64_t before_ns, bool is_all)
     size_t n = 0;
     /* The LRU tail is the least recently used flow: stop at the first one
      * still active. */
-    while (t->lru_tail && (is_all || t->lru_tail->last_ns < before_ns)) {
+    while (t->lru_tail && (is_all || t->lru_tail->lru_ns < before_ns)) {
         flow_remove(t, t->lru_tail);
         n++;
     }

@@ -39,15 +39,18 @@ typedef struct StreamDir {
 
 typedef struct Flow {
     FlowKey key;
+    uint64_t hash; /* of key */
     struct Flow *hash_next;
     struct Flow *lru_prev; /* towards most recent */
     struct Flow *lru_next; /* towards least recent */
     int64_t last_ns;
+    int64_t lru_ns; /* when it last moved to the LRU front (within a second of last_ns) */
     uint8_t client_side;       /* 0 or 1: index into key.addr of the client */
     bool is_orient_certain;    /* from a SYN or a dissector's hint */
     bool has_seen_start;       /* saw the SYN: probes see PDU starts */
     uint8_t n_probe_tries;
-    ProtoId proto;
+    ProtoId proto;       /* whose dissector frames and parses the flow */
+    ProtoId label;       /* carried protocol to report it under (PROTO_NONE: proto) */
     ProtoId child_proto; /* whose state is in child_state */
     uint64_t excluded[2]; /* protocols that said NOT_MINE */
     MacAddr mac[2];       /* last MAC seen for addr[i] */
@@ -56,6 +59,7 @@ typedef struct Flow {
     StreamDir stream[2]; /* data sent by addr[i] */
     void *state;
     void *child_state;
+    void *model_cache[MODEL_CACHE_SLOTS]; /* see verdict.h */
 } Flow;
 
 typedef struct FlowTable FlowTable;
@@ -71,12 +75,13 @@ void flow_table_free(FlowTable *t);
 /* Finds or creates the flow of key; *side is the index of the packet's
  * sender in key order.  Moves the flow to the LRU front.  *is_new says it
  * was created. */
-Flow *flow_table_get(FlowTable *t, const FlowKey *key, bool *is_new);
+Flow *flow_table_get(FlowTable *t, const FlowKey *key, int64_t now_ns, bool *is_new);
 
 /* Builds the normalised key of a packet; returns the sender's side. */
 uint8_t flow_key_from_packet(const Packet *pkt, FlowKey *key);
 
-/* Removes every flow whose last_ns < before_ns (all when is_all). */
+/* Removes flows idle since before before_ns (to within a second; all
+ * when is_all). */
 size_t flow_table_expire(FlowTable *t, int64_t before_ns, bool is_all);
 
 size_t flow_table_count(const FlowTable *t);

@@ -327,4 +327,5 @@ const ProtoDesc proto_cotp = {
     .pdu_len = cotp_pdu_len,
     .dissect = cotp_dissect,
     .state_size = sizeof(CotpState),
+    .flags = PROTO_CARRIER,
 };

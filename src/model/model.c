@@ -18,6 +18,10 @@
 
 enum { NS_PER_MINUTE_S = 60 };
 
+/* The flow's model_cache slots (verdict.h). */
+enum { SLOT_COMM, SLOT_EP_CLIENT, SLOT_EP_SERVER, SLOT_OP_FIRST, SLOT_OP_WAYS = 3 };
+G_STATIC_ASSERT((int)SLOT_OP_FIRST + SLOT_OP_WAYS <= (int)MODEL_CACHE_SLOTS);
+
 typedef struct EpKey {
     MacAddr mac;
     uint8_t has_mac;
@@ -98,7 +102,7 @@ struct Model {
     }                                                                                              \
     static gboolean Type##_equal(gconstpointer a, gconstpointer b)                                 \
     {                                                                                              \
-        return memcmp(a, b, sizeof(Type)) == 0;                                                    \
+        return ots_key_equal(a, b, sizeof(Type));                                                  \
     }
 
 DEFINE_KEY_FNS(EpKey)
@@ -106,6 +110,49 @@ DEFINE_KEY_FNS(CommKey)
 DEFINE_KEY_FNS(OpKey)
 DEFINE_KEY_FNS(AttrKey)
 DEFINE_KEY_FNS(AnomKey)
+
+/* Looks key up, first in the flow's slot (NULL: no flow): a node starts
+ * with its key, so comparing the bytes at the cached pointer is enough. */
+static void *lookup_cached(GHashTable *t, void **slot, const void *key, size_t key_len)
+{
+    if (slot && *slot && ots_key_equal(*slot, key, key_len))
+        return *slot;
+    void *node = g_hash_table_lookup(t, key);
+    if (slot)
+        *slot = node;
+    return node;
+}
+
+/* A pollers' conversation cycles through a few operations (read holding
+ * registers, read inputs, write): the op slots keep the last ways in
+ * most-recent-first order and a hit moves to the front. */
+static void *lookup_ways(GHashTable *t, void **ways, const void *key, size_t key_len)
+{
+    if (!ways)
+        return g_hash_table_lookup(t, key);
+    for (int i = 0; i < SLOT_OP_WAYS; i++) {
+        void *node = ways[i];
+        if (node && ots_key_equal(node, key, key_len)) {
+            memmove(&ways[1], &ways[0], (size_t)i * sizeof *ways);
+            ways[0] = node;
+            return node;
+        }
+    }
+    return NULL;
+}
+
+static void remember_way(void **ways, void *node)
+{
+    if (!ways)
+        return;
+    memmove(&ways[1], &ways[0], (SLOT_OP_WAYS - 1) * sizeof *ways);
+    ways[0] = node;
+}
+
+static void **cache_slot(const Verdict *v, int slot)
+{
+    return v && v->model_cache ? &v->model_cache[slot] : NULL;
+}
 
 Model *model_new(void)
 {
@@ -166,7 +213,8 @@ static void packet_addr(const Packet *pkt, bool is_src, NetAddr *a)
 
 /* ---- endpoints -------------------------------------------------------- */
 
-static Endpoint *endpoint_get(Model *m, const MacAddr *mac, const IpAddr *ip, uint16_t vlan)
+static Endpoint *endpoint_get(Model *m, const MacAddr *mac, const IpAddr *ip, uint16_t vlan,
+                              void **slot)
 {
     EpKey key;
     memset(&key, 0, sizeof key);
@@ -179,7 +227,7 @@ static Endpoint *endpoint_get(Model *m, const MacAddr *mac, const IpAddr *ip, ui
         key.has_ip = 1;
     }
     key.vlan = vlan;
-    EpNode *node = g_hash_table_lookup(m->endpoints, &key);
+    EpNode *node = lookup_cached(m->endpoints, slot, &key, sizeof key);
     if (!node) {
         node = g_new0(EpNode, 1);
         node->key = key;
@@ -190,6 +238,8 @@ static Endpoint *endpoint_get(Model *m, const MacAddr *mac, const IpAddr *ip, ui
         node->ep.vlan = vlan;
         node->ep.min_ttl = 255;
         g_hash_table_insert(m->endpoints, &node->key, node);
+        if (slot)
+            *slot = node;
     }
     node->ep.is_dirty = true;
     return &node->ep;
@@ -200,7 +250,7 @@ static bool ip_is_unicast(const IpAddr *ip)
     return !ipaddr_is_multicast(ip) && !ipaddr_is_broadcast_v4(ip) && !ipaddr_is_zero(ip);
 }
 
-static void count_endpoints(Model *m, const Packet *pkt)
+static void count_endpoints(Model *m, const Packet *pkt, const Verdict *v)
 {
     const MacAddr *smac = pkt->has_src_mac ? &pkt->src_mac : NULL;
     const MacAddr *dmac = pkt->has_dst_mac && !macaddr_is_group(&pkt->dst_mac) ? &pkt->dst_mac : NULL;
@@ -208,7 +258,7 @@ static void count_endpoints(Model *m, const Packet *pkt)
         /* The sender of any ARP message claims its sender address (an
          * all-zero sender is a probe and claims nothing). */
         bool claims = !ipaddr_is_zero(&pkt->arp.spa);
-        Endpoint *ep = endpoint_get(m, &pkt->arp.sha, claims ? &pkt->arp.spa : NULL, pkt->vlan);
+        Endpoint *ep = endpoint_get(m, &pkt->arp.sha, claims ? &pkt->arp.spa : NULL, pkt->vlan, NULL);
         tally_add_packet(&ep->tx, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
         if (claims)
             ep->arp_claims++;
@@ -217,14 +267,16 @@ static void count_endpoints(Model *m, const Packet *pkt)
     const IpAddr *sip = pkt->ip_ver ? &pkt->src_ip : NULL;
     const IpAddr *dip = pkt->ip_ver && ip_is_unicast(&pkt->dst_ip) ? &pkt->dst_ip : NULL;
     if (smac || sip) {
-        Endpoint *src = endpoint_get(m, smac, sip, pkt->vlan);
+        void **slot = cache_slot(v, v->is_from_client ? SLOT_EP_CLIENT : SLOT_EP_SERVER);
+        Endpoint *src = endpoint_get(m, smac, sip, pkt->vlan, slot);
         tally_add_packet(&src->tx, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
         if (pkt->ip_ver && pkt->ttl < src->min_ttl)
             src->min_ttl = pkt->ttl;
     }
     bool dst_is_group = (pkt->has_dst_mac && !dmac) || (pkt->ip_ver && !dip);
     if (!dst_is_group && (dmac || dip)) {
-        Endpoint *dst = endpoint_get(m, dmac, dip, pkt->vlan);
+        void **slot = cache_slot(v, v->is_from_client ? SLOT_EP_SERVER : SLOT_EP_CLIENT);
+        Endpoint *dst = endpoint_get(m, dmac, dip, pkt->vlan, slot);
         tally_add_packet(&dst->rx, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
     }
 }
@@ -246,7 +298,8 @@ static CommEntry *comm_get(Model *m, const Verdict *v)
     key.port = c->port;
     key.proto = (uint16_t)v->proto;
     key.transport = (uint8_t)c->transport;
-    CommNode *node = g_hash_table_lookup(m->comms, &key);
+    void **slot = cache_slot(v, SLOT_COMM);
+    CommNode *node = lookup_cached(m->comms, slot, &key, sizeof key);
     if (!node) {
         node = g_new0(CommNode, 1);
         node->key = key;
@@ -257,6 +310,8 @@ static CommEntry *comm_get(Model *m, const Verdict *v)
         node->comm.proto = key.proto;
         node->comm.minute = -1;
         g_hash_table_insert(m->comms, &node->key, node);
+        if (slot)
+            *slot = node;
     }
     node->comm.is_dirty = true;
     return &node->comm;
@@ -294,7 +349,7 @@ void model_credit(Model *m, const Verdict *v)
 
 /* ---- facts ------------------------------------------------------------ */
 
-static void take_op(Model *m, const Packet *pkt, const Fact *f)
+static void take_op(Model *m, const Packet *pkt, const Fact *f, const Verdict *v)
 {
     OpKey key;
     memset(&key, 0, sizeof key);
@@ -306,7 +361,13 @@ static void take_op(Model *m, const Packet *pkt, const Fact *f)
     key.code = f->u.op.code;
     key.proto = f->proto;
     key.cls = (uint8_t)f->u.op.cls;
-    OpNode *node = g_hash_table_lookup(m->ops, &key);
+    void **ways = cache_slot(v, SLOT_OP_FIRST);
+    OpNode *node = lookup_ways(m->ops, ways, &key, sizeof key);
+    if (!node && ways) {
+        node = g_hash_table_lookup(m->ops, &key);
+        if (node)
+            remember_way(ways, node);
+    }
     if (!node) {
         node = g_new0(OpNode, 1);
         node->key = key;
@@ -318,6 +379,7 @@ static void take_op(Model *m, const Packet *pkt, const Fact *f)
         node->op.cls = f->u.op.cls;
         g_strlcpy(node->op.detail, f->u.op.detail, sizeof node->op.detail);
         g_hash_table_insert(m->ops, &node->key, node);
+        remember_way(ways, node);
     }
     OpEntry *op = &node->op;
     if (is_resp) {
@@ -380,7 +442,7 @@ static void take_anom(Model *m, const Packet *pkt, const Fact *f, CommEntry *com
 
 void model_packet(Model *m, const Packet *pkt, const Verdict *v, const Fact *facts, size_t n_facts)
 {
-    count_endpoints(m, pkt);
+    count_endpoints(m, pkt, v);
     CommEntry *comm = NULL;
     if (v->is_counted) {
         comm = comm_get(m, v);
@@ -392,7 +454,7 @@ void model_packet(Model *m, const Packet *pkt, const Verdict *v, const Fact *fac
         const Fact *f = &facts[i];
         switch (f->kind) {
         case FACT_OP:
-            take_op(m, pkt, f);
+            take_op(m, pkt, f, v);
             break;
         case FACT_ATTR:
             take_attr(m, pkt, f);

@@ -15,6 +15,8 @@ struct Store {
     /* prepared once, reused for every batch */
     sqlite3_stmt *put_endpoint;
     sqlite3_stmt *put_comm;
+    sqlite3_stmt *find_comm;
+    sqlite3_stmt *update_comm;
     sqlite3_stmt *put_minute;
     sqlite3_stmt *put_op;
     sqlite3_stmt *put_attr;

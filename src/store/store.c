@@ -22,6 +22,9 @@
 #include "otscope/util.h"
 #include "store-int.h"
 
+/* Page cache bound for writers, in KiB (a string in a PRAGMA). */
+#define STORE_CACHE_KB 65536
+
 enum {
     STORE_APPLICATION_ID = 0x4f545343, /* "OTSC" */
     STORE_BUSY_TIMEOUT_MS = 5000,
@@ -219,6 +222,12 @@ Store *store_open(const char *path, StoreMode mode, Err *err)
     bool ok = store_exec(s, "PRAGMA foreign_keys=ON", err);
     if (ok && !s->is_read_only)
         ok = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+    /* A batch touches index pages all over the file; with SQLite's default
+     * 2 MB cache they spill to the WAL again and again inside one
+     * transaction (measured: 550 k pwrite calls for a 14 MB DB).  The cache
+     * is a bound, not an allocation: it only fills as the DB is used. */
+    if (ok)
+        ok = store_exec(s, "PRAGMA cache_size=-" G_STRINGIFY(STORE_CACHE_KB) "; PRAGMA temp_store=MEMORY;", err);
     if (ok && pragma_int(s, "PRAGMA quick_check") < 0)
         ok = store_fail(s, err, "not a database or damaged");
     if (ok)
@@ -238,6 +247,8 @@ void store_close(Store *s)
         return;
     sqlite3_finalize(s->put_endpoint);
     sqlite3_finalize(s->put_comm);
+    sqlite3_finalize(s->find_comm);
+    sqlite3_finalize(s->update_comm);
     sqlite3_finalize(s->put_minute);
     sqlite3_finalize(s->put_op);
     sqlite3_finalize(s->put_attr);

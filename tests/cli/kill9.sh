@@ -7,7 +7,7 @@ gen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$gen" bench -n 4000000 -H 500 -o "$tmp/big.pcap" >/dev/null || exit 1
-"$bin" analyze -q -r "$tmp/big.pcap" --db "$tmp/k.db" &
+"$bin" analyze -q --commit-interval 1 -r "$tmp/big.pcap" --db "$tmp/k.db" &
 pid=$!
 # wait for the first committed batch (comms rows visible), then kill
 i=0
