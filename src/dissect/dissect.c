@@ -127,6 +127,11 @@ DissectResult dissect_child(DissectCtx *ctx, ProtoId child, Cursor *pdu)
     return r;
 }
 
+void dissect_label(DissectCtx *ctx, ProtoId carried)
+{
+    ctx->label = carried;
+}
+
 void dissect_ctx_reset(DissectCtx *ctx, const Packet *pkt, bool is_from_client)
 {
     ctx->pkt = pkt;
@@ -200,13 +205,13 @@ typedef struct ProbeOutcome {
 } ProbeOutcome;
 
 /* Offers the payload to one candidate; returns true when it accepted. */
-static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, bool may_exclude,
-                  ProbeOutcome *out)
+static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, const Cursor *view,
+                  bool may_exclude, ProbeOutcome *out)
 {
     const ProtoDesc *desc = proto_desc(id);
     if (!desc->probe || (desc->flags & PROTO_CARRIED) || is_excluded(f, id))
         return false;
-    Cursor c = ctx->pkt->payload;
+    Cursor c = *view;
     DissectResult r = desc->probe(&c, ctx);
     if (r == DISSECT_OK) {
         out->proto = id;
@@ -219,13 +224,14 @@ static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, bool may_exclude,
     return false;
 }
 
-static ProbeOutcome identify(Flow *f, const DissectCtx *ctx)
+static ProbeOutcome identify(Flow *f, const DissectCtx *ctx, const Cursor *view,
+                             bool may_exclude)
 {
     const Packet *pkt = ctx->pkt;
     uint8_t tbit = transport_bit(pkt->transport);
     /* Mid-stream TCP may start inside a PDU: only exclude a protocol for
      * good once the flow's first bytes were seen. */
-    bool may_exclude = pkt->transport != TP_TCP || f->has_seen_start;
+    may_exclude = may_exclude && (pkt->transport != TP_TCP || f->has_seen_start);
     ProbeOutcome out = { PROTO_NONE, false };
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
@@ -235,7 +241,7 @@ static ProbeOutcome identify(Flow *f, const DissectCtx *ctx)
             bool hinted = has_port(desc, pkt->sport) || has_port(desc, pkt->dport);
             if (hinted != (pass == 0))
                 continue;
-            if (offer(f, (ProtoId)id, ctx, may_exclude, &out))
+            if (offer(f, (ProtoId)id, ctx, view, may_exclude, &out))
                 return out;
         }
     }
@@ -351,6 +357,12 @@ static void dissect_l2(const Packet *pkt, DissectCtx *ctx, Verdict *v)
     }
 }
 
+static bool packet_dst_is_group(const Packet *pkt)
+{
+    return ipaddr_is_multicast(&pkt->dst_ip) || ipaddr_is_broadcast_v4(&pkt->dst_ip) ||
+           (pkt->has_dst_mac && macaddr_is_group(&pkt->dst_mac));
+}
+
 static void orient_new_flow(Flow *f, const Packet *pkt, uint8_t sender)
 {
     if (pkt->transport == TP_TCP && (pkt->tcp_flags & TCP_SYN)) {
@@ -360,21 +372,55 @@ static void orient_new_flow(Flow *f, const Packet *pkt, uint8_t sender)
         f->has_seen_start = true;
         return;
     }
-    /* Mid-conversation start: a low source port facing a high destination
-     * port is most likely a reply from a service. */
-    bool sender_is_server = pkt->sport < 1024 && pkt->dport >= 1024;
+    /* A datagram broadcast from a service port to the same port announces
+     * that service (NetBIOS registrations and browser announcements,
+     * BACnet I-Am): its sender serves it, whatever the payload says. */
+    if (pkt->transport == TP_UDP && pkt->sport == pkt->dport && packet_dst_is_group(pkt)) {
+        f->client_side = 1 - sender;
+        f->is_orient_certain = true;
+        return;
+    }
+    /* Mid-conversation start: the lower port is most likely the service
+     * (clients take ephemeral ports from the top of the range). */
+    bool sender_is_server = pkt->sport < pkt->dport;
     f->client_side = sender_is_server ? 1 - sender : sender;
 }
 
+/* The bytes kept while the flow was undecided, now that it is: the other
+ * side's first (they came earlier), each with its own direction. */
+static void dissect_kept(Dissector *d, Flow *f, uint8_t sender, const ProtoDesc *desc,
+                         DissectCtx *ctx)
+{
+    bool sender_is_client = ctx->is_from_client;
+    uint8_t order[2] = { (uint8_t)(1 - sender), sender };
+    for (int i = 0; i < 2; i++) {
+        uint8_t side = order[i];
+        ctx->is_from_client = side == sender ? sender_is_client : !sender_is_client;
+        if (desc->pdu_len) {
+            stream_resume(f, side, desc, ctx, &d->stream);
+            continue;
+        }
+        /* A per-segment protocol: what the side sent so far is one message. */
+        Cursor kept = cursor_make(f->stream[side].buf, f->stream[side].len, false);
+        if (cursor_left(&kept) > 0)
+            desc->dissect(&kept, ctx);
+    }
+    ctx->is_from_client = sender_is_client;
+    if (!desc->pdu_len)
+        stream_forget(f);
+}
+
 static void run_dissector(Dissector *d, Flow *f, uint8_t sender, const Packet *pkt,
-                          DissectCtx *ctx)
+                          DissectCtx *ctx, bool is_just_decided)
 {
     const ProtoDesc *desc = proto_desc(f->proto);
     if (!desc || !desc->dissect || cursor_left(&pkt->payload) == 0)
         return;
     ctx->proto = f->proto;
     ctx->state = desc->state_size ? f->state : NULL;
-    if (pkt->transport == TP_TCP && desc->pdu_len) {
+    if (is_just_decided) {
+        dissect_kept(d, f, sender, desc, ctx);
+    } else if (pkt->transport == TP_TCP && desc->pdu_len) {
         stream_deliver(f, sender, pkt, desc, ctx, &d->stream);
     } else {
         Cursor body = pkt->payload;
@@ -400,19 +446,47 @@ static bool awaits_carried(const Flow *f)
            f->backlog.packets < CARRIER_HOLD_MAX;
 }
 
-static void try_identify(Flow *f, DissectCtx *ctx)
+/* Offers the flow's first bytes to the probes.  TCP probes see all the
+ * bytes the sender sent so far, not just this segment.  Returns true when
+ * the protocol was decided by this packet and the kept bytes wait in the
+ * stream buffers for the dissector. */
+static bool try_identify(Flow *f, uint8_t sender, DissectCtx *ctx)
 {
-    if (f->proto != PROTO_NONE || cursor_left(&ctx->pkt->payload) == 0)
-        return;
-    ProbeOutcome out = identify(f, ctx);
+    const Packet *pkt = ctx->pkt;
+    if (f->proto != PROTO_NONE || cursor_left(&pkt->payload) == 0)
+        return false;
+    bool is_tcp = pkt->transport == TP_TCP;
+    size_t n_new = 0;
+    Cursor view = is_tcp ? stream_probe_view(f, sender, pkt, &n_new) : pkt->payload;
+    /* A view that joins earlier segments may start with junk: no verdict on
+     * it excludes a protocol, the segment alone is tried next. */
+    bool is_joined = is_tcp && cursor_len(&view) > n_new;
+    ProbeOutcome out = identify(f, ctx, &view, !is_joined);
+    if (out.proto == PROTO_NONE && n_new && is_joined) {
+        /* The kept prefix may be junk (a keep-alive byte before the first
+         * PDU of a capture that starts mid-conversation): try this segment
+         * on its own. */
+        Cursor alone = view;
+        cursor_skip(&alone, cursor_len(&view) - n_new);
+        ProbeOutcome retry = identify(f, ctx, &alone, true);
+        if (retry.proto != PROTO_NONE)
+            stream_keep_last(f, sender, n_new);
+        out.proto = retry.proto;
+        out.any_need_more |= retry.any_need_more;
+    }
     f->n_probe_tries++;
     if (out.proto != PROTO_NONE) {
         f->proto = out.proto;
         orient_by_ports(f, proto_desc(out.proto));
-    } else if (f->n_probe_tries >= IDENT_MAX_TRIES ||
-               (!out.any_need_more && f->has_seen_start && ctx->pkt->transport != TP_TCP)) {
-        f->proto = PROTO_UNKNOWN;
+        return is_tcp;
     }
+    if (f->n_probe_tries >= IDENT_MAX_TRIES ||
+        (!out.any_need_more && f->has_seen_start && !is_tcp)) {
+        f->proto = PROTO_UNKNOWN;
+        if (is_tcp)
+            stream_forget(f);
+    }
+    return false;
 }
 
 void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict *v)
@@ -449,8 +523,8 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
     dissect_ctx_reset(ctx, pkt, sender == f->client_side);
     ctx->child_state_ = f->child_state;
     ctx->child_proto_ = f->child_proto;
-    try_identify(f, ctx);
-    run_dissector(d, f, sender, pkt, ctx);
+    bool is_just_decided = try_identify(f, sender, ctx);
+    run_dissector(d, f, sender, pkt, ctx, is_just_decided);
     f->child_proto = ctx->child_proto_;
     d->stats.facts_dropped += ctx->n_dropped_facts;
 

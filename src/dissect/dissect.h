@@ -115,6 +115,9 @@ DissectResult dissect_fail(DissectCtx *ctx, const Cursor *c, Anomaly anom);
  * Facts land in the same context under the child's id; a child without
  * PROTO_NO_LABEL that returns DISSECT_OK sets ctx->label. */
 DissectResult dissect_child(DissectCtx *ctx, ProtoId child, Cursor *pdu);
+/* Names the conversation after a protocol this dissector found inside and
+ * parsed itself (SMB mailslots in NetBIOS datagrams). */
+void dissect_label(DissectCtx *ctx, ProtoId carried);
 
 /* Resets ctx for a new packet (facts, hints, label).  state and the child
  * slot are left to the caller. */

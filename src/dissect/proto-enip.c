@@ -61,6 +61,9 @@ typedef struct EnipTok {
 
 static const EnipTok enip_commands[] = {
     {0x0000, "NOP", OP_OTHER},
+    /* Reserved for legacy use in Vol. 2 2-3.2; RSLinx still opens sessions
+     * with it (an empty request answered with a target list). */
+    {0x0001, "ListTargets", OP_DISCOVERY},
     {0x0004, "ListServices", OP_DISCOVERY},
     {0x0063, "ListIdentity", OP_DISCOVERY},
     {0x0064, "ListInterfaces", OP_DISCOVERY},
@@ -128,6 +131,17 @@ static DissectResult enip_probe(Cursor *c, const DissectCtx *ctx)
     if ((cmd == ENIP_CMD_REGISTER_SESSION && len != 4) ||
         (cmd == ENIP_CMD_UNREGISTER_SESSION && len != 0))
         return DISSECT_NOT_MINE;
+    /* When the bytes hold more than this PDU, the next one must frame too. */
+    size_t next = ENIP_HDR_LEN + len;
+    if (!is_udp && cursor_left(c) >= next + 2) {
+        int next_cmd = peek_le16(c, next);
+        if (next_cmd < 0 || !enip_find((uint16_t)next_cmd))
+            return DISSECT_NOT_MINE;
+    }
+    /* A NOP proves little (an all-zero header is one): let the next PDU
+     * decide. */
+    if (cmd == ENIP_CMD_NOP)
+        return DISSECT_NEED_MORE;
     return DISSECT_OK;
 }
 

@@ -165,8 +165,17 @@ static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
     uint16_t len = (uint16_t)((cursor_peek(c, 4) << 8) | cursor_peek(c, 5));
     if (len < MBAP_LEN_MIN || len > MBAP_LEN_MAX)
         return DISSECT_NOT_MINE;
-    if (!fc_is_plausible((uint8_t)cursor_peek(c, 7)))
-        return DISSECT_NOT_MINE;
+    if (!fc_is_plausible((uint8_t)cursor_peek(c, 7))) {
+        /* A well-framed MBAP PDU (it ends where the bytes end or where the
+         * next MBAP header starts) with a function no device implements is
+         * what fuzzers and probes send to Modbus servers: let the next PDU
+         * decide. */
+        size_t end = (size_t)len + MBAP_HDR_LEN;
+        bool is_framed = end == cursor_left(c) ||
+                         (cursor_left(c) >= end + 4 && cursor_peek(c, end + 2) == 0 &&
+                          cursor_peek(c, end + 3) == 0);
+        return is_framed ? DISSECT_NEED_MORE : DISSECT_NOT_MINE;
+    }
     /* An exception PDU is unit + fc + code; one trailing pad byte is seen
      * from some devices. */
     if ((cursor_peek(c, 7) & MODBUS_EXC_BIT) && (len < 3 || len > 4))

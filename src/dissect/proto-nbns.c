@@ -390,6 +390,7 @@ static DissectResult dgm_dissect(Cursor *c, DissectCtx *ctx)
     memset(&browse, 0, sizeof browse);
     NbName source;
     memset(&source, 0, sizeof source);
+    bool carries_smb = false;
     if (type <= NBDGM_BROADCAST) {
         uint16_t dgm_length = cursor_be16(c);
         cursor_skip(c, 2); /* PACKET_OFFSET */
@@ -398,10 +399,12 @@ static DissectResult dgm_dissect(Cursor *c, DissectCtx *ctx)
         NbName destination;
         read_nb_name(&body, &source);
         read_nb_name(&body, &destination);
-        if (!cursor_ok(&body))
+        if (!cursor_ok(&body)) {
             *c = body;
-        else
+        } else {
+            carries_smb = cursor_starts_with(&body, smb1_magic, sizeof smb1_magic);
             read_smb_mailslot(&body, &browse);
+        }
     }
     if (!cursor_ok(c))
         return is_clipped ? DISSECT_SHORT : dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
@@ -422,6 +425,10 @@ static DissectResult dgm_dissect(Cursor *c, DissectCtx *ctx)
         format_nb_name(detail, sizeof detail, &source);
     }
     dissect_op(ctx, t->code, t->name, cls, type == 0x15 || type == 0x16, 0, detail);
+    /* Datagrams carrying SMB (mailslots, the browser) are SMB traffic to
+     * the user, as in Wireshark's protocol hierarchy. */
+    if (carries_smb)
+        dissect_label(ctx, PROTO_ID(smb));
     if (browse.has_server) {
         AttrKind key = browse.cmd->code == BROWSE_DOMAIN_ANNOUNCEMENT ? ATTR_DOMAIN : ATTR_HOSTNAME;
         dissect_attr(ctx, SIDE_SRC, key, browse.server, FACT_CONF_HIGH);

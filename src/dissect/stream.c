@@ -155,3 +155,60 @@ void stream_deliver(Flow *flow, uint8_t side, const Packet *pkt, const ProtoDesc
     memmove(dir->buf, dir->buf + (dir->len - rest), rest);
     dir->len = (uint32_t)rest;
 }
+
+/* ---- before the protocol is known ----------------------------------------- */
+
+Cursor stream_probe_view(Flow *flow, uint8_t side, const Packet *pkt, size_t *n_new)
+{
+    StreamDir *dir = &flow->stream[side];
+    Cursor payload = pkt->payload;
+    bool is_gap;
+    *n_new = 0;
+    if (!fresh_payload(dir, pkt, &payload, &is_gap))
+        return cursor_make(dir->buf, dir->len, false); /* a retransmission: nothing new */
+    size_t n = cursor_left(&payload);
+    if (is_gap || cursor_is_clipped(&payload) || dir->len + n > STREAM_PROBE_MAX) {
+        /* Start over from this segment: the kept bytes no longer join it. */
+        dir->len = 0;
+        if (cursor_is_clipped(&payload) || n > STREAM_PROBE_MAX)
+            return pkt->payload;
+    }
+    buffer_append(dir, &payload, n);
+    *n_new = n;
+    return cursor_make(dir->buf, dir->len, false);
+}
+
+void stream_keep_last(Flow *flow, uint8_t side, size_t n)
+{
+    StreamDir *dir = &flow->stream[side];
+    if (n >= dir->len)
+        return;
+    memmove(dir->buf, dir->buf + (dir->len - n), n);
+    dir->len = (uint32_t)n;
+}
+
+void stream_resume(Flow *flow, uint8_t side, const ProtoDesc *desc, DissectCtx *ctx,
+                   StreamCounters *counters)
+{
+    StreamDir *dir = &flow->stream[side];
+    if (dir->len == 0)
+        return;
+    Cursor buffered = cursor_make(dir->buf, dir->len, false);
+    size_t rest = cut_pdus(&buffered, desc, ctx, &dir->is_lost, counters);
+    if (dir->is_lost) {
+        dir->len = 0;
+        return;
+    }
+    memmove(dir->buf, dir->buf + (dir->len - rest), rest);
+    dir->len = (uint32_t)rest;
+}
+
+void stream_forget(Flow *flow)
+{
+    for (int side = 0; side < 2; side++) {
+        g_free(flow->stream[side].buf);
+        flow->stream[side].buf = NULL;
+        flow->stream[side].len = 0;
+        flow->stream[side].cap = 0;
+    }
+}
