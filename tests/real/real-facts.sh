@@ -1,5 +1,5 @@
 #!/bin/sh
-# The EXPECTED.tsv facts this layer can know (assets, comms) on the real
+# The EXPECTED.tsv facts otscope can know (assets, comms, ops) on the real
 # captures of ../shared/pcaps.  Facts that fail are listed in
 # known-failures.txt with the reason; a fact failing that is not listed
 # fails the test, and a listed fact that now holds is reported so the list
@@ -17,7 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 n=0
-for table in assets comms; do
+for table in assets comms ops; do
     n=$((n + 1))
     "$tool" --bin "$bin" --table "$table" "$pcaps/EXPECTED.tsv" >"$tmp/out" 2>&1
     grep '^FAIL' "$tmp/out" | sed 's/, got .*//' | sort >"$tmp/failing"
