@@ -69,7 +69,6 @@ enum {
     TAG_APP_UNSIGNED = 2,
     TAG_APP_ENUMERATED = 9,
     TAG_APP_OBJECT_ID = 12,
-    BACNET_INVOKE_IDS = 256,
 };
 
 typedef struct BacnetSvc {
@@ -136,11 +135,16 @@ static const BacnetSvc unconfirmed_svcs[] = {
 static const BacnetSvc svc_unknown_reject = {0, "reject", OP_OTHER};
 static const BacnetSvc svc_unknown_abort = {0, "abort", OP_OTHER};
 
-/* Per flow: the service of each outstanding invoke ID, so that a Reject
- * or Abort (which do not repeat it) can be named. */
+/* Per flow: the services of the last few confirmed requests by invoke ID,
+ * so that a Reject or Abort (which do not repeat it) can be named.  A
+ * client keeps few requests outstanding; a small ring keeps every flow's
+ * state small (it is allocated for every flow of every protocol). */
+enum { BACNET_PENDING = 8 };
 typedef struct BacnetState {
-    uint8_t service[BACNET_INVOKE_IDS];
-    uint8_t is_known[BACNET_INVOKE_IDS / 8];
+    uint8_t invoke_id[BACNET_PENDING];
+    uint8_t service[BACNET_PENDING];
+    uint8_t n_used;
+    uint8_t next; /* ring slot to overwrite */
 } BacnetState;
 
 typedef struct Apdu {
@@ -369,17 +373,29 @@ static bool apdu_read(Cursor *c, Apdu *a, char *vendor, size_t vendorsz)
     return true;
 }
 
-static bool state_known(const BacnetState *st, uint8_t invoke_id)
+/* The ring slot remembering invoke_id, or -1. */
+static int state_find(const BacnetState *st, uint8_t invoke_id)
 {
-    return st && (st->is_known[invoke_id / 8] & (1u << (invoke_id % 8)));
+    for (int i = 0; st && i < st->n_used; i++) {
+        if (st->invoke_id[i] == invoke_id)
+            return i;
+    }
+    return -1;
 }
 
 static void state_remember(BacnetState *st, uint8_t invoke_id, uint8_t service)
 {
     if (!st)
         return;
-    st->service[invoke_id] = service;
-    st->is_known[invoke_id / 8] |= (uint8_t)(1u << (invoke_id % 8));
+    int slot = state_find(st, invoke_id);
+    if (slot < 0) {
+        slot = st->next;
+        st->next = (uint8_t)((st->next + 1) % BACNET_PENDING);
+        if (st->n_used < BACNET_PENDING)
+            st->n_used++;
+    }
+    st->invoke_id[slot] = invoke_id;
+    st->service[slot] = service;
 }
 
 /* Emits the operation of a parsed APDU; false for an unknown service. */
@@ -396,8 +412,9 @@ static bool apdu_emit(DissectCtx *ctx, Apdu *a)
         status = (a->type == APDU_REJECT ? STATUS_REJECT : STATUS_ABORT) | a->reason;
         snprintf(a->detail, sizeof(a->detail), "%s reason=%u",
                  a->type == APDU_REJECT ? "reject" : "abort", a->reason);
-        if (state_known(st, a->invoke_id))
-            svc = svc_lookup(true, st->service[a->invoke_id]);
+        int slot = state_find(st, a->invoke_id);
+        if (slot >= 0)
+            svc = svc_lookup(true, st->service[slot]);
         if (!svc) {
             svc = a->type == APDU_REJECT ? &svc_unknown_reject : &svc_unknown_abort;
             dissect_op(ctx, SVC_UNKNOWN, svc->name, svc->cls, true, status, a->detail);
