@@ -35,7 +35,7 @@ void stream_note_syn(Flow *flow, uint8_t side, uint32_t seq)
 static void buffer_append(StreamDir *dir, Cursor *c, size_t n)
 {
     if (dir->len + n > dir->cap) {
-        size_t cap = dir->cap ? dir->cap : 2048;
+        size_t cap = dir->cap ? dir->cap : 256;
         while (cap < dir->len + n)
             cap *= 2;
         dir->buf = g_realloc(dir->buf, cap);
@@ -195,8 +195,12 @@ void stream_resume(Flow *flow, uint8_t side, const ProtoDesc *desc, DissectCtx *
         return;
     Cursor buffered = cursor_make(dir->buf, dir->len, false);
     size_t rest = cut_pdus(&buffered, desc, ctx, &dir->is_lost, counters);
-    if (dir->is_lost) {
+    if (dir->is_lost || rest == 0) {
+        /* Most flows never need the buffer again: give it back. */
+        g_free(dir->buf);
+        dir->buf = NULL;
         dir->len = 0;
+        dir->cap = 0;
         return;
     }
     memmove(dir->buf, dir->buf + (dir->len - rest), rest);
