@@ -73,6 +73,8 @@ typedef struct MinuteBucket {
     uint64_t bytes;
 } MinuteBucket;
 
+enum { OP_DETAIL_BITS = 512, OP_HEAD_BITS = 256 };
+
 typedef struct OpEntry {
     uint16_t proto;
     NetAddr src; /* requester */
@@ -85,8 +87,18 @@ typedef struct OpEntry {
     uint64_t errors; /* responses with a non-zero status */
     Tally seen;
     char detail[FACT_DETAIL_MAX]; /* first detail seen */
+    /* Distinct request details, as linear-counting bitmaps (read them with
+     * op_variants()): the whole detail (an ARP sweep's targets) and its
+     * first word (a Modbus unit-id sweep: "unit=N"). */
+    uint64_t detail_bits[OP_DETAIL_BITS / 64];
+    uint64_t head_bits[OP_HEAD_BITS / 64];
     bool is_dirty;
 } OpEntry;
+
+/* Estimated number of distinct request details (is_head: of their first
+ * words) an operation row has seen; exact while small, saturates near
+ * 4x the bitmap size. */
+uint32_t op_variants(const OpEntry *op, bool is_head);
 
 typedef struct AttrEntry {
     NetAddr addr; /* the endpoint the attribute describes */

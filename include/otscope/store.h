@@ -106,4 +106,46 @@ typedef bool (*StoreRowFn)(const char *const *cells, void *user);
  * times already formatted); stops early when fn returns false. */
 bool store_read_table(Store *s, StoreTable t, StoreRowFn fn, void *user, Err *err);
 
+/* ---- findings (store-findings.c) ---------------------------------------- */
+
+/* Runs the rules over capture_id and keeps their findings in one
+ * transaction: a finding found again keeps its finding_id (so triage
+ * notes stay attached), findings no longer found are dropped, and every
+ * asset's risk_score is recomputed.  ERR_INPUT when the rule metadata
+ * (rules.tsv) is missing or wrong, ERR_DB on SQL errors; nothing changes
+ * then. */
+bool store_findings_update(Store *s, int64_t capture_id, Err *err);
+
+typedef struct FindingQuery {
+    Severity min_severity; /* SEV_INFO: all */
+    const char *rule;      /* NULL: every rule */
+    bool show_secrets;     /* evidence with secrets in clear */
+} FindingQuery;
+
+/* The findings table (store_table_columns(TABLE_FINDINGS) columns) with
+ * the query's filters, in finding_id order. */
+bool store_read_findings(Store *s, const FindingQuery *q, StoreRowFn fn, void *user, Err *err);
+
+/* Counts findings at or above sev (of one rule when rule is not NULL). */
+bool store_count_findings(Store *s, Severity sev, const char *rule, int64_t *count, Err *err);
+
+/* Where a finding's packets are: its capture file, addresses and frames. */
+typedef struct FindingEvidence {
+    char *capture_path;   /* as analyzed */
+    char *capture_source; /* "file" or "live" */
+    char *rule;
+    char *src;
+    char *dst;
+    char *protocol;
+    uint64_t first_pkt;   /* the finding's frames (0: unknown) */
+    uint64_t last_pkt;
+    uint64_t conv_first_pkt; /* its conversation(s) between src and dst (0: none) */
+    uint64_t conv_last_pkt;
+} FindingEvidence;
+
+/* Fills ev (strings are new; free with store_finding_evidence_clear).
+ * ERR_USAGE when there is no such finding. */
+bool store_finding_evidence(Store *s, int64_t finding_id, FindingEvidence *ev, Err *err);
+void store_finding_evidence_clear(FindingEvidence *ev);
+
 #endif /* OTS_OTSCOPE_STORE_H */

@@ -37,4 +37,11 @@ int cli_usage_error(const CmdDesc *cmd, const char *fmt, ...) __attribute__((for
 /* Prints the error and returns its code. */
 int cli_fail(const Err *err);
 
+/* The --fail-on gate (cmd-findings.c): returns ERR_FINDINGS, after saying
+ * so on stderr, when the DB holds a finding at or above the severity named
+ * (of rule, when not NULL); status unchanged when sev_name is NULL or
+ * status is already an error. */
+struct Store;
+int cli_fail_on(struct Store *s, const char *sev_name, const char *rule, int status);
+
 #endif /* OTS_CLI_CLI_H */

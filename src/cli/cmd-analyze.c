@@ -43,6 +43,7 @@ typedef struct AnalyzeArgs {
     gchar *bpf;
     gchar *db;
     gchar *run_as;
+    gchar *fail_on;
     gint snaplen;
     gint64 count;
     gint commit_interval;
@@ -119,6 +120,7 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         { "commit-interval", 0, 0, G_OPTION_ARG_INT, &a->commit_interval, "seconds", "SECS" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no progress or summary", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose, "more detail", NULL },
+        { "fail-on", 0, 0, G_OPTION_ARG_STRING, &a->fail_on, "exit 1 at or above", "SEV" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *ctx = g_option_context_new(NULL);
@@ -131,6 +133,10 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         g_error_free(error);
     } else if (a->count < 0 || a->snaplen < 0) {
         *status = cli_usage_error(self, "-c and -s take a positive number");
+        ok = false;
+    } else if (a->fail_on && !severity_from_name(a->fail_on, &(Severity){ SEV_INFO })) {
+        *status = cli_usage_error(self, "unknown severity '%s' (critical, high, medium, low, info)",
+                                  a->fail_on);
         ok = false;
     } else if (a->commit_interval < 0 || a->commit_interval > MAX_COMMIT_INTERVAL_S) {
         *status = cli_usage_error(self, "--commit-interval takes 1 to %d seconds",
@@ -209,6 +215,8 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
             source_close(src);
         }
     }
+    if (store)
+        status = cli_fail_on(store, a.fail_on, NULL, status);
     store_close(store);
     g_free(db_path);
     g_ptr_array_unref(inputs);
@@ -218,13 +226,14 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     g_free(a.bpf);
     g_free(a.db);
     g_free(a.run_as);
+    g_free(a.fail_on);
     return status;
 }
 
 const CmdDesc cmd_analyze = {
     "analyze",
     "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | -i IFACE [-f BPF] [-s N] [-c N] "
-    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [-q] [-v]",
+    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [--fail-on SEV] [-q] [-v]",
     "read captures or an interface into the DB (no console)",
     "  -r, --read FILE        capture file (pcap, pcapng, gzip'ed); repeatable; '-' is stdin\n"
     "      --file-list LIST   a file with one capture path per line\n"
@@ -236,6 +245,7 @@ const CmdDesc cmd_analyze = {
     "  -Z, --user USER        user to run as after opening the interface\n"
     "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
     "      --commit-interval SECS  write a batch to the DB every SECS seconds (default 5)\n"
+    "      --fail-on SEV      exit 1 when the DB then holds a finding at or above SEV\n"
     "  -q, --quiet            no progress bar or summary\n"
     "  -v, --verbose          more detail\n",
     run_analyze,

@@ -1,6 +1,6 @@
 /*
- * cmd-tables.c - `otscope assets|comms|ops|findings|protocols|captures`:
- * one table of the DB to stdout.
+ * cmd-tables.c - `otscope assets|comms|ops|protocols|captures`: one table
+ * of the DB to stdout (findings, with filters, are cmd-findings.c).
  */
 #include "config.h"
 
@@ -71,8 +71,6 @@ const CmdDesc cmd_comms = { "comms", "otscope comms [--db DB] [--format table|cs
 const CmdDesc cmd_ops = { "ops", "otscope ops [--db DB] [--format table|csv|json]",
                           "industrial operations per conversation and function code", TABLE_HELP,
                           run_table };
-const CmdDesc cmd_findings = { "findings", "otscope findings [--db DB] [--format table|csv|json]",
-                               "risk findings with evidence", TABLE_HELP, run_table };
 const CmdDesc cmd_protocols = { "protocols",
                                 "otscope protocols [--db DB] [--format table|csv|json]",
                                 "protocol mix: conversations, clients, servers, traffic",

@@ -8,7 +8,8 @@
  * batch and the DB stays consistent.  Batches are timed, not counted: a
  * batch costs in proportion to the entries that changed, so counting
  * packets would make a fast run pay for the same rows again and again.  A read error keeps what was read: the batch is
- * committed and the capture is marked partial.
+ * committed and the capture is marked partial.  The rules run over the
+ * capture once it is closed (and at every batch of a live capture).
  */
 #include "config.h"
 
@@ -44,6 +45,7 @@ typedef struct Run {
     int64_t next_commit_us;
     int commit_interval_s;
     int64_t started_us;
+    bool is_live; /* findings at every batch, not only at the end */
 } Run;
 
 static void drain_flow(const Verdict *v, void *user)
@@ -69,11 +71,30 @@ static void progress(const Run *r, bool is_done)
             r->res->packets, pps, eta, is_done ? "\n" : "");
 }
 
+/* Runs the rules over what is stored of this capture.  Missing or wrong
+ * rule metadata is a warning (the capture is analyzed all the same); a
+ * DB error is an error. */
+static bool update_findings(Run *r, Err *err)
+{
+    Err rules_err;
+    err_clear(&rules_err);
+    if (store_findings_update(r->store, r->capture_id, &rules_err))
+        return true;
+    if (rules_err.code != ERR_DB) {
+        log_warn("no findings: %s", rules_err.msg);
+        return true;
+    }
+    *err = rules_err;
+    return false;
+}
+
 static bool commit(Run *r, bool is_final, Err *err)
 {
     if (r->first_ns || r->last_ns)
         dissector_expire(r->dissector, r->last_ns, is_final);
     if (!store_flush(r->store, r->capture_id, r->model, is_final, err))
+        return false;
+    if (r->is_live && !is_final && !update_findings(r, err))
         return false;
     r->next_commit_us = g_get_monotonic_time() + (int64_t)r->commit_interval_s * 1000000;
     return true;
@@ -181,7 +202,7 @@ static bool finish(Run *r, Err *damage, Err *err)
     bool ok = store_capture_end(r->store, r->capture_id, &end, &res->duplicate_of, err);
     res->is_duplicate = res->duplicate_of != 0;
     g_free(skipped);
-    return ok;
+    return ok && (res->is_duplicate || update_findings(r, err));
 }
 
 bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestResult *res,
@@ -205,6 +226,7 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     r.src = src;
     r.res = res;
     r.linktype = linktype;
+    r.is_live = opts->is_live;
     r.capture_id = store_capture_begin(store, &info, err);
     if (!r.capture_id)
         return false;

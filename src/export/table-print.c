@@ -155,10 +155,29 @@ static void print_aligned(PrintCtx *pc)
     }
 }
 
+typedef struct TableSource {
+    Store *s;
+    StoreTable t;
+} TableSource;
+
+static bool read_store_table(void *source, StoreRowFn fn, void *user, Err *err)
+{
+    const TableSource *ts = source;
+    return store_read_table(ts->s, ts->t, fn, user, err);
+}
+
 bool table_print(Store *s, StoreTable t, TableFormat fmt, FILE *out, Err *err)
 {
-    PrintCtx pc = { out, NULL, 0, 0, NULL };
-    pc.cols = store_table_columns(t, &pc.n_cols);
+    int n_cols;
+    const ColumnDesc *cols = store_table_columns(t, &n_cols);
+    TableSource ts = { s, t };
+    return table_print_rows(cols, n_cols, read_store_table, &ts, fmt, out, err);
+}
+
+bool table_print_rows(const ColumnDesc *cols, int n_cols, TableReadFn read, void *source,
+                      TableFormat fmt, FILE *out, Err *err)
+{
+    PrintCtx pc = { out, cols, n_cols, 0, NULL };
     bool ok = true;
     switch (fmt) {
     case FORMAT_CSV:
@@ -168,16 +187,16 @@ bool table_print(Store *s, StoreTable t, TableFormat fmt, FILE *out, Err *err)
             csv_field(out, pc.cols[i].name);
         }
         fputs("\r\n", out);
-        ok = store_read_table(s, t, csv_row, &pc, err);
+        ok = read(source, csv_row, &pc, err);
         break;
     case FORMAT_JSON:
         fputc('[', out);
-        ok = store_read_table(s, t, json_row, &pc, err);
+        ok = read(source, json_row, &pc, err);
         fputs(pc.n_rows ? "\n]\n" : "]\n", out);
         break;
     case FORMAT_TABLE:
         pc.rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-        ok = store_read_table(s, t, keep_row, &pc, err);
+        ok = read(source, keep_row, &pc, err);
         if (ok)
             print_aligned(&pc);
         g_ptr_array_unref(pc.rows);

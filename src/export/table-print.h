@@ -21,4 +21,10 @@ bool table_format_from_name(const char *name, TableFormat *out);
 /* Prints table t of the store to out in the given format. */
 bool table_print(Store *s, StoreTable t, TableFormat fmt, FILE *out, Err *err);
 
+/* Rows from elsewhere (a filtered query): read calls fn once per row with
+ * cells in the order of cols, as store_read_table does. */
+typedef bool (*TableReadFn)(void *source, StoreRowFn fn, void *user, Err *err);
+bool table_print_rows(const ColumnDesc *cols, int n_cols, TableReadFn read, void *source,
+                      TableFormat fmt, FILE *out, Err *err);
+
 #endif /* OTS_EXPORT_TABLE_PRINT_H */

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -349,6 +350,41 @@ void model_credit(Model *m, const Verdict *v)
 
 /* ---- facts ------------------------------------------------------------ */
 
+/* Sets the bits of a request's detail and of its first word (see
+ * OpEntry): one pass over at most FACT_DETAIL_MAX bytes, no allocation. */
+static void note_variant(OpEntry *op, const char *detail)
+{
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    uint64_t head = 0;
+    for (const unsigned char *p = (const unsigned char *)detail; *p; p++) {
+        if (*p == ' ' && !head)
+            head = h;
+        h = (h ^ *p) * 0x100000001b3ull;
+    }
+    if (!head)
+        head = h;
+    h = ots_hash_mix(h);
+    head = ots_hash_mix(head);
+    op->detail_bits[(h % OP_DETAIL_BITS) / 64] |= 1ull << (h % 64);
+    op->head_bits[(head % OP_HEAD_BITS) / 64] |= 1ull << (head % 64);
+}
+
+uint32_t op_variants(const OpEntry *op, bool is_head)
+{
+    const uint64_t *bits = is_head ? op->head_bits : op->detail_bits;
+    unsigned n_bits = is_head ? OP_HEAD_BITS : OP_DETAIL_BITS;
+    unsigned set = 0;
+    for (unsigned i = 0; i < n_bits / 64; i++)
+        set += (unsigned)__builtin_popcountll(bits[i]);
+    if (set == 0)
+        return 0;
+    if (set >= n_bits)
+        set = n_bits - 1; /* saturated: report the ceiling */
+    /* linear counting: n = -m ln(zero fraction) */
+    double zero = (double)(n_bits - set) / n_bits;
+    return (uint32_t)(-(double)n_bits * log(zero) + 0.5);
+}
+
 static void take_op(Model *m, const Packet *pkt, const Fact *f, const Verdict *v)
 {
     OpKey key;
@@ -389,6 +425,8 @@ static void take_op(Model *m, const Packet *pkt, const Fact *f, const Verdict *v
     } else {
         op->count++;
     }
+    if (!is_resp && f->u.op.detail[0])
+        note_variant(op, f->u.op.detail);
     tally_add_packet(&op->seen, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
     op->is_dirty = true;
 }

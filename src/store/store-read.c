@@ -112,11 +112,12 @@ static const ColumnDesc finding_columns[] = {
     { "evidence", "EVIDENCE", CELL_TEXT, 30, false },
     { "recommendation", "RECOMMENDATION", CELL_TEXT, 30, false },
     { "attack_id", "ATT&CK", CELL_TEXT, 6, false },
+    { "why", "WHY", CELL_TEXT, 30, false },
 };
 
 static const char findings_sql[] =
     "SELECT finding_id, severity, rule, title, src, dst, protocol, count, first_ns, last_ns,"
-    " evidence, recommendation, attack_id FROM findings ORDER BY finding_id";
+    " evidence, recommendation, attack_id, why FROM findings ORDER BY finding_id";
 
 static const ColumnDesc protocol_columns[] = {
     { "protocol", "PROTOCOL", CELL_TEXT, 12, false },

@@ -109,6 +109,23 @@ static const char *const migrations[] = {
     "  src TEXT NOT NULL, dst TEXT NOT NULL, protocol TEXT NOT NULL,"
     "  count INTEGER NOT NULL, first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,"
     "  evidence TEXT NOT NULL, recommendation TEXT NOT NULL, attack_id TEXT NOT NULL) STRICT;",
+    /* 2: evidence for findings (rules/): last packet numbers, distinct
+     * request details per operation row, and findings that keep their id
+     * when the rules run again (finding_key), with the unmasked evidence
+     * apart for --show-secrets. */
+    "ALTER TABLE endpoints ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE comms ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE ops ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE ops ADD COLUMN variants INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ops ADD COLUMN head_variants INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE attrs ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE anomalies ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE findings ADD COLUMN finding_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE findings ADD COLUMN first_pkt INTEGER;"
+    "ALTER TABLE findings ADD COLUMN last_pkt INTEGER;"
+    "ALTER TABLE findings ADD COLUMN evidence_secret TEXT;"
+    "ALTER TABLE findings ADD COLUMN why TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX findings_key ON findings(capture_id, rule, finding_key);",
 };
 
 bool store_fail(Store *s, Err *err, const char *what)

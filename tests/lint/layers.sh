@@ -12,6 +12,7 @@ check capture 'decode|dissect|model|store|cli|export|console|rules|otscope/model
 check decode 'dissect|model|store|cli|export|console|rules|otscope/model|otscope/store'
 check dissect 'model|store|cli|export|console|rules|otscope/model|otscope/store|capture'
 check model 'store|cli|export|console|rules|otscope/store|capture'
+check rules 'store|cli|export|console|capture|decode|otscope/store'
 check store 'cli|export|console|capture'
 check export 'cli|console|capture|decode|model\.h|dissect\.h'
 raw=$(grep -nE '\b(p_|len_|off_)\b|const uint8_t \*[a-z_]+[,)]' src/decode/*.c src/dissect/*.c 2>/dev/null)
