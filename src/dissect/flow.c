@@ -19,7 +19,15 @@
 #include "otscope/err.h"
 #include "otscope/hash.h"
 
+/* Flows come from slabs of FLOWS_PER_SLAB and go back to a free list:
+ * no malloc/free churn per short-lived flow (a DNS exchange makes one),
+ * and flows sit close together in memory. */
+enum { FLOWS_PER_SLAB = 256 };
+
 struct FlowTable {
+    GPtrArray *slabs;   /* each FLOWS_PER_SLAB * flow_size bytes */
+    Flow *free_list;    /* linked through hash_next */
+    size_t flow_size;   /* sizeof(Flow) + 2 state slots, 16-byte aligned */
     Flow **buckets;
     size_t n_buckets; /* power of two */
     size_t count;
@@ -49,6 +57,8 @@ FlowTable *flow_table_new(size_t max_flows, size_t state_size, FlowEvictFn on_le
     t->n_buckets = FLOW_MIN_BUCKETS;
     t->buckets = g_new0(Flow *, t->n_buckets);
     t->state_size = state_size;
+    t->flow_size = (sizeof(Flow) + 2 * state_size + 15) & ~(size_t)15;
+    t->slabs = g_ptr_array_new_with_free_func(g_free);
     t->on_leave = on_leave;
     t->user = user;
     return t;
@@ -78,13 +88,31 @@ static void lru_push_front(FlowTable *t, Flow *f)
         t->lru_tail = f;
 }
 
+static Flow *flow_alloc(FlowTable *t)
+{
+    if (!t->free_list) {
+        char *slab = g_malloc(FLOWS_PER_SLAB * t->flow_size);
+        g_ptr_array_add(t->slabs, slab);
+        for (size_t i = FLOWS_PER_SLAB; i-- > 0;) {
+            Flow *f = (Flow *)(void *)(slab + i * t->flow_size);
+            f->hash_next = t->free_list;
+            t->free_list = f;
+        }
+    }
+    Flow *f = t->free_list;
+    t->free_list = f->hash_next;
+    memset(f, 0, t->flow_size);
+    return f;
+}
+
 static void flow_destroy(FlowTable *t, Flow *f)
 {
     if (t->on_leave)
         t->on_leave(f, t->user);
     g_free(f->stream[0].buf);
     g_free(f->stream[1].buf);
-    g_free(f);
+    f->hash_next = t->free_list;
+    t->free_list = f;
 }
 
 /* Doubles the bucket array; chains are re-threaded from the kept hashes. */
@@ -140,10 +168,10 @@ Flow *flow_table_get(FlowTable *t, const FlowKey *key, int64_t now_ns, bool *is_
         t->evictions++;
         flow_remove(t, t->lru_tail);
     }
-    /* One allocation per flow: the Flow and its two state slots. */
+    /* One slab slot per flow: the Flow and its two state slots. */
     if (t->count >= t->n_buckets)
         grow_buckets(t);
-    Flow *f = g_malloc0(sizeof(Flow) + 2 * t->state_size);
+    Flow *f = flow_alloc(t);
     f->key = *key;
     f->hash = hash;
     f->lru_ns = now_ns;
@@ -195,6 +223,7 @@ void flow_table_free(FlowTable *t)
         return;
     flow_table_expire(t, 0, true);
     g_free(t->buckets);
+    g_ptr_array_unref(t->slabs);
     g_free(t);
 }
 
