@@ -32,5 +32,7 @@ bool store_prepare(Store *s, const char *sql, sqlite3_stmt **stmt, Err *err);
 
 /* Recomputes assets and asset_ips from all endpoints rows. */
 bool store_resolve_assets(Store *s, Err *err);
+/* Roles, evidence and Purdue levels of all assets from what they do. */
+bool store_infer_roles(Store *s, Err *err);
 
 #endif /* OTS_STORE_STORE_INT_H */

@@ -345,9 +345,13 @@ static bool write_assets(Store *s, GPtrArray *assets, Err *err)
                             " role_evidence, packets, bytes, first_ns, last_ns)"
                             " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
                             " ON CONFLICT(asset_key) DO UPDATE SET vendor=excluded.vendor,"
-                            " role=CASE WHEN ?6<>'unknown' OR role='network-device'"
+                            /* a router verdict wins; a role inferred from behaviour
+                             * (store-roles.c) stays until the next inference, but a
+                             * router verdict that no longer holds is dropped */
+                            " role=CASE WHEN ?6<>'unknown' OR role_evidence LIKE 'forwards traffic%'"
                             "  THEN excluded.role ELSE role END,"
-                            " role_evidence=CASE WHEN ?6<>'unknown' OR role='network-device'"
+                            " role_evidence=CASE WHEN ?6<>'unknown'"
+                            "  OR role_evidence LIKE 'forwards traffic%'"
                             "  THEN excluded.role_evidence ELSE role_evidence END,"
                             " packets=excluded.packets, bytes=excluded.bytes,"
                             " first_ns=excluded.first_ns, last_ns=excluded.last_ns"

@@ -410,6 +410,9 @@ bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
     }
     if (ok)
         ok = store_resolve_assets(s, err);
+    /* Roles read every comm and op: once per capture, before the rules. */
+    if (ok)
+        ok = store_infer_roles(s, err);
     if (ok)
         ok = store_exec(s, "COMMIT", err);
     if (!ok)

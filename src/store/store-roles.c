@@ -1,0 +1,195 @@
+/*
+ * store-roles.c - gathers each asset's behaviour from the stored comms and
+ * ops (all captures) and writes the role, its evidence and the Purdue
+ * level that role_infer() gives.
+ *
+ * Runs once per analyze, at the final batch (and before the rules, which
+ * read roles): four grouped queries over comms and ops joined to assets
+ * through a temporary address -> asset map.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "otscope/packet.h"
+#include "otscope/role.h"
+#include "store-int.h"
+
+/* Protocols that say nothing about a device's role. */
+#define NOT_A_SERVICE "('unknown','arp','icmp')"
+
+static const char sql_addr_map[] =
+    "CREATE TEMP TABLE IF NOT EXISTS role_addr(addr TEXT PRIMARY KEY, asset_id INTEGER NOT NULL);"
+    "DELETE FROM role_addr;"
+    "INSERT OR IGNORE INTO role_addr SELECT ip, asset_id FROM asset_ips;"
+    "INSERT OR IGNORE INTO role_addr SELECT mac, asset_id FROM assets WHERE mac<>'';";
+
+static const char sql_assets[] =
+    "SELECT asset_id, kind, role_evidence LIKE 'forwards traffic%',"
+    " (SELECT min(ip) FROM asset_ips i WHERE i.asset_id=a.asset_id) FROM assets a";
+
+static const char sql_served[] =
+    "SELECT r.asset_id, c.protocol, count(DISTINCT c.src) AS peers FROM comms c"
+    " JOIN role_addr r ON r.addr=c.dst WHERE c.protocol NOT IN " NOT_A_SERVICE
+    " GROUP BY r.asset_id, c.protocol ORDER BY r.asset_id, peers DESC";
+
+static const char sql_used[] =
+    "SELECT r.asset_id, c.protocol, count(DISTINCT c.dst) AS peers FROM comms c"
+    " JOIN role_addr r ON r.addr=c.src WHERE c.protocol NOT IN " NOT_A_SERVICE
+    " GROUP BY r.asset_id, c.protocol ORDER BY r.asset_id, peers DESC";
+
+/* Operations sent as the client of the conversation they belong to (an S7
+ * PLC sends Download Block jobs to its programmer: that is not the PLC
+ * programming anyone).  CIP ops ride enip conversations. */
+static const char sql_ops[] =
+    "SELECT r.asset_id, o.class, sum(o.count), o.protocol || ' ' || o.function || ' to ' || o.dst"
+    " FROM ops o JOIN role_addr r ON r.addr=o.src"
+    " WHERE o.class IN ('program','control','config','write') AND o.count>0"
+    " AND EXISTS (SELECT 1 FROM comms c WHERE c.src=o.src AND c.dst=o.dst"
+    "  AND c.protocol=CASE o.protocol WHEN 'cip' THEN 'enip' ELSE o.protocol END)"
+    " GROUP BY r.asset_id, o.class";
+
+static const char sql_lldp[] =
+    "SELECT DISTINCT r.asset_id FROM ops o JOIN role_addr r ON r.addr=o.src"
+    " WHERE o.protocol IN ('lldp','cdp')";
+
+static AssetBehaviour *behaviour_of(GHashTable *by_id, int64_t asset_id)
+{
+    return g_hash_table_lookup(by_id, &asset_id);
+}
+
+static bool load_assets(Store *s, GHashTable *by_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s, sql_assets, &st, err))
+        return false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t *id = g_new(int64_t, 1);
+        *id = sqlite3_column_int64(st, 0);
+        AssetBehaviour *b = g_new0(AssetBehaviour, 1);
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *ip_text = (const char *)sqlite3_column_text(st, 3);
+        IpAddr ip;
+        b->is_router = sqlite3_column_int(st, 2) != 0;
+        b->is_public_ip = kind && strcmp(kind, "ip") == 0 && ip_text && ipaddr_parse(ip_text, &ip) &&
+                          !ipaddr_is_private(&ip) && !ipaddr_is_multicast(&ip);
+        g_hash_table_insert(by_id, id, b);
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool load_uses(Store *s, GHashTable *by_id, const char *sql, bool is_served, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s, sql, &st, err))
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
+        if (!b)
+            continue;
+        RoleUse *uses = is_served ? b->served : b->used;
+        size_t *n = is_served ? &b->n_served : &b->n_used;
+        if (*n >= ROLE_LIST_MAX)
+            continue; /* ordered by peers: the rest matter least */
+        g_strlcpy(uses[*n].protocol, (const char *)sqlite3_column_text(st, 1),
+                  sizeof uses[*n].protocol);
+        uses[*n].peers = (uint32_t)sqlite3_column_int64(st, 2);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || store_fail(s, err, "read roles");
+}
+
+static bool load_ops(Store *s, GHashTable *by_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s, sql_ops, &st, err))
+        return false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
+        const char *cls = (const char *)sqlite3_column_text(st, 1);
+        const char *example = (const char *)sqlite3_column_text(st, 3);
+        if (!b || !cls)
+            continue;
+        uint64_t n = (uint64_t)sqlite3_column_int64(st, 2);
+        const char *protocol = example ? example : "";
+        char proto_name[24];
+        size_t len = strcspn(protocol, " ");
+        g_strlcpy(proto_name, protocol, MIN(len + 1, sizeof proto_name));
+        if (!role_is_ot_protocol(proto_name))
+            continue;
+        if (strcmp(cls, "write") == 0) {
+            b->ot_write_ops += n;
+            continue;
+        }
+        if (b->eng_ops == 0)
+            g_strlcpy(b->eng_example, protocol, sizeof b->eng_example);
+        b->eng_ops += n;
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool load_lldp(Store *s, GHashTable *by_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s, sql_lldp, &st, err))
+        return false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
+        if (b)
+            b->sends_lldp_cdp = true;
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool write_roles(Store *s, GHashTable *by_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s,
+                       "UPDATE assets SET role=?2, role_evidence=?3, purdue_level=?4"
+                       " WHERE asset_id=?1",
+                       &st, err))
+        return false;
+    bool ok = true;
+    GHashTableIter it;
+    gpointer key;
+    gpointer value;
+    g_hash_table_iter_init(&it, by_id);
+    while (ok && g_hash_table_iter_next(&it, &key, &value)) {
+        const AssetBehaviour *b = value;
+        if (b->is_router)
+            continue; /* resolution's verdict and evidence stand */
+        RoleResult r;
+        role_infer(b, &r);
+        sqlite3_bind_int64(st, 1, *(const int64_t *)key);
+        sqlite3_bind_text(st, 2, r.role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r.evidence, -1, SQLITE_TRANSIENT);
+        if (r.purdue_level >= 0)
+            sqlite3_bind_int(st, 4, r.purdue_level);
+        else
+            sqlite3_bind_null(st, 4);
+        ok = sqlite3_step(st) == SQLITE_DONE || store_fail(s, err, "write role");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+bool store_infer_roles(Store *s, Err *err)
+{
+    if (!store_exec(s, sql_addr_map, err))
+        return false;
+    GHashTable *by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    bool ok = load_assets(s, by_id, err) && load_uses(s, by_id, sql_served, true, err) &&
+              load_uses(s, by_id, sql_used, false, err) && load_ops(s, by_id, err) &&
+              load_lldp(s, by_id, err) && write_roles(s, by_id, err);
+    g_hash_table_destroy(by_id);
+    return ok;
+}

@@ -1,0 +1,97 @@
+/*
+ * test-role.c - role_infer() on behaviour summaries: each role, the order
+ * between them (an engineering station that also polls is engineering; a
+ * PLC that also serves HTTP is a PLC) and the Purdue levels.  TAP output.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "otscope/role.h"
+
+static int n_test;
+static int n_fail;
+
+static void use(RoleUse *list, size_t *n, const char *protocol, uint32_t peers)
+{
+    snprintf(list[*n].protocol, sizeof list[*n].protocol, "%s", protocol);
+    list[*n].peers = peers;
+    (*n)++;
+}
+
+static void expect(const AssetBehaviour *b, const char *role, int level, const char *what)
+{
+    RoleResult r;
+    role_infer(b, &r);
+    int ok = strcmp(r.role, role) == 0 && r.purdue_level == level && (level < 0 || r.evidence[0]);
+    printf("%s %d - %s: %s/%d (%s)\n", ok ? "ok" : "not ok", ++n_test, what, r.role,
+           r.purdue_level, r.evidence);
+    n_fail += !ok;
+}
+
+int main(void)
+{
+    AssetBehaviour b;
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "s7comm", 2);
+    use(b.served, &b.n_served, "http", 1);
+    expect(&b, "plc", 1, "serves S7 and a web UI");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "dnp3", 1);
+    expect(&b, "rtu", 1, "DNP3 outstation");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "goose", 1);
+    expect(&b, "ied", 1, "GOOSE publisher");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "modbus", 3);
+    b.eng_ops = 2;
+    snprintf(b.eng_example, sizeof b.eng_example, "s7comm PLC Stop to 10.0.0.1");
+    expect(&b, "engineering-workstation", 2, "stops a PLC and polls others");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "modbus", 2);
+    expect(&b, "hmi", 2, "polls two devices");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "enip", 12);
+    b.ot_write_ops = 5;
+    expect(&b, "scada", 2, "polls and writes twelve devices");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "modbus", 4);
+    use(b.served, &b.n_served, "smb", 3);
+    expect(&b, "historian", 3, "reads four devices, serves SMB");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "dns", 9);
+    expect(&b, "server", 3, "DNS server");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "tls", 2);
+    expect(&b, "it-workstation", 4, "TLS client only");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "tls", 1);
+    b.is_public_ip = true;
+    expect(&b, "server", 5, "internet server");
+
+    memset(&b, 0, sizeof b);
+    b.sends_lldp_cdp = true;
+    expect(&b, "network-device", -1, "LLDP speaker");
+
+    memset(&b, 0, sizeof b);
+    b.sends_lldp_cdp = true;
+    use(b.served, &b.n_served, "profinet-rt", 1);
+    use(b.served, &b.n_served, "s7comm", 1);
+    expect(&b, "plc", 1, "a PLC that speaks LLDP is a PLC");
+
+    memset(&b, 0, sizeof b);
+    expect(&b, "unknown", -1, "nothing seen");
+
+    printf("1..%d\n", n_test);
+    return n_fail ? 1 : 0;
+}
