@@ -94,6 +94,10 @@ typedef struct Packet {
     IpAddr dst_ip;
     uint8_t ttl; /* TTL or hop limit */
     uint8_t ip_proto;
+    uint8_t ip_opt_len; /* IPv4 options bytes */
+    bool ip_df;         /* IPv4 don't-fragment */
+    uint16_t ip_id;     /* IPv4 identification */
+    uint8_t ip_ecn;     /* ECN bits of the TOS / traffic class */
     bool is_reassembled; /* built from IPv4/IPv6 fragments */
 
     /* transport layer */
@@ -104,6 +108,7 @@ typedef struct Packet {
     uint32_t tcp_seq;
     uint32_t tcp_ack;
     uint16_t tcp_win;
+    uint16_t tcp_urg_ptr;
     Cursor tcp_opts;
     uint8_t icmp_type;
     uint8_t icmp_code;

@@ -25,7 +25,7 @@
 SkipReason decode_ipv4(Decoder *d, Cursor *c, Packet *pkt)
 {
     uint8_t ver_ihl = cursor_u8(c);
-    cursor_skip(c, 1);
+    uint8_t tos = cursor_u8(c);
     uint16_t total_len = cursor_be16(c);
     uint16_t id = cursor_be16(c);
     uint16_t frag = cursor_be16(c);
@@ -50,6 +50,10 @@ SkipReason decode_ipv4(Decoder *d, Cursor *c, Packet *pkt)
     ipaddr_from_v4(&pkt->dst_ip, dst);
     pkt->ttl = ttl;
     pkt->ip_proto = proto;
+    pkt->ip_opt_len = (uint8_t)(header_len - 20);
+    pkt->ip_df = (frag & 0x4000) != 0;
+    pkt->ip_id = id;
+    pkt->ip_ecn = tos & 0x03;
     uint32_t wire_body_len = total_len - header_len;
 
     bool has_more = (frag & 0x2000) != 0;

@@ -53,6 +53,7 @@ SkipReason decode_ipv6(Decoder *d, Cursor *c, Packet *pkt)
         return SKIP_MALFORMED;
     pkt->ip_ver = 6;
     pkt->ttl = hop_limit;
+    pkt->ip_ecn = (uint8_t)((vtf >> 20) & 0x03);
 
     uint32_t frag_id = 0;
     uint32_t frag_offset = 0;

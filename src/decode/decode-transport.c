@@ -36,7 +36,8 @@ static SkipReason decode_tcp(Cursor *c, Packet *pkt)
     uint8_t offset = cursor_u8(c);
     pkt->tcp_flags = cursor_u8(c);
     pkt->tcp_win = cursor_be16(c);
-    cursor_skip(c, 4);
+    cursor_skip(c, 2); /* checksum */
+    pkt->tcp_urg_ptr = cursor_be16(c);
     if (!cursor_ok(c))
         return SKIP_TRUNCATED;
     size_t header_len = (size_t)(offset >> 4) * 4;

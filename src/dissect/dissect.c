@@ -20,6 +20,7 @@
 #include "otscope/err.h"
 
 #include "flow.h"
+#include "osfp.h"
 #include "stream.h"
 
 enum {
@@ -37,6 +38,7 @@ struct Dissector {
     FlowDrainFn drain;
     void *drain_user;
     size_t state_size;
+    OsFp *osfp; /* p0f signatures, loaded with the dissector */
 };
 
 /* ---- facts -------------------------------------------------------------- */
@@ -310,6 +312,7 @@ Dissector *dissector_new(size_t max_flows, FlowDrainFn drain, void *drain_user)
     d->drain = drain;
     d->drain_user = drain_user;
     d->flows = flow_table_new(max_flows, d->state_size, on_flow_leave, d);
+    d->osfp = osfp_open();
     return d;
 }
 
@@ -318,6 +321,7 @@ void dissector_free(Dissector *d)
     if (!d)
         return;
     flow_table_free(d->flows);
+    osfp_close(d->osfp);
     g_free(d);
 }
 
@@ -437,6 +441,18 @@ static void run_dissector(Dissector *d, Flow *f, uint8_t sender, const Packet *p
     }
 }
 
+/* The OS of a SYN's sender, as an attribute of its address (evidence: the
+ * SYN).  Generic p0f signatures name a family only: lower confidence. */
+static void fingerprint_syn(Dissector *d, const Packet *pkt, DissectCtx *ctx)
+{
+    OsGuess guess;
+    if (!osfp_match(d->osfp, pkt, &guess))
+        return;
+    ctx->proto = PROTO_NONE;
+    dissect_attr(ctx, SIDE_SRC, ATTR_OS, guess.label,
+                 guess.is_generic ? FACT_CONF_LOW : FACT_CONF_MEDIUM);
+}
+
 /* A carrier's conversation is held (like an undecided one) until its
  * first carried PDU names it or CARRIER_HOLD_MAX packets went by. */
 static bool awaits_carried(const Flow *f)
@@ -521,6 +537,8 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
     }
 
     dissect_ctx_reset(ctx, pkt, sender == f->client_side);
+    if (pkt->transport == TP_TCP && (pkt->tcp_flags & TCP_SYN))
+        fingerprint_syn(d, pkt, ctx);
     ctx->child_state_ = f->child_state;
     ctx->child_proto_ = f->child_proto;
     bool is_just_decided = try_identify(f, sender, ctx);

@@ -15,6 +15,11 @@ check model 'store|cli|export|console|rules|otscope/store|capture'
 check rules 'store|cli|export|console|capture|decode|otscope/store'
 check store 'cli|export|console|capture'
 check export 'cli|console|capture|decode|model\.h|dissect\.h'
+# The console presents the store: store.h and store-console.h, never the
+# store's insides, SQL, a capture, the model or the rules.
+check console 'cli|capture|decode|dissect|model|rules|export|store-int|otscope/model|otscope/finding'
+sql=$(grep -nE '#include <(sqlite3|pcap)' src/console/*.c src/console/*.h 2>/dev/null)
+if [ -n "$sql" ]; then echo "src/console must read through the store:"; echo "$sql"; fail=1; fi
 raw=$(grep -nE '\b(p_|len_|off_)\b|const uint8_t \*[a-z_]+[,)]' src/decode/*.c src/dissect/*.c 2>/dev/null)
 if [ -n "$raw" ]; then echo "raw byte access outside the Cursor:"; echo "$raw"; fail=1; fi
 [ $fail = 0 ] && echo "layers and raw-bytes: clean"

@@ -1,0 +1,218 @@
+/*
+ * keys.c - the global key bindings, in one table from which the help
+ * screen and the footer are generated (so neither can go stale).
+ *
+ * A view's own keys (ViewDesc.keys) are handled by the view first; what
+ * it leaves goes through this table.  Keys follow htop/less/tmux habits:
+ * F1/? help, q/F10 quit, Esc back, Tab/1-6 views, / n N search, f filter,
+ * s < > S sort, j/k as arrows.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "console.h"
+
+enum { KEY_ESC = 27, KEY_TAB = '\t', KEY_CTRL_L = 12 };
+
+const KeyBinding key_bindings[] = {
+    { { KEY_F(1), '?', 'h' }, ACT_HELP, "F1 ? h", "this help (any key closes it)", "Help" },
+    { { KEY_TAB }, ACT_NEXT_VIEW, "Tab", "next view", "Views" },
+    { { KEY_BTAB }, ACT_PREV_VIEW, "Shift-Tab", "previous view", NULL },
+    { { '1', '2', '3', '4', '5', '6' }, ACT_VIEW_N, "1-6", "view 1 to 6 (see the tab bar)",
+      NULL },
+    { { KEY_UP, 'k' }, ACT_UP, "Up k", "previous row", NULL },
+    { { KEY_DOWN, 'j' }, ACT_DOWN, "Down j", "next row", NULL },
+    { { KEY_PPAGE, 'b' }, ACT_PAGE_UP, "PgUp b", "previous page", NULL },
+    { { KEY_NPAGE, ' ' }, ACT_PAGE_DOWN, "PgDn Space", "next page", NULL },
+    { { KEY_HOME, 'g' }, ACT_HOME, "Home g", "first row", NULL },
+    { { KEY_END, 'G' }, ACT_END, "End G", "last row", NULL },
+    { { '\r', '\n', KEY_ENTER }, ACT_ENTER, "Enter", "drill down (see below)", "Open" },
+    { { KEY_ESC, KEY_BACKSPACE, KEY_LEFT }, ACT_BACK, "Esc Left",
+      "back from a drill-down; on a view's root, clear its filter", "Back" },
+    { { '/', KEY_F(3) }, ACT_SEARCH, "/ F3", "search (same syntax as the filter)", "Search" },
+    { { 'n' }, ACT_SEARCH_NEXT, "n", "next match", NULL },
+    { { 'N', KEY_F(15) }, ACT_SEARCH_PREV, "N Shift-F3",
+      "previous match (in Findings N writes a note: use Shift-F3)", NULL },
+    { { 'f', KEY_F(4) }, ACT_FILTER, "f F4", "filter the rows; empty shows all", "Filter" },
+    { { 's', '>', KEY_F(6) }, ACT_SORT_NEXT, "s > F6", "sort by the next column", "Sort" },
+    { { '<' }, ACT_SORT_PREV, "<", "sort by the previous column", NULL },
+    { { 'S', 'r' }, ACT_SORT_REVERSE, "S r", "reverse the sort", NULL },
+    { { 'e' }, ACT_EXPORT, "e", "export this view (its filter and sort) to CSV", "Export" },
+    { { 'd' }, ACT_DETAIL, "d", "detail pane: normal or full height", NULL },
+    { { KEY_CTRL_L }, ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL },
+    { { 'q', KEY_F(10) }, ACT_QUIT, "q F10", "quit", "Quit" },
+};
+
+const int key_binding_count = (int)G_N_ELEMENTS(key_bindings);
+
+Action keys_action(int key, int *arg)
+{
+    *arg = 0;
+    for (int i = 0; i < key_binding_count; i++) {
+        const KeyBinding *b = &key_bindings[i];
+        for (int k = 0; k < KEYS_PER_BINDING && b->keys[k]; k++) {
+            if (b->keys[k] != key)
+                continue;
+            if (b->action == ACT_VIEW_N)
+                *arg = key - '1';
+            return b->action;
+        }
+    }
+    return ACT_NONE;
+}
+
+const char *keys_name(int key)
+{
+    static char buf[16];
+    if (key == KEY_ESC)
+        return "Esc";
+    if (key == '\r' || key == '\n' || key == KEY_ENTER)
+        return "Enter";
+    if (key == ' ')
+        return "Space";
+    if (key > ' ' && key < 127) {
+        g_snprintf(buf, sizeof buf, "%c", key);
+        return buf;
+    }
+    const char *name = keyname(key);
+    return name ? name : "?";
+}
+
+typedef struct HelpLine {
+    const char *label; /* NULL for a heading */
+    char text[160];
+} HelpLine;
+
+enum { HELP_MAX = 64 };
+
+static void help_add(HelpLine *lines, int *n, const char *label, const char *text)
+{
+    if (*n >= HELP_MAX)
+        return;
+    lines[*n].label = label;
+    g_strlcpy(lines[*n].text, text, sizeof lines[*n].text);
+    (*n)++;
+}
+
+/* The help as lines: the binding table, the view's keys, the filter
+ * syntax. */
+static int help_lines(const View *v, HelpLine *lines)
+{
+    int n = 0;
+    help_add(lines, &n, NULL, "Keys (Up/Down/PgUp/PgDn scroll, any other key closes)");
+    for (int i = 0; i < key_binding_count; i++)
+        help_add(lines, &n, key_bindings[i].label, key_bindings[i].help);
+    char head[80];
+    g_snprintf(head, sizeof head, "In %s", v->desc->title);
+    help_add(lines, &n, NULL, head);
+    if (v->desc->enter_help)
+        help_add(lines, &n, "Enter", v->desc->enter_help);
+    for (const ViewKey *k = v->desc->keys; k && k->label; k++)
+        help_add(lines, &n, k->label, k->help);
+    if (!v->desc->enter_help && !v->desc->keys)
+        help_add(lines, &n, "", "no keys of its own");
+    help_add(lines, &n, NULL, "Filter and search");
+    help_add(lines, &n, "text", "any text column contains text (case-insensitive)");
+    help_add(lines, &n, "col=value", "the column equals value; col!=value: differs");
+    help_add(lines, &n, "col~text", "the column contains text");
+    help_add(lines, &n, "col>n col<n", "number columns; several terms must all hold");
+    help_add(lines, &n, "", "col is a CSV column name or a title: protocol=modbus role=plc");
+    return n;
+}
+
+int keys_draw_help(const View *v, int top, int y, int x, int h, int w)
+{
+    HelpLine lines[HELP_MAX];
+    int n = help_lines(v, lines);
+    top = CLAMP(top, 0, MAX(0, n - h));
+    for (int r = 0; r < h; r++) {
+        int i = top + r;
+        ui_fill(y + r, x, w, ROLE_NORMAL);
+        if (i >= n)
+            continue;
+        if (!lines[i].label) {
+            ui_text(y + r, x, w, lines[i].text, ROLE_DETAIL_HEAD, true, false);
+            continue;
+        }
+        ui_text(y + r, x, 14, lines[i].label, ROLE_DETAIL_LABEL, true, false);
+        ui_text(y + r, x + 14, w - 14, lines[i].text, ROLE_NORMAL, true, false);
+    }
+    return top;
+}
+
+static int footer_item(int y, int x, int limit, const char *key, const char *label)
+{
+    int need = ui_width(key) + ui_width(label) + 2;
+    if (x + need > limit)
+        return -1;
+    x += ui_text(y, x, limit - x, key, ROLE_KEY, false, false);
+    x += ui_text(y, x, limit - x, " ", ROLE_KEY_LABEL, false, false);
+    x += ui_text(y, x, limit - x, label, ROLE_KEY_LABEL, false, false);
+    x += ui_text(y, x, limit - x, " ", ROLE_KEY_LABEL, false, false);
+    return x;
+}
+
+static void binding_key(const KeyBinding *b, char *key, size_t size)
+{
+    /* the first key name only: "F1" */
+    g_strlcpy(key, b->label, size);
+    char *sp = strchr(key, ' ');
+    if (sp)
+        *sp = '\0';
+}
+
+static bool footer_wants(const KeyBinding *b, const View *v, bool can_go_back)
+{
+    switch (b->action) {
+    case ACT_ENTER:
+        return v->desc->enter_help != NULL;
+    case ACT_BACK:
+        return can_go_back;
+    case ACT_SEARCH:
+    case ACT_FILTER:
+    case ACT_SORT_NEXT:
+        return v->desc->has_table;
+    case ACT_HELP:
+    case ACT_QUIT:
+        return false; /* placed first and last */
+    default:
+        return b->footer != NULL;
+    }
+}
+
+void keys_draw_footer(const View *v, bool can_go_back, int y, int width)
+{
+    ui_fill(y, 0, width, ROLE_KEY_LABEL);
+    const KeyBinding *help = NULL;
+    const KeyBinding *quit = NULL;
+    for (int i = 0; i < key_binding_count; i++) {
+        if (key_bindings[i].action == ACT_HELP)
+            help = &key_bindings[i];
+        if (key_bindings[i].action == ACT_QUIT)
+            quit = &key_bindings[i];
+    }
+    char key[16];
+    binding_key(quit, key, sizeof key);
+    int quit_w = ui_width(key) + ui_width(quit->footer) + 1;
+    int limit = width - quit_w - 1;
+    binding_key(help, key, sizeof key);
+    int x = footer_item(y, 0, limit, key, help->footer);
+    for (const ViewKey *k = v->desc->keys; k && k->label; k++) {
+        int nx = k->footer ? footer_item(y, MAX(x, 0), limit, k->label, k->footer) : -1;
+        x = nx < 0 ? x : nx;
+    }
+    for (int i = 0; i < key_binding_count; i++) {
+        const KeyBinding *b = &key_bindings[i];
+        if (!footer_wants(b, v, can_go_back))
+            continue;
+        binding_key(b, key, sizeof key);
+        int nx = footer_item(y, MAX(x, 0), limit, key, b->footer);
+        x = nx < 0 ? x : nx;
+    }
+    binding_key(quit, key, sizeof key);
+    footer_item(y, width - quit_w - 1, width, key, quit->footer);
+}
