@@ -12,9 +12,10 @@
  * invoke ID seen earlier in the flow (Reject/Abort).  Status of a failed
  * response: 0x10000 | class << 8 | code (Error), 0x20000 | reason
  * (Reject), 0x30000 | reason (Abort): never 0, still readable.  I-Am gives
- * the device instance and vendor ID (detail, and vendor attribute
- * "vendor-id N"); Who-Is its instance range; read/writeProperty the object
- * and property.  BACnet over Ethernet (LLC DSAP 0x82) carries the same
+ * the device instance, vendor ID and max APDU (detail) and the vendor
+ * attribute, named from the ASHRAE list in data/vendors/bacnet.tsv
+ * ("Name (N)", or "vendor-id N" when unlisted); Who-Is its instance
+ * range; read/writeProperty the object and property.  BACnet over Ethernet (LLC DSAP 0x82) carries the same
  * NPDU and is parsed from it.  Not parsed: property values, segment
  * reassembly, BVLL management payloads (BDT/FDT), MS/TP, BACnet/SC, the
  * contents of network-layer messages.
@@ -33,6 +34,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/vendors.h"
 
 enum {
     BVLC_TYPE_BIP = 0x81,
@@ -60,6 +62,10 @@ enum {
     APDU_FLAG_SEG = 0x08,
     SVC_READ_PROPERTY = 12,
     SVC_WRITE_PROPERTY = 15,
+    SVC_ATOMIC_READ_FILE = 6,
+    SVC_ATOMIC_WRITE_FILE = 7,
+    SVC_DEVICE_COMM_CONTROL = 17,
+    SVC_REINITIALIZE_DEVICE = 20,
     SVC_I_AM = 0,
     SVC_WHO_IS = 8,
     SVC_UNKNOWN = 256, /* Reject/Abort whose request was not seen */
@@ -285,9 +291,9 @@ static void i_am_detail(Cursor *c, Apdu *a, char *vendor, size_t vendorsz)
     if (app_uint(c, TAG_APP_OBJECT_ID, &object_id) && app_uint(c, TAG_APP_UNSIGNED, &max_apdu) &&
         app_uint(c, TAG_APP_ENUMERATED, &segmentation) &&
         app_uint(c, TAG_APP_UNSIGNED, &vendor_id)) {
-        snprintf(a->detail, sizeof(a->detail), "device=%u vendor=%u", object_id & 0x3fffff,
-                 vendor_id);
-        snprintf(vendor, vendorsz, "vendor-id %u", vendor_id);
+        snprintf(a->detail, sizeof(a->detail), "device=%u vendor=%u max-apdu=%u",
+                 object_id & 0x3fffff, vendor_id, max_apdu);
+        vendor_id_text(VENDORS_BACNET, vendor_id, vendor, vendorsz);
     }
 }
 
@@ -299,14 +305,112 @@ static void who_is_detail(Cursor *c, Apdu *a)
         snprintf(a->detail, sizeof(a->detail), "range=%u-%u", low, high);
 }
 
+/* BACnetObjectType (clause 21), the standard types up to 63. */
+static const char *const object_types[] = {
+    "analog-input", "analog-output", "analog-value", "binary-input", "binary-output",
+    "binary-value", "calendar", "command", "device", "event-enrollment", "file", "group", "loop",
+    "multi-state-input", "multi-state-output", "notification-class", "program", "schedule",
+    "averaging", "multi-state-value", "trend-log", "life-safety-point", "life-safety-zone",
+    "accumulator", "pulse-converter", "event-log", "global-group", "trend-log-multiple",
+    "load-control", "structured-view", "access-door", "timer", "access-credential",
+    "access-point", "access-rights", "access-user", "access-zone", "credential-data-input",
+    "network-security", "bitstring-value", "characterstring-value", "date-pattern-value",
+    "date-value", "datetime-pattern-value", "datetime-value", "integer-value",
+    "large-analog-value", "octetstring-value", "positive-integer-value", "time-pattern-value",
+    "time-value", "notification-forwarder", "alert-enrollment", "channel", "lighting-output",
+    "binary-lighting-output", "network-port", "elevator-group", "escalator", "lift", "staging",
+    "audit-log", "audit-reporter", "color",
+};
+
+/* "analog-output:3", or "type-N:3" for proprietary and newer types. */
+static void object_text(uint32_t object_id, char *out, size_t outsz)
+{
+    uint32_t type = object_id >> 22;
+    if (type < sizeof(object_types) / sizeof(object_types[0]))
+        snprintf(out, outsz, "%s:%u", object_types[type], object_id & 0x3fffff);
+    else
+        snprintf(out, outsz, "type-%u:%u", type, object_id & 0x3fffff);
+}
+
 /* readProperty/writeProperty: [0] object identifier, [1] property id. */
 static void property_detail(Cursor *c, Apdu *a)
 {
     uint32_t object_id;
     uint32_t property;
-    if (ctx_uint(c, 0, &object_id) && ctx_uint(c, 1, &property))
-        snprintf(a->detail, sizeof(a->detail), "object=%u:%u property=%u", object_id >> 22,
-                 object_id & 0x3fffff, property);
+    if (ctx_uint(c, 0, &object_id) && ctx_uint(c, 1, &property)) {
+        char object[40];
+        object_text(object_id, object, sizeof(object));
+        snprintf(a->detail, sizeof(a->detail), "object=%s property=%u", object, property);
+    }
+}
+
+/* reinitializeDevice: [0] reinitializedStateOfDevice, [1] password
+ * (optional; its presence is noted, never its value). */
+static void reinitialize_detail(Cursor *c, Apdu *a)
+{
+    static const char *const states[] = {
+        "coldstart", "warmstart", "start-backup", "end-backup",
+        "start-restore", "end-restore", "abort-restore", "activate-changes",
+    };
+    uint32_t state;
+    if (!ctx_uint(c, 0, &state))
+        return;
+    int tag = cursor_peek(c, 0);
+    bool has_password = tag >= 0 && (tag & 0xf8) == 0x18; /* context tag 1 */
+    const char *name = state < sizeof(states) / sizeof(states[0]) ? states[state] : "other";
+    snprintf(a->detail, sizeof(a->detail), "state=%s%s", name,
+             has_password ? " password=yes" : "");
+}
+
+/* deviceCommunicationControl: [0] time duration (optional), [1]
+ * enable-disable. */
+static void dcc_detail(Cursor *c, Apdu *a)
+{
+    static const char *const modes[] = {"enable", "disable", "disable-initiation"};
+    uint32_t minutes = 0;
+    bool has_duration = ctx_uint(c, 0, &minutes);
+    uint32_t mode;
+    if (!ctx_uint(c, 1, &mode))
+        return;
+    const char *name = mode < sizeof(modes) / sizeof(modes[0]) ? modes[mode] : "other";
+    if (has_duration)
+        snprintf(a->detail, sizeof(a->detail), "%s minutes=%u", name, minutes);
+    else
+        snprintf(a->detail, sizeof(a->detail), "%s", name);
+}
+
+/* atomicReadFile/atomicWriteFile: the file object identifier first. */
+static void file_detail(Cursor *c, Apdu *a)
+{
+    uint32_t object_id;
+    if (app_uint(c, TAG_APP_OBJECT_ID, &object_id)) {
+        char object[40];
+        object_text(object_id, object, sizeof(object));
+        snprintf(a->detail, sizeof(a->detail), "object=%s", object);
+    }
+}
+
+/* Detail of a confirmed request's service data, where it is cheap. */
+static void confirmed_detail(Cursor *c, Apdu *a)
+{
+    switch (a->service) {
+    case SVC_READ_PROPERTY:
+    case SVC_WRITE_PROPERTY:
+        property_detail(c, a);
+        break;
+    case SVC_REINITIALIZE_DEVICE:
+        reinitialize_detail(c, a);
+        break;
+    case SVC_DEVICE_COMM_CONTROL:
+        dcc_detail(c, a);
+        break;
+    case SVC_ATOMIC_READ_FILE:
+    case SVC_ATOMIC_WRITE_FILE:
+        file_detail(c, a);
+        break;
+    default:
+        break;
+    }
 }
 
 /* Error PDU: error class and code, application-tagged enumerations (an
@@ -332,9 +436,8 @@ static bool apdu_read(Cursor *c, Apdu *a, char *vendor, size_t vendorsz)
         if (first & APDU_FLAG_SEG)
             cursor_skip(c, 2);
         a->service = cursor_u8(c);
-        if (cursor_ok(c) && (first & APDU_FLAG_SEG) == 0 &&
-            (a->service == SVC_READ_PROPERTY || a->service == SVC_WRITE_PROPERTY))
-            property_detail(c, a);
+        if (cursor_ok(c) && (first & APDU_FLAG_SEG) == 0)
+            confirmed_detail(c, a);
         break;
     case APDU_UNCONFIRMED:
         a->service = cursor_u8(c);
@@ -462,7 +565,7 @@ static DissectResult bacnet_dissect(Cursor *c, DissectCtx *ctx)
         return cursor_is_clipped(c) ? DISSECT_SHORT : DISSECT_OK;
 
     Apdu a;
-    char vendor[32] = "";
+    char vendor[FACT_VALUE_MAX] = "";
     memset(&a, 0, sizeof(a));
     bool is_type_ok = apdu_read(&npdu, &a, vendor, sizeof(vendor));
     if (!cursor_ok(&npdu))

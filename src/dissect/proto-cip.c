@@ -11,6 +11,11 @@
  * Multiple_Service_Packet are counted, and so are the requests (and
  * replies) embedded in them, bounded in depth and number.  Replies have
  * no path, so 0xce is named Forward_Close and 0xd2 Read_Tag_Fragmented.
+ * Request details name the object class (Identity, Connection Manager,
+ * Symbol, ...).  A Get_Attribute_All reply from the Identity object (the
+ * flow's last request asked class 1, or the data has exactly its layout)
+ * gives vendor (ODVA list, data/vendors/cip.tsv), product name, revision,
+ * serial, device type and product code, as ENIP ListIdentity does.
  * Deliberately not parsed: attribute values, tag data, Forward_Open
  * connection parameters, PCCC inside Execute_PCCC, the route path of
  * Unconnected_Send.
@@ -31,6 +36,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/vendors.h"
 
 enum {
     CIP_RESPONSE_BIT = 0x80,
@@ -43,7 +49,20 @@ enum {
     CIP_MSP_MAX_SERVICES = 12, /* embedded services counted per packet */
     CIP_PATH_MAX_SEGMENTS = 16,
     CIP_TAG_MAX = 40,
+    CIP_SVC_GET_ATTRIBUTE_ALL = 0x01,
+    CIP_CLASS_IDENTITY = 0x01,
+    CIP_IDENTITY_FIXED_LEN = 15, /* vendor .. serial, then the name's length byte */
+    CIP_IDENTITY_NAME_MAX = 64,
 };
+
+/* Per flow: the last top-level request, so that a Get_Attribute_All reply
+ * (which names no class) can be read as the Identity object when that is
+ * what was asked. */
+typedef struct CipState {
+    uint32_t last_class;
+    uint8_t last_service;
+    bool has_request;
+} CipState;
 
 typedef struct CipTok {
     uint8_t code;
@@ -90,6 +109,31 @@ static const CipTok cip_services[] = {
     {0x5a, "Get_Connection_Owner", OP_READ},
     {0x5b, "Large_Forward_Open", OP_SESSION},
 };
+
+/* Object classes named in op details (Vol. 1 chapter 5, Vol. 2 chapter 5,
+ * 1756-PM020 for the Logix symbol and template objects). */
+static const struct {
+    uint16_t id;
+    const char *name;
+} cip_classes[] = {
+    {0x01, "Identity"},       {0x02, "Message Router"},
+    {0x04, "Assembly"},       {0x05, "Connection"},
+    {0x06, "Connection Manager"}, {0x07, "Register"},
+    {0x0f, "Parameter"},      {0x37, "File"},
+    {0x43, "Time Sync"},      {0x47, "DLR"},
+    {0x48, "QoS"},            {0x67, "PCCC"},
+    {0x6b, "Symbol"},         {0x6c, "Template"},
+    {0xf4, "Port"},           {0xf5, "TCP/IP Interface"},
+    {0xf6, "Ethernet Link"},
+};
+
+static const char *class_name(uint32_t id)
+{
+    for (size_t i = 0; i < sizeof(cip_classes) / sizeof(cip_classes[0]); i++)
+        if (cip_classes[i].id == id)
+            return cip_classes[i].name;
+    return NULL;
+}
 
 static const CipTok cip_read_modify_write = {0x4e, "Read_Modify_Write", OP_WRITE};
 static const CipTok cip_unconnected_send = {0x52, "Unconnected_Send", OP_OTHER};
@@ -254,12 +298,25 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
         return malformed(ctx, ANOM_BAD_HEADER);
     const CipTok *tok = request_tok(service, p.class_id);
     char detail[FACT_DETAIL_MAX] = "";
+    const char *cname = p.class_id != CIP_CLASS_NONE ? class_name(p.class_id) : NULL;
+    char cls_text[40] = "";
+    if (cname)
+        snprintf(cls_text, sizeof cls_text, "class=0x%02x(%s)", p.class_id, cname);
+    else if (p.class_id != CIP_CLASS_NONE)
+        snprintf(cls_text, sizeof cls_text, "class=0x%02x", p.class_id);
     if (p.tag[0])
         snprintf(detail, sizeof detail, "tag=%s", p.tag);
-    else if (p.class_id != CIP_CLASS_NONE && p.has_instance)
-        snprintf(detail, sizeof detail, "class=0x%02x instance=%u", p.class_id, p.instance);
-    else if (p.class_id != CIP_CLASS_NONE)
-        snprintf(detail, sizeof detail, "class=0x%02x", p.class_id);
+    else if (cls_text[0] && p.has_instance)
+        snprintf(detail, sizeof detail, "%s instance=%u", cls_text, p.instance);
+    else
+        snprintf(detail, sizeof detail, "%s", cls_text);
+    CipState *st = ctx->state;
+    if (st) {
+        /* The innermost request is the one the target answers. */
+        st->last_service = service;
+        st->last_class = p.class_id;
+        st->has_request = true;
+    }
     ctx->dir_hint = DIR_REQUEST;
     dissect_op(ctx, service, tok->name, tok->cls, false, 0, detail);
     if (service == CIP_SVC_MULTIPLE && depth < CIP_MAX_DEPTH)
@@ -267,6 +324,102 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
     if (tok == &cip_unconnected_send && depth < CIP_MAX_DEPTH)
         return cip_unconnected(ctx, c, depth);
     return DISSECT_OK;
+}
+
+/* CIP device profiles (Vol. 1 chapter 6): the Identity object's device
+ * type, for the ones a plant network shows. */
+static const struct {
+    uint16_t type;
+    const char *name;
+} device_types[] = {
+    {0x00, "Generic Device"},
+    {0x02, "AC Drive"},
+    {0x03, "Motor Overload"},
+    {0x04, "Limit Switch"},
+    {0x05, "Inductive Proximity Switch"},
+    {0x06, "Photoelectric Sensor"},
+    {0x07, "General Purpose Discrete I/O"},
+    {0x09, "Resolver"},
+    {0x0c, "Communications Adapter"},
+    {0x0e, "Programmable Logic Controller"},
+    {0x10, "Position Controller"},
+    {0x13, "DC Drive"},
+    {0x15, "Contactor"},
+    {0x16, "Motor Starter"},
+    {0x17, "Soft Start"},
+    {0x18, "Human-Machine Interface"},
+    {0x1a, "Mass Flow Controller"},
+    {0x1b, "Pneumatic Valve"},
+    {0x22, "Encoder"},
+    {0x23, "Safety Discrete I/O Device"},
+    {0x25, "CIP Motion Drive"},
+    {0x28, "CIP Modbus Device"},
+    {0x29, "CIP Modbus Translator"},
+    {0x2a, "Safety Analog I/O Device"},
+    {0x2b, "Generic Device (keyable)"},
+    {0x2c, "Managed Ethernet Switch"},
+    {0x32, "ControlNet Physical Layer Component"},
+    {0x33, "Circuit Breaker"},
+    {0x34, "HART Device"},
+    {0x35, "CIP-HART Translator"},
+    {0xc8, "Embedded Component"},
+};
+
+static const char *device_type_name(uint16_t type)
+{
+    for (size_t i = 0; i < sizeof(device_types) / sizeof(device_types[0]); i++)
+        if (device_types[i].type == type)
+            return device_types[i].name;
+    return "Device";
+}
+
+/* A Get_Attribute_All reply is the Identity object's when the request
+ * asked class 1, or, with no request seen, when its data has exactly the
+ * Identity layout: 14 fixed bytes, a SHORT_STRING name ending the data or
+ * followed by the 4 bytes of state, configuration consistency and
+ * heartbeat. */
+static bool is_identity_reply(const DissectCtx *ctx, const Cursor *c)
+{
+    const CipState *st = ctx->state;
+    if (st && st->has_request)
+        return st->last_service == CIP_SVC_GET_ATTRIBUTE_ALL &&
+               st->last_class == CIP_CLASS_IDENTITY;
+    int name_len = cursor_peek(c, CIP_IDENTITY_FIXED_LEN - 1);
+    if (name_len < 0)
+        return false;
+    size_t want = CIP_IDENTITY_FIXED_LEN + (size_t)name_len;
+    return cursor_left(c) == want || cursor_left(c) == want + 4;
+}
+
+/* Identity object attributes 1-7 (Vol. 1 5A-2.2): vendor, device type,
+ * product code, revision, status, serial number, product name.  Facts
+ * only when all of them parsed. */
+static void identity_reply(DissectCtx *ctx, Cursor *c)
+{
+    uint16_t vendor_id = cursor_le16(c);
+    uint16_t device_type = cursor_le16(c);
+    uint16_t product_code = cursor_le16(c);
+    uint8_t rev_major = cursor_u8(c);
+    uint8_t rev_minor = cursor_u8(c);
+    cursor_skip(c, 2); /* status */
+    uint32_t serial = cursor_le32(c);
+    uint8_t name_len = cursor_u8(c);
+    char name[CIP_IDENTITY_NAME_MAX];
+    cursor_str(c, name_len, name, sizeof name);
+    if (!cursor_ok(c))
+        return;
+    char buf[FACT_VALUE_MAX];
+    vendor_id_text(VENDORS_CIP, vendor_id, buf, sizeof buf);
+    dissect_attr(ctx, SIDE_SRC, ATTR_VENDOR, buf, FACT_CONF_HIGH);
+    if (name[0])
+        dissect_attr(ctx, SIDE_SRC, ATTR_MODEL, name, FACT_CONF_HIGH);
+    snprintf(buf, sizeof buf, "%u.%03u", rev_major, rev_minor);
+    dissect_attr(ctx, SIDE_SRC, ATTR_FIRMWARE, buf, FACT_CONF_HIGH);
+    snprintf(buf, sizeof buf, "0x%08x", serial);
+    dissect_attr(ctx, SIDE_SRC, ATTR_SERIAL, buf, FACT_CONF_HIGH);
+    snprintf(buf, sizeof buf, "%s (device type %u, product code %u)", device_type_name(device_type),
+             device_type, product_code);
+    dissect_attr(ctx, SIDE_SRC, ATTR_DESCRIPTION, buf, FACT_CONF_HIGH);
 }
 
 static DissectResult cip_response(DissectCtx *ctx, Cursor *c, uint8_t service, int depth)
@@ -287,6 +440,8 @@ static DissectResult cip_response(DissectCtx *ctx, Cursor *c, uint8_t service, i
         snprintf(detail, sizeof detail, "ext-status=0x%04x", ext_status);
     ctx->dir_hint = DIR_RESPONSE;
     dissect_op(ctx, service, tok->name, tok->cls, true, general, detail);
+    if (service == CIP_SVC_GET_ATTRIBUTE_ALL && general == 0 && is_identity_reply(ctx, c))
+        identity_reply(ctx, c);
     /* A partial-success MSP reply (general status 0x1e) still carries all replies. */
     if (service == CIP_SVC_MULTIPLE && (general == 0 || general == 0x1e) && cursor_left(c) > 0 &&
         depth < CIP_MAX_DEPTH)
@@ -319,5 +474,6 @@ const ProtoDesc proto_cip = {
     .name = "cip",
     .transports = PT_TCP | PT_UDP,
     .dissect = cip_dissect,
+    .state_size = sizeof(CipState),
     .flags = PROTO_CARRIED | PROTO_NO_LABEL,
 };

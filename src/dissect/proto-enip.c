@@ -7,8 +7,10 @@
  * UnRegisterSession are session).  The Common Packet Format items of
  * SendRRData/SendUnitData are walked and the CIP message in an unconnected
  * (0x00b2) or connected (0x00b1) data item is handed to the cip dissector.
- * A ListIdentity reply's identity item gives the device's vendor id,
- * product name (model), revision (firmware) and serial number.  A UDP
+ * A ListIdentity reply's identity item gives the device's vendor (named
+ * from the ODVA list in data/vendors/cip.tsv), product name (model),
+ * revision (firmware), serial number, and device type with product code
+ * (description); type, product code and state go in the op detail.  A UDP
  * datagram that is a bare CPF with a sequenced address item and a connected
  * data item is class-1 I/O, counted as one "Class 1 I/O" op.  Deliberately
  * not parsed: ListServices/ListInterfaces item contents, the socket address
@@ -31,6 +33,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/vendors.h"
 
 enum {
     ENIP_HDR_LEN = 24,
@@ -158,11 +161,72 @@ static size_t enip_pdu_len(Cursor *c)
 
 typedef struct EnipIdentity {
     uint16_t vendor_id;
+    uint16_t device_type;
+    uint16_t product_code;
     uint8_t rev_major;
     uint8_t rev_minor;
     uint32_t serial;
+    uint8_t state;
+    bool has_state;
     char name[IDENTITY_NAME_MAX];
 } EnipIdentity;
+
+/* CIP device profiles (Vol. 1 chapter 6), the Identity object's device
+ * type; the ones a plant network shows. */
+static const struct {
+    uint16_t type;
+    const char *name;
+} device_types[] = {
+    {0x00, "Generic Device"},
+    {0x02, "AC Drive"},
+    {0x03, "Motor Overload"},
+    {0x04, "Limit Switch"},
+    {0x05, "Inductive Proximity Switch"},
+    {0x06, "Photoelectric Sensor"},
+    {0x07, "General Purpose Discrete I/O"},
+    {0x09, "Resolver"},
+    {0x0c, "Communications Adapter"},
+    {0x0e, "Programmable Logic Controller"},
+    {0x10, "Position Controller"},
+    {0x13, "DC Drive"},
+    {0x15, "Contactor"},
+    {0x16, "Motor Starter"},
+    {0x17, "Soft Start"},
+    {0x18, "Human-Machine Interface"},
+    {0x1a, "Mass Flow Controller"},
+    {0x1b, "Pneumatic Valve"},
+    {0x22, "Encoder"},
+    {0x23, "Safety Discrete I/O Device"},
+    {0x25, "CIP Motion Drive"},
+    {0x28, "CIP Modbus Device"},
+    {0x29, "CIP Modbus Translator"},
+    {0x2a, "Safety Analog I/O Device"},
+    {0x2b, "Generic Device (keyable)"},
+    {0x2c, "Managed Ethernet Switch"},
+    {0x32, "ControlNet Physical Layer Component"},
+    {0x33, "Circuit Breaker"},
+    {0x34, "HART Device"},
+    {0x35, "CIP-HART Translator"},
+    {0xc8, "Embedded Component"},
+};
+
+static const char *device_type_name(uint16_t type)
+{
+    for (size_t i = 0; i < sizeof(device_types) / sizeof(device_types[0]); i++)
+        if (device_types[i].type == type)
+            return device_types[i].name;
+    return "Device";
+}
+
+/* Identity object state attribute (Vol. 1 5A-2.2). */
+static const char *state_name(uint8_t state)
+{
+    static const char *const names[] = {
+        "nonexistent", "self-testing", "standby", "operational", "major-recoverable-fault",
+        "major-unrecoverable-fault",
+    };
+    return state < sizeof(names) / sizeof(names[0]) ? names[state] : "other";
+}
 
 /* Identity item (2-4.3.4): version, socket address, vendor, device type,
  * product code, revision, status, serial, product name, state. */
@@ -170,20 +234,27 @@ static bool identity_item(Cursor *item, EnipIdentity *id)
 {
     cursor_skip(item, 2 + 16); /* encapsulation version, sockaddr */
     id->vendor_id = cursor_le16(item);
-    cursor_skip(item, 4); /* device type, product code */
+    id->device_type = cursor_le16(item);
+    id->product_code = cursor_le16(item);
     id->rev_major = cursor_u8(item);
     id->rev_minor = cursor_u8(item);
     cursor_skip(item, 2); /* status */
     id->serial = cursor_le32(item);
     uint8_t name_len = cursor_u8(item);
     cursor_str(item, name_len, id->name, sizeof id->name);
+    /* The state byte closes the item; a few adapters leave it out. */
+    id->has_state = cursor_left(item) > 0;
+    id->state = id->has_state ? cursor_u8(item) : 0;
     return cursor_ok(item);
 }
 
+/* Vendor named from the ODVA list (data/vendors/cip.tsv), product name as
+ * model, revision as firmware, serial; device type and product code as
+ * the description. */
 static void emit_identity(DissectCtx *ctx, const EnipIdentity *id)
 {
     char buf[FACT_VALUE_MAX];
-    snprintf(buf, sizeof buf, "vendor-id %u", id->vendor_id);
+    vendor_id_text(VENDORS_CIP, id->vendor_id, buf, sizeof buf);
     dissect_attr(ctx, SIDE_SRC, ATTR_VENDOR, buf, FACT_CONF_HIGH);
     if (id->name[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_MODEL, id->name, FACT_CONF_HIGH);
@@ -191,10 +262,15 @@ static void emit_identity(DissectCtx *ctx, const EnipIdentity *id)
     dissect_attr(ctx, SIDE_SRC, ATTR_FIRMWARE, buf, FACT_CONF_HIGH);
     snprintf(buf, sizeof buf, "0x%08x", id->serial);
     dissect_attr(ctx, SIDE_SRC, ATTR_SERIAL, buf, FACT_CONF_HIGH);
+    snprintf(buf, sizeof buf, "%s (device type %u, product code %u)",
+             device_type_name(id->device_type), id->device_type, id->product_code);
+    dissect_attr(ctx, SIDE_SRC, ATTR_DESCRIPTION, buf, FACT_CONF_HIGH);
 }
 
-/* A ListIdentity reply: a CPF whose identity item describes the sender. */
-static DissectResult list_identity_reply(DissectCtx *ctx, Cursor *body)
+/* A ListIdentity reply: a CPF whose identity item describes the sender.
+ * The op is emitted here, after the items parsed, so that its detail can
+ * carry the device type, product code and state. */
+static DissectResult list_identity_reply(DissectCtx *ctx, Cursor *body, uint32_t session)
 {
     uint16_t count = cursor_le16(body);
     if (cursor_ok(body) && (size_t)count * 4 > cursor_left(body))
@@ -215,6 +291,16 @@ static DissectResult list_identity_reply(DissectCtx *ctx, Cursor *body)
     }
     if (!cursor_ok(body))
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
+    const EnipTok *tok = enip_find(ENIP_CMD_LIST_IDENTITY);
+    char detail[FACT_DETAIL_MAX];
+    if (has_identity && id.has_state)
+        snprintf(detail, sizeof detail, "type=%u product=%u state=%s", id.device_type,
+                 id.product_code, state_name(id.state));
+    else if (has_identity)
+        snprintf(detail, sizeof detail, "type=%u product=%u", id.device_type, id.product_code);
+    else
+        snprintf(detail, sizeof detail, "session=0x%08x", session);
+    dissect_op(ctx, ENIP_CMD_LIST_IDENTITY, tok->name, tok->cls, true, 0, detail);
     if (has_identity)
         emit_identity(ctx, &id);
     return DISSECT_OK;
@@ -312,13 +398,13 @@ static DissectResult enip_dissect(Cursor *c, DissectCtx *ctx)
         return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
     bool is_reply = enip_is_reply(ctx, cmd, len, status);
     ctx->dir_hint = is_reply ? DIR_RESPONSE : DIR_REQUEST;
+    if (cmd == ENIP_CMD_LIST_IDENTITY && is_reply && status == 0)
+        return list_identity_reply(ctx, &body, session);
     char detail[FACT_DETAIL_MAX];
     snprintf(detail, sizeof detail, "session=0x%08x", session);
     dissect_op(ctx, cmd, tok->name, tok->cls, is_reply, (int32_t)status, detail);
     if (status != 0)
         return DISSECT_OK; /* error replies carry no data worth reading */
-    if (cmd == ENIP_CMD_LIST_IDENTITY && is_reply)
-        return list_identity_reply(ctx, &body);
     if (cmd == ENIP_CMD_SEND_RR_DATA || cmd == ENIP_CMD_SEND_UNIT_DATA)
         return send_data(ctx, &body);
     return DISSECT_OK;

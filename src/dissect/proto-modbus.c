@@ -8,13 +8,17 @@
  * MEI 14 Read Device Identification objects (vendor, product code and
  * revision become attributes of the server) and the Schneider UMAS
  * function carried in FC90.  Exception responses carry the exception code
- * as the op's status.  Deliberately not parsed: register values, file
- * record sub-requests, UMAS payloads beyond the function byte, Modbus
- * RTU/ASCII over TCP.
+ * as the op's status.  Modbus RTU over TCP (serial ADUs passed through by
+ * gateways: unit, function, data, CRC-16, no MBAP) is recognised by a
+ * valid CRC at a length the function's request or response shape allows,
+ * which also tells request from response; its details start with "rtu".
+ * Deliberately not parsed: register values, file record sub-requests,
+ * UMAS payloads beyond the function byte, Modbus ASCII.
  *
  * Reference: MODBUS Application Protocol Specification V1.1b3 (2012),
  * sections 4-7; MODBUS Messaging on TCP/IP Implementation Guide V1.0b
- * (2006), section 3.1.3 (MBAP header).  UMAS function codes as published
+ * (2006), section 3.1.3 (MBAP header); MODBUS over Serial Line V1.02
+ * (2006), 2.5.1 (RTU frame) and 6.2.2 (CRC-16).  UMAS function codes as published
  * by Schneider-facing research (e.g. Wireshark's Modbus "Unity" field).
  *
  *  0               1               2               3
@@ -24,6 +28,8 @@
  *  |  length (unit id + PDU bytes) |    unit id    | function code |
  *  +-------------------------------+---------------+---------------+
  *  |  data ...                                                     |
+ *
+ *  RTU over TCP: | unit id | function code | data ... | CRC-16 (lo, hi) |
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +49,12 @@ enum {
     DEVID_VALUE_MAX = 96,
     UMAS_OK = 0xfe,
     UMAS_ERROR = 0xfd,
+    RTU_MIN = 4,        /* unit + function + CRC */
+    RTU_MAX = 256,      /* serial line ADU maximum (Modbus over serial line V1.02, 2.5.1) */
+    RTU_UNIT_MAX = 247, /* 248-255 are reserved on a serial line */
+    RTU_CRC_INIT = 0xffff,
+    RTU_CRC_POLY_REFLECTED = 0xa001,
+    RTU_MAX_CANDIDATES = 2,
 };
 
 typedef struct FuncTok {
@@ -75,7 +87,8 @@ static const FuncTok modbus_funcs[] = {
     {90, "Schneider UMAS", OP_OTHER},
 };
 
-/* FC8 sub-functions (section 6.8.1); only the state-changing ones are control. */
+/* FC8 sub-functions (section 6.8.1); only the state-changing ones are
+ * control (restart, listen-only), the counter resets are config. */
 static const FuncTok modbus_diag_subs[] = {
     {0, "Return Query Data", OP_DIAGNOSTIC},
     {1, "Restart Communications Option", OP_CONTROL},
@@ -83,6 +96,14 @@ static const FuncTok modbus_diag_subs[] = {
     {3, "Change ASCII Input Delimiter", OP_CONFIG},
     {4, "Force Listen Only Mode", OP_CONTROL},
     {10, "Clear Counters and Diagnostic Register", OP_CONFIG},
+    {11, "Return Bus Message Count", OP_DIAGNOSTIC},
+    {12, "Return Bus Communication Error Count", OP_DIAGNOSTIC},
+    {13, "Return Bus Exception Error Count", OP_DIAGNOSTIC},
+    {14, "Return Server Message Count", OP_DIAGNOSTIC},
+    {15, "Return Server No Response Count", OP_DIAGNOSTIC},
+    {16, "Return Server NAK Count", OP_DIAGNOSTIC},
+    {17, "Return Server Busy Count", OP_DIAGNOSTIC},
+    {18, "Return Bus Character Overrun Count", OP_DIAGNOSTIC},
     {20, "Clear Overrun Counter and Flag", OP_CONFIG},
 };
 
@@ -153,9 +174,10 @@ static bool fc_is_plausible(uint8_t fc)
     return TOK_FIND(modbus_funcs, base) != NULL || fc_is_user_defined(base);
 }
 
-static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
+/* ---- MBAP framing -------------------------------------------------------- */
+
+static DissectResult mbap_probe(const Cursor *c)
 {
-    (void)ctx;
     int b2 = cursor_peek(c, 2);
     int b3 = cursor_peek(c, 3);
     if (b2 > 0 || b3 > 0)
@@ -183,20 +205,232 @@ static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
     return DISSECT_OK;
 }
 
-static size_t modbus_pdu_len(Cursor *c)
+static size_t mbap_pdu_len(const Cursor *c)
 {
-    if (cursor_left(c) < MBAP_HDR_LEN)
+    Cursor h = *c;
+    if (cursor_left(&h) < MBAP_HDR_LEN)
         return 0;
-    cursor_skip(c, 2);
-    uint16_t proto_id = cursor_be16(c);
-    uint16_t len = cursor_be16(c);
+    cursor_skip(&h, 2);
+    uint16_t proto_id = cursor_be16(&h);
+    uint16_t len = cursor_be16(&h);
     if (proto_id != 0 || len < MBAP_LEN_MIN || len > MBAP_LEN_MAX)
         return PDU_LEN_BAD;
     return MBAP_HDR_LEN + (size_t)len;
 }
 
+/* ---- RTU framing (RTU ADUs sent as they are over TCP by serial gateways) -- */
+
+/* Which side an RTU frame's length says it came from: for most functions
+ * the request and response shapes differ, so the CRC that checks tells. */
+typedef enum RtuForm {
+    RTU_EITHER,
+    RTU_REQUEST,
+    RTU_RESPONSE,
+} RtuForm;
+
+typedef struct RtuCandidate {
+    size_t len; /* 0: depends on a byte not yet in the window */
+    RtuForm form;
+} RtuCandidate;
+
+/* CRC-16/MODBUS (init 0xffff, reflected 0x8005) of the first n bytes. */
+static uint16_t rtu_crc(const Cursor *c, size_t n)
+{
+    Cursor p = *c;
+    uint16_t crc = RTU_CRC_INIT;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= cursor_u8(&p);
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ RTU_CRC_POLY_REFLECTED)
+                            : (uint16_t)(crc >> 1);
+    }
+    return crc;
+}
+
+/* True when the n bytes at c end with the CRC of the bytes before it
+ * (sent low byte first). */
+static bool rtu_crc_ok(const Cursor *c, size_t n)
+{
+    if (n < RTU_MIN || n > RTU_MAX || n > cursor_left(c))
+        return false;
+    int lo = cursor_peek(c, n - 2);
+    int hi = cursor_peek(c, n - 1);
+    return rtu_crc(c, n - 2) == (uint16_t)(hi << 8 | lo);
+}
+
+/* base + the byte at off, or 0 when that byte is not in the window yet. */
+static size_t len_plus_byte(const Cursor *c, size_t base, size_t off)
+{
+    int b = cursor_peek(c, off);
+    return b < 0 ? 0 : base + (size_t)b;
+}
+
+/* FC43/14 response: 8 header bytes, then id, length, value per object. */
+static size_t devid_rtu_len(const Cursor *c)
+{
+    int n_objects = cursor_peek(c, 7);
+    if (n_objects < 0)
+        return 0;
+    size_t off = 8;
+    for (int i = 0; i < n_objects && off <= RTU_MAX; i++) {
+        int len = cursor_peek(c, off + 1);
+        if (len < 0)
+            return 0;
+        off += 2 + (size_t)len;
+    }
+    return off + 2;
+}
+
+/* The frame lengths the function's request and response shapes allow
+ * (Modbus Application Protocol V1.1b3, section 6).  Returns how many were
+ * written; 0 when the function has no fixed shape (UMAS, user-defined). */
+static size_t rtu_candidates(const Cursor *c, uint8_t fc, RtuCandidate *out)
+{
+    if (fc & MODBUS_EXC_BIT) {
+        out[0] = (RtuCandidate){5, RTU_RESPONSE};
+        return 1;
+    }
+    switch (fc) {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 12:
+    case 17:
+        out[0] = (RtuCandidate){fc <= 4 ? 8 : 4, RTU_REQUEST};
+        out[1] = (RtuCandidate){len_plus_byte(c, 5, 2), RTU_RESPONSE};
+        return 2;
+    case 5:
+    case 6:
+    case 8:
+        out[0] = (RtuCandidate){8, RTU_EITHER};
+        return 1;
+    case 7:
+        out[0] = (RtuCandidate){4, RTU_REQUEST};
+        out[1] = (RtuCandidate){5, RTU_RESPONSE};
+        return 2;
+    case 11:
+        out[0] = (RtuCandidate){4, RTU_REQUEST};
+        out[1] = (RtuCandidate){8, RTU_RESPONSE};
+        return 2;
+    case 15:
+    case 16:
+        out[0] = (RtuCandidate){len_plus_byte(c, 9, 6), RTU_REQUEST};
+        out[1] = (RtuCandidate){8, RTU_RESPONSE};
+        return 2;
+    case 20:
+    case 21:
+        out[0] = (RtuCandidate){len_plus_byte(c, 5, 2), RTU_EITHER};
+        return 1;
+    case 22:
+        out[0] = (RtuCandidate){10, RTU_EITHER};
+        return 1;
+    case 23:
+        out[0] = (RtuCandidate){len_plus_byte(c, 13, 10), RTU_REQUEST};
+        out[1] = (RtuCandidate){len_plus_byte(c, 5, 2), RTU_RESPONSE};
+        return 2;
+    case 24: {
+        int hi = cursor_peek(c, 2);
+        int lo = cursor_peek(c, 3);
+        out[0] = (RtuCandidate){6, RTU_REQUEST};
+        out[1] = (RtuCandidate){(hi < 0 || lo < 0) ? 0 : 6 + (size_t)(hi << 8 | lo), RTU_RESPONSE};
+        return 2;
+    }
+    case MODBUS_FC_MEI:
+        out[0] = (RtuCandidate){7, RTU_REQUEST};
+        out[1] = (RtuCandidate){devid_rtu_len(c), RTU_RESPONSE};
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* Length of the RTU frame at the start of c, 0 when more bytes are needed
+ * to tell, PDU_LEN_BAD when the bytes are not one.  A frame is accepted
+ * only with a valid CRC at a length its function allows; functions with
+ * no fixed shape take the shortest length whose CRC checks. */
+static size_t rtu_frame_len(const Cursor *c, RtuForm *form)
+{
+    int unit = cursor_peek(c, 0);
+    int fc = cursor_peek(c, 1);
+    if (unit < 0 || fc < 0)
+        return 0;
+    if (unit > RTU_UNIT_MAX || fc == 0 || !fc_is_plausible((uint8_t)fc))
+        return PDU_LEN_BAD;
+    RtuCandidate cands[RTU_MAX_CANDIDATES];
+    size_t n = rtu_candidates(c, (uint8_t)fc, cands);
+    size_t left = cursor_left(c);
+    bool is_pending = false;
+    for (size_t i = 0; i < n; i++) {
+        if (cands[i].len == 0 || (cands[i].len > left && cands[i].len <= RTU_MAX)) {
+            is_pending = true;
+        } else if (rtu_crc_ok(c, cands[i].len)) {
+            *form = cands[i].form;
+            return cands[i].len;
+        }
+    }
+    if (n == 0) {
+        size_t max = left < RTU_MAX ? left : RTU_MAX;
+        for (size_t len = RTU_MIN; len <= max; len++) {
+            if (rtu_crc_ok(c, len)) {
+                *form = RTU_EITHER;
+                return len;
+            }
+        }
+        is_pending = left < RTU_MAX;
+    }
+    return is_pending ? 0 : PDU_LEN_BAD;
+}
+
+static bool is_frame_len(size_t n)
+{
+    return n != 0 && n != PDU_LEN_BAD;
+}
+
+/* ---- descriptor callbacks ----------------------------------------------- */
+
+/* MBAP first (the common case); RTU only when its CRC proves it. */
+static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
+{
+    (void)ctx;
+    DissectResult mbap = mbap_probe(c);
+    if (mbap == DISSECT_OK)
+        return DISSECT_OK;
+    RtuForm form;
+    size_t rtu = rtu_frame_len(c, &form);
+    if (is_frame_len(rtu))
+        return DISSECT_OK;
+    if (rtu == 0 || mbap == DISSECT_NEED_MORE)
+        return DISSECT_NEED_MORE;
+    return DISSECT_NOT_MINE;
+}
+
+/* An MBAP PDU that is complete in the window with a plausible function. */
+static bool mbap_is_whole(const Cursor *c, size_t mbap)
+{
+    int fc = cursor_peek(c, 7);
+    return is_frame_len(mbap) && mbap <= cursor_left(c) && fc >= 0 &&
+           fc_is_plausible((uint8_t)fc);
+}
+
+/* A flow carries one framing, but pdu_len() sees no flow state: an RTU
+ * frame is cut where its CRC checks; otherwise MBAP.  While an RTU frame
+ * may still be arriving, a complete plausible MBAP PDU wins, anything
+ * else waits. */
+static size_t modbus_pdu_len(Cursor *c)
+{
+    RtuForm form;
+    size_t rtu = rtu_frame_len(c, &form);
+    if (is_frame_len(rtu))
+        return rtu;
+    size_t mbap = mbap_pdu_len(c);
+    if (rtu == 0)
+        return mbap_is_whole(c, mbap) ? mbap : 0;
+    return mbap;
+}
+
 /* Request detail for the data-access functions: start/quantity fields. */
-static void detail_request(Cursor *body, uint8_t unit, uint8_t fc, char *out, size_t outsz)
+static void detail_request(Cursor *body, const char *unit, uint8_t fc, char *out, size_t outsz)
 {
     switch (fc) {
     case 1:
@@ -205,26 +439,26 @@ static void detail_request(Cursor *body, uint8_t unit, uint8_t fc, char *out, si
     case 4: {
         uint16_t start = cursor_be16(body);
         uint16_t qty = cursor_be16(body);
-        snprintf(out, outsz, "unit=%u start=%u qty=%u", unit, start, qty);
+        snprintf(out, outsz, "%s start=%u qty=%u", unit, start, qty);
         break;
     }
     case 5:
     case 6: {
         uint16_t addr = cursor_be16(body);
         uint16_t value = cursor_be16(body);
-        snprintf(out, outsz, "unit=%u addr=%u value=0x%04x", unit, addr, value);
+        snprintf(out, outsz, "%s addr=%u value=0x%04x", unit, addr, value);
         break;
     }
     case 15:
     case 16: {
         uint16_t start = cursor_be16(body);
         uint16_t qty = cursor_be16(body);
-        snprintf(out, outsz, "unit=%u start=%u qty=%u", unit, start, qty);
+        snprintf(out, outsz, "%s start=%u qty=%u", unit, start, qty);
         break;
     }
     case 22: {
         uint16_t addr = cursor_be16(body);
-        snprintf(out, outsz, "unit=%u addr=%u", unit, addr);
+        snprintf(out, outsz, "%s addr=%u", unit, addr);
         break;
     }
     case 23: {
@@ -232,12 +466,12 @@ static void detail_request(Cursor *body, uint8_t unit, uint8_t fc, char *out, si
         uint16_t rd_qty = cursor_be16(body);
         uint16_t wr_start = cursor_be16(body);
         uint16_t wr_qty = cursor_be16(body);
-        snprintf(out, outsz, "unit=%u read=%u+%u write=%u+%u", unit, rd_start, rd_qty, wr_start,
+        snprintf(out, outsz, "%s read=%u+%u write=%u+%u", unit, rd_start, rd_qty, wr_start,
                  wr_qty);
         break;
     }
     default:
-        snprintf(out, outsz, "unit=%u", unit);
+        snprintf(out, outsz, "%s", unit);
         break;
     }
 }
@@ -281,7 +515,7 @@ static bool devid_response(DissectCtx *ctx, Cursor *body)
 }
 
 /* FC43: only MEI 14 (device identification) is named; it is discovery. */
-static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, const char *unit, bool is_response)
 {
     const FuncTok *fc = TOK_FIND(modbus_funcs, MODBUS_FC_MEI);
     uint8_t mei = cursor_u8(body);
@@ -289,20 +523,20 @@ static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, uint8_t unit, boo
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
     char detail[FACT_DETAIL_MAX];
     if (mei != MEI_READ_DEVICE_ID) {
-        snprintf(detail, sizeof detail, "unit=%u mei=%u", unit, mei);
+        snprintf(detail, sizeof detail, "%s mei=%u", unit, mei);
         dissect_op(ctx, MODBUS_FC_MEI, fc->name, OP_OTHER, is_response, 0, detail);
         return DISSECT_OK;
     }
     if (is_response) {
         if (!devid_response(ctx, body))
             return dissect_fail(ctx, body, ANOM_BAD_COUNT);
-        snprintf(detail, sizeof detail, "unit=%u mei=14", unit);
+        snprintf(detail, sizeof detail, "%s mei=14", unit);
     } else {
         uint8_t read_code = cursor_u8(body);
         uint8_t object_id = cursor_u8(body);
         if (!cursor_ok(body))
             return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
-        snprintf(detail, sizeof detail, "unit=%u mei=14 code=%u object=%u", unit, read_code,
+        snprintf(detail, sizeof detail, "%s mei=14 code=%u object=%u", unit, read_code,
                  object_id);
     }
     dissect_op(ctx, MODBUS_FC_MEI, "Read Device Identification", OP_DISCOVERY, is_response, 0,
@@ -312,7 +546,7 @@ static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, uint8_t unit, boo
 
 /* FC90: session byte, then the UMAS function (request) or the status
  * 0xfe/0xfd (response). */
-static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, const char *unit, bool is_response)
 {
     ModbusState *st = ctx->state;
     const FuncTok *fc = TOK_FIND(modbus_funcs, MODBUS_FC_UMAS);
@@ -323,7 +557,7 @@ static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, uint8_t unit, bo
     char detail[FACT_DETAIL_MAX];
     if (!is_response) {
         const FuncTok *umas = TOK_FIND(umas_funcs, code);
-        snprintf(detail, sizeof detail, "unit=%u umas=0x%02x %s", unit, code,
+        snprintf(detail, sizeof detail, "%s umas=0x%02x %s", unit, code,
                  umas ? umas->name : "unknown");
         if (st) {
             st->last_umas_func = code;
@@ -336,14 +570,16 @@ static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, uint8_t unit, bo
         (st && st->has_umas_func) ? TOK_FIND(umas_funcs, st->last_umas_func) : NULL;
     int32_t status = code == UMAS_OK ? 0 : code;
     if (umas)
-        snprintf(detail, sizeof detail, "unit=%u umas=0x%02x %s", unit, umas->code, umas->name);
+        snprintf(detail, sizeof detail, "%s umas=0x%02x %s", unit, umas->code, umas->name);
     else
-        snprintf(detail, sizeof detail, "unit=%u", unit);
+        snprintf(detail, sizeof detail, "%s", unit);
     dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, true, status, detail);
     return DISSECT_OK;
 }
 
-static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, uint8_t unit, bool is_response)
+/* FC8: the sub-function names the op when it changes the device's state
+ * (restart, listen-only); every sub-function is named in the detail. */
+static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, const char *unit, bool is_response)
 {
     uint16_t sub = cursor_be16(body);
     if (!cursor_ok(body))
@@ -358,12 +594,64 @@ static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, uint8_t unit, bo
         cls = st->cls;
     }
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "unit=%u sub=%u", unit, sub);
+    snprintf(detail, sizeof detail, "%s sub=%u %s", unit, sub, st ? st->name : "reserved");
     dissect_op(ctx, MODBUS_FC_DIAG, name, cls, is_response, 0, detail);
     return DISSECT_OK;
 }
 
-static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
+/* Unit id + function + data, the same in MBAP and RTU framing.  form
+ * says which side sent an RTU frame when its length told (RTU_EITHER for
+ * MBAP: the core's orientation decides). */
+static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, bool is_rtu, RtuForm form)
+{
+    uint8_t unit_id = cursor_u8(adu);
+    uint8_t fc_byte = cursor_u8(adu);
+    if (!cursor_ok(adu))
+        return dissect_fail(ctx, adu, ANOM_LEN_MISMATCH);
+
+    bool is_exception = (fc_byte & MODBUS_EXC_BIT) != 0;
+    uint8_t fc = fc_byte & (uint8_t)~MODBUS_EXC_BIT;
+    bool is_response = is_exception || !ctx->is_from_client;
+    if (form != RTU_EITHER) {
+        is_response = form == RTU_RESPONSE;
+        ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
+    }
+    if (fc == 0 || (!TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc)))
+        return malformed(ctx, ANOM_BAD_FUNCTION);
+    const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
+    const char *name = tok ? tok->name : "User-Defined Function";
+    OpClass cls = tok ? tok->cls : OP_OTHER;
+    char unit[16];
+    snprintf(unit, sizeof unit, "%sunit=%u", is_rtu ? "rtu " : "", unit_id);
+    char detail[FACT_DETAIL_MAX];
+
+    if (is_exception) {
+        uint8_t exc = cursor_u8(adu);
+        if (!cursor_ok(adu))
+            return dissect_fail(ctx, adu, ANOM_LEN_MISMATCH);
+        ctx->dir_hint = DIR_RESPONSE;
+        snprintf(detail, sizeof detail, "%s", unit);
+        dissect_op(ctx, fc, name, cls, true, exc, detail);
+        dissect_anomaly(ctx, ANOM_EXCEPTION); /* feeds exception-flood counting */
+        return DISSECT_OK;
+    }
+    if (fc == MODBUS_FC_DIAG)
+        return modbus_diag(ctx, adu, unit, is_response);
+    if (fc == MODBUS_FC_MEI)
+        return modbus_mei(ctx, adu, unit, is_response);
+    if (fc == MODBUS_FC_UMAS)
+        return modbus_umas(ctx, adu, unit, is_response);
+    if (is_response)
+        snprintf(detail, sizeof detail, "%s", unit);
+    else
+        detail_request(adu, unit, fc, detail, sizeof detail);
+    if (!cursor_ok(adu))
+        return dissect_fail(ctx, adu, ANOM_LEN_MISMATCH);
+    dissect_op(ctx, fc, name, cls, is_response, 0, detail);
+    return DISSECT_OK;
+}
+
+static DissectResult mbap_dissect(Cursor *c, DissectCtx *ctx)
 {
     cursor_skip(c, 2); /* transaction id */
     uint16_t proto_id = cursor_be16(c);
@@ -377,45 +665,23 @@ static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
     Cursor adu;
     if (!cursor_take(c, len, &adu))
         return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
-    uint8_t unit = cursor_u8(&adu);
-    uint8_t fc_byte = cursor_u8(&adu);
-    if (!cursor_ok(&adu))
-        return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
+    return modbus_adu(ctx, &adu, false, RTU_EITHER);
+}
 
-    bool is_exception = (fc_byte & MODBUS_EXC_BIT) != 0;
-    uint8_t fc = fc_byte & (uint8_t)~MODBUS_EXC_BIT;
-    bool is_response = is_exception || !ctx->is_from_client;
-    if (fc == 0 || (!TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc)))
-        return malformed(ctx, ANOM_BAD_FUNCTION);
-    const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
-    const char *name = tok ? tok->name : "User-Defined Function";
-    OpClass cls = tok ? tok->cls : OP_OTHER;
-    char detail[FACT_DETAIL_MAX];
-
-    if (is_exception) {
-        uint8_t exc = cursor_u8(&adu);
-        if (!cursor_ok(&adu))
-            return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
-        ctx->dir_hint = DIR_RESPONSE;
-        snprintf(detail, sizeof detail, "unit=%u", unit);
-        dissect_op(ctx, fc, name, cls, true, exc, detail);
-        dissect_anomaly(ctx, ANOM_EXCEPTION); /* feeds exception-flood counting */
-        return DISSECT_OK;
+static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
+{
+    RtuForm form;
+    size_t rtu = rtu_frame_len(c, &form);
+    if (is_frame_len(rtu)) {
+        Cursor adu;
+        cursor_take(c, rtu - 2, &adu); /* the CRC was checked by rtu_frame_len() */
+        return modbus_adu(ctx, &adu, true, form);
     }
-    if (fc == MODBUS_FC_DIAG)
-        return modbus_diag(ctx, &adu, unit, is_response);
-    if (fc == MODBUS_FC_MEI)
-        return modbus_mei(ctx, &adu, unit, is_response);
-    if (fc == MODBUS_FC_UMAS)
-        return modbus_umas(ctx, &adu, unit, is_response);
-    if (is_response)
-        snprintf(detail, sizeof detail, "unit=%u", unit);
-    else
-        detail_request(&adu, unit, fc, detail, sizeof detail);
-    if (!cursor_ok(&adu))
-        return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
-    dissect_op(ctx, fc, name, cls, is_response, 0, detail);
-    return DISSECT_OK;
+    /* A clipped window may hold the start of an RTU frame that is not an
+     * MBAP header either: the capture cut it, nothing to report. */
+    if (rtu == 0 && cursor_is_clipped(c) && mbap_probe(c) == DISSECT_NOT_MINE)
+        return DISSECT_SHORT;
+    return mbap_dissect(c, ctx);
 }
 
 const ProtoDesc proto_modbus = {

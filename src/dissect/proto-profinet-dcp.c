@@ -8,8 +8,9 @@
  * data length) and the blocks of identify responses, hellos and set
  * requests.  Service IDs: 3 get (read), 4 set (config), 5 identify and 6
  * hello (discovery).  Identity in plain sight: NameOfStation -> device_name,
- * type of station (DeviceVendorValue) -> model, vendor ID -> vendor as
- * "vendor-id N", IP parameters and device ID in the detail.  A set request
+ * type of station (DeviceVendorValue) -> model, vendor ID -> vendor named
+ * from the PNO list in data/vendors/profinet.tsv ("Siemens AG (42)", or
+ * "vendor-id N" when unlisted), IP parameters and device ID in the detail.  A set request
  * names the target: NameOfStation of a set goes to the receiver
  * (SIDE_DST).  Not parsed: get request option lists, DHCP/control/
  * device-initiative options, manufacturer-specific options, block error
@@ -34,6 +35,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/vendors.h"
 
 enum {
     DCP_FRAME_HELLO = 0xfefc,
@@ -218,8 +220,8 @@ static void dcp_identity(DissectCtx *ctx, const DcpHeader *h, const DcpInfo *inf
     if (info->vendor_value[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_MODEL, info->vendor_value, FACT_CONF_HIGH);
     if (info->has_device_id) {
-        char vendor[32];
-        snprintf(vendor, sizeof(vendor), "vendor-id %u", info->vendor_id);
+        char vendor[FACT_VALUE_MAX];
+        vendor_id_text(VENDORS_PROFINET, info->vendor_id, vendor, sizeof(vendor));
         dissect_attr(ctx, SIDE_SRC, ATTR_VENDOR, vendor, FACT_CONF_HIGH);
     }
 }
