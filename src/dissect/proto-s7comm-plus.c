@@ -5,7 +5,8 @@
  * Parses the frame header (protocol version, data length), skips the V3
  * integrity digest, and reads the data part's opcode (request, response,
  * notification) and function code, which become ops named by function
- * (CreateObject, DeleteObject, SetVariable, GetMultiVariables, ...); the
+ * (CreateObject, DeleteObject, SetVariable, GetMultiVariables, ...) with
+ * the protocol version, sequence number and (requests) session id; the
  * CreateObject response's session version string yields the PLC's order
  * number and firmware.
  * Deliberately not parsed: the object/attribute tree, item addresses and
@@ -194,7 +195,10 @@ static DissectResult s7p_dissect(Cursor *c, DissectCtx *ctx)
         return malformed(ctx, ANOM_BAD_FUNCTION);
     bool is_response = opcode != S7P_OP_REQUEST;
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "version=%u seq=%u", version, seq);
+    /* Requests carry the session id after the sequence number. */
+    int n = snprintf(detail, sizeof detail, "version=%u seq=%u", version, seq);
+    if (!is_response && cursor_left(&data) >= 4 && n > 0)
+        snprintf(detail + n, sizeof detail - (size_t)n, " session=0x%08x", cursor_be32(&data));
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     dissect_op(ctx, function, tok->name, tok->cls, is_response, 0, detail);
     if (is_response && function == S7P_FN_CREATE_OBJECT)

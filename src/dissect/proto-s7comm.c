@@ -8,7 +8,10 @@
  * Read SZL requests show the SZL id and index, and SZL 0x0011 (module
  * identification) and 0x001c (component identification) responses become
  * order number, firmware, PLC name, module name and serial attributes of
- * the PLC.  Header error class/code (ack-data) and the userdata error code
+ * the PLC (0x001c also the module type name and plant designation).
+ * Block functions name the block type/number asked; the PLC password of
+ * the security functions is de-obfuscated into a secret attribute of the
+ * PLC.  Header error class/code (ack-data) and the userdata error code
  * are the response status.  Deliberately not parsed: variable item
  * addresses and values, block contents, alarm and cyclic data payloads,
  * userdata fragments (only a response that fits one PDU yields attributes).
@@ -56,6 +59,13 @@ enum {
     UD_TYPE_RESPONSE = 0x8,
     UD_GROUP_CPU = 0x4,
     UD_SUB_READ_SZL = 0x01,
+    UD_GROUP_BLOCK = 0x3,
+    UD_SUB_LIST_TYPE = 0x02,
+    UD_SUB_BLOCK_INFO = 0x03,
+    UD_GROUP_SECURITY = 0x5,
+    UD_SUB_PASSWORD = 0x01,
+    S7_PASSWORD_LEN = 8,
+    S7_PASSWORD_KEY = 0x55,
     SZL_MODULE_ID = 0x0011,
     SZL_COMPONENT_ID = 0x001c,
     SZL_MAX_ENTRIES = 16, /* 0x0011 has 4, 0x001c about 10 */
@@ -225,7 +235,8 @@ static DissectResult s7_job_or_ack(DissectCtx *ctx, Cursor *par, uint8_t rosctr,
 
 typedef struct SzlAttr {
     AttrKind key;
-    char value[SZL_VALUE_MAX];
+    uint8_t confidence;
+    char value[SZL_VALUE_MAX + 8]; /* room for a "plant " prefix */
 } SzlAttr;
 
 /* SZL 0x0011: index(2) MlfB(20) BGTyp(2) Ausbg(2) Ausbe(2) per entry. */
@@ -244,11 +255,13 @@ static bool szl_module_entry(Cursor *ent, SzlAttr *out)
         while (n > 0 && mlfb[n - 1] == ' ')
             mlfb[--n] = '\0'; /* MlfB is blank-padded */
         out->key = ATTR_ORDER_NUMBER;
+        out->confidence = FACT_CONF_HIGH;
         snprintf(out->value, sizeof out->value, "%s", mlfb);
         return true;
     }
     if (index == 0x0007 && (ausbg >> 8) == 'V') {
         out->key = ATTR_FIRMWARE;
+        out->confidence = FACT_CONF_HIGH;
         snprintf(out->value, sizeof out->value, "V%u.%u.%u", ausbg & 0xff, ausbe >> 8,
                  ausbe & 0xff);
         return true;
@@ -264,14 +277,28 @@ static bool szl_component_entry(Cursor *ent, SzlAttr *out)
     cursor_str(ent, cursor_left(ent), name, sizeof name);
     if (!cursor_ok(ent) || !name[0])
         return false;
-    if (index == 0x0001)
+    out->confidence = FACT_CONF_HIGH;
+    switch (index) {
+    case 0x0001: /* name of the automation system (the PLC's name) */
         out->key = ATTR_DEVICE_NAME;
-    else if (index == 0x0002)
+        break;
+    case 0x0002: /* name of the module: user-assignable, defaults to the type */
         out->key = ATTR_MODEL;
-    else if (index == 0x0005)
+        out->confidence = FACT_CONF_MEDIUM;
+        break;
+    case 0x0003: /* plant designation */
+        out->key = ATTR_DESCRIPTION;
+        snprintf(out->value, sizeof out->value, "plant %s", name);
+        return true;
+    case 0x0005: /* serial number of the module */
         out->key = ATTR_SERIAL;
-    else
+        break;
+    case 0x0007: /* module type name */
+        out->key = ATTR_MODEL;
+        break;
+    default:
         return false;
+    }
     snprintf(out->value, sizeof out->value, "%s", name);
     return true;
 }
@@ -300,7 +327,7 @@ static bool szl_identity(DissectCtx *ctx, Cursor *data, uint16_t szl_id)
             n_attrs++;
     }
     for (size_t i = 0; i < n_attrs; i++)
-        dissect_attr(ctx, SIDE_SRC, attrs[i].key, attrs[i].value, FACT_CONF_HIGH);
+        dissect_attr(ctx, SIDE_SRC, attrs[i].key, attrs[i].value, attrs[i].confidence);
     return true;
 }
 
@@ -332,6 +359,85 @@ static DissectResult s7_read_szl(DissectCtx *ctx, Cursor *data, bool is_response
     return DISSECT_OK;
 }
 
+/* Block type letters of the block functions ("0A" = DB). */
+static const char *block_type_name(int letter)
+{
+    switch (letter) {
+    case '8':
+        return "OB";
+    case 'A':
+        return "DB";
+    case 'B':
+        return "SDB";
+    case 'C':
+        return "FC";
+    case 'D':
+        return "SFC";
+    case 'E':
+        return "FB";
+    case 'F':
+        return "SFB";
+    default:
+        return "block";
+    }
+}
+
+/* The payload of userdata data: return code, transport size, length. */
+static bool ud_payload(Cursor *data, Cursor *payload)
+{
+    cursor_skip(data, 2);
+    uint16_t len = cursor_be16(data);
+    return cursor_ok(data) && cursor_take(data, len, payload);
+}
+
+/* Block functions: List Blocks of Type names the type ("08" = OB), Get
+ * Block Info the block ("0A" "00001" "A" = DB1 in the active file
+ * system). */
+static void block_detail(Cursor *data, uint8_t sub, char *detail, size_t dsz)
+{
+    Cursor p;
+    if (!ud_payload(data, &p))
+        return;
+    cursor_u8(&p);
+    int type = cursor_u8(&p);
+    if (sub == UD_SUB_LIST_TYPE && cursor_ok(&p)) {
+        snprintf(detail, dsz, "type=%s", block_type_name(type));
+    } else if (sub == UD_SUB_BLOCK_INFO) {
+        char digits[6];
+        cursor_str(&p, 5, digits, sizeof digits);
+        unsigned number = 0;
+        for (const char *d = digits; *d >= '0' && *d <= '9'; d++)
+            number = number * 10 + (unsigned)(*d - '0');
+        if (cursor_ok(&p))
+            snprintf(detail, dsz, "block=%s%u", block_type_name(type), number);
+    }
+}
+
+/* PLC password (legitimation): 8 bytes, each XORed with 0x55 and, from the
+ * third on, with the wire byte two places before: obfuscation, not
+ * encryption (as the Wireshark S7comm dissector decodes it).  The clear
+ * password becomes a secret attribute of the PLC it unlocks. */
+static bool password_secret(Cursor *data, char *secret, size_t secretsz)
+{
+    Cursor p;
+    uint8_t wire[S7_PASSWORD_LEN];
+    if (!ud_payload(data, &p) || !cursor_copy(&p, wire, sizeof wire))
+        return false;
+    char clear[S7_PASSWORD_LEN + 1];
+    for (size_t i = 0; i < S7_PASSWORD_LEN; i++) {
+        uint8_t b = (uint8_t)(wire[i] ^ S7_PASSWORD_KEY);
+        if (i >= 2)
+            b ^= wire[i - 2];
+        clear[i] = (b >= 0x20 && b < 0x7f) ? (char)b : '.';
+    }
+    size_t n = S7_PASSWORD_LEN;
+    while (n > 0 && clear[n - 1] == ' ')
+        n--; /* padded with blanks */
+    clear[n] = '\0';
+    snprintf(secret, secretsz, "s7-password:%s", clear);
+    return true;
+}
+
 static DissectResult s7_userdata(DissectCtx *ctx, Cursor *par, Cursor *data)
 {
     cursor_skip(par, 3); /* parameter head 00 01 12 */
@@ -358,17 +464,25 @@ static DissectResult s7_userdata(DissectCtx *ctx, Cursor *par, Cursor *data)
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char detail[FACT_DETAIL_MAX];
     snprintf(detail, sizeof detail, "group=%u sub=%u", group, sub);
+    char secret[FACT_VALUE_MAX] = "";
     if (group == UD_GROUP_CPU && sub == UD_SUB_READ_SZL) {
         DissectResult res =
             s7_read_szl(ctx, data, is_response, is_last, detail, sizeof detail, &cls);
         if (res != DISSECT_OK)
             return res;
+    } else if (group == UD_GROUP_BLOCK && type == UD_TYPE_REQUEST) {
+        block_detail(data, sub, detail, sizeof detail);
+    } else if (group == UD_GROUP_SECURITY && sub == UD_SUB_PASSWORD && type == UD_TYPE_REQUEST) {
+        if (!password_secret(data, secret, sizeof secret))
+            secret[0] = '\0';
     }
     if (type == UD_TYPE_REQUEST)
         ctx->dir_hint = DIR_REQUEST;
     else if (is_response)
         ctx->dir_hint = DIR_RESPONSE;
     dissect_op(ctx, code, name, cls, is_response, err, detail);
+    if (secret[0])
+        dissect_attr(ctx, SIDE_DST, ATTR_SECRET, secret, FACT_CONF_HIGH);
     return DISSECT_OK;
 }
 
