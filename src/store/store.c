@@ -139,6 +139,13 @@ static const char *const migrations[] = {
     "CREATE INDEX ops_src ON ops(src);"
     "CREATE INDEX ops_dst ON ops(dst);"
     "CREATE INDEX ops_class ON ops(class);",
+    /* 4: audit trail (store-audit.c): one row per analyze, export, report,
+     * merge and purge, kept across purges so that the file says what was
+     * done to it. */
+    "CREATE TABLE audit ("
+    "  audit_id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL,"
+    "  command TEXT NOT NULL, cmdline TEXT NOT NULL,"
+    "  input_sha256 TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '') STRICT;",
 };
 
 bool store_fail(Store *s, Err *err, const char *what)
