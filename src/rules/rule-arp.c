@@ -5,9 +5,10 @@
  * The model counts, per (MAC, IP), the ARP messages in which the MAC
  * claimed the IP (endpoints.arp_claims).  An address claimed by two MACs
  * in one capture is one of:
- *   arp-spoof    the address is a gateway's (claimed by a MAC that routes
- *                for others), or the newcomer claims several addresses:
- *                the shape of ARP poisoning (critical for a gateway)
+ *   arp-spoof    the newcomer claims several addresses, or claims a
+ *                gateway's (a MAC that routes for others) while the
+ *                gateway does: the shape of ARP poisoning (critical for a
+ *                gateway)
  *   ip-conflict  two devices configured alike (medium); when the claims do
  *                not overlap in time the address moved between devices
  *                (DHCP, a replaced device: low)
@@ -120,7 +121,7 @@ static void shared_addresses(RuleCtx *ctx)
         for (guint j = 1; j < claims->len; j++) {
             const Claim *c = g_ptr_array_index(claims, j);
             bool overlaps = c->first_ns <= owner->last_ns;
-            bool is_spoof = overlaps && (is_gateway || c->n_ips >= 2);
+            bool is_spoof = c->n_ips >= 2 || (overlaps && is_gateway);
             if ((is_spoof ? KIND_SPOOF : KIND_CONFLICT) != ctx->rule->arg)
                 continue;
             Hit hit = { c->mac, ip, proto_name(PROTO_ID(arp)), (uint64_t)c->claims,

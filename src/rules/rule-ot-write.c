@@ -10,8 +10,9 @@
  * IEC-104 single, double and regulating-step commands.  One finding per
  * writer, device and protocol.  Severity depends on the writer: one that
  * polls the device across most of the capture (or did so in another
- * capture in this DB), or writes to it all along, is its controller, and
- * its writes are routine (low); anyone else writing is what an attacker
+ * capture in this DB), writes to it all along, or keeps a session with it
+ * open across a long capture (an IEC-104 or DNP3 master), is its
+ * controller, and its writes are routine (low); anyone else writing is what an attacker
  * or a misconfigured tool looks like (the rule's severity), unless the
  * capture is too short to tell (medium).  Cyclic I/O protocols (EtherCAT,
  * PROFINET RT, GOOSE, SV) write outputs in every frame and are left out.
@@ -27,6 +28,7 @@
 enum {
     WRITES_CYCLIC_MIN = 10, /* writes across half the capture: a controller's own loop */
     JUDGE_MIN_S = 300,      /* shorter captures cannot show who polls regularly */
+    SESSION_MIN_PACKETS = 20,
 };
 
 static const int64_t ns_per_s = 1000000000;
@@ -70,6 +72,28 @@ static bool is_operate(const char *protocol, uint32_t code)
     return false;
 }
 
+/* The writer keeps a conversation with the device open across most of a
+ * long, continuous capture (an IEC-104 or DNP3 master's session, an HMI's
+ * polling connection): it is the device's controlling station. */
+static bool holds_session(RuleCtx *ctx, const char *src, const char *dst, int64_t span)
+{
+    if (span < JUDGE_MIN_S * ns_per_s || !ctx->is_continuous)
+        return false;
+    sqlite3_stmt *st = rule_query(ctx, "SELECT min(first_ns), max(last_ns), sum(packets)"
+                                       " FROM comms WHERE capture_id=?1 AND src=?2 AND dst=?3");
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 2, src, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, dst, -1, SQLITE_STATIC);
+    bool holds = false;
+    if (rule_step(ctx, st)) {
+        holds = rule_int(st, 2) >= SESSION_MIN_PACKETS &&
+                (rule_int(st, 1) - rule_int(st, 0)) * 2 >= span;
+        sqlite3_finalize(st);
+    }
+    return holds;
+}
+
 static void ot_write_run(RuleCtx *ctx)
 {
     sqlite3_stmt *st = rule_query(ctx,
@@ -104,11 +128,13 @@ static void ot_write_run(RuleCtx *ctx)
         Finding *f = g_ptr_array_index(judge, i);
         bool is_cyclic_writer = f->count >= WRITES_CYCLIC_MIN &&
                                 (f->last_ns - f->first_ns) * 2 >= span;
-        if (rule_is_regular_master(ctx, f->src, f->dst) || is_cyclic_writer) {
+        bool is_session = !is_cyclic_writer && holds_session(ctx, f->src, f->dst, span);
+        if (is_cyclic_writer || is_session || rule_is_regular_master(ctx, f->src, f->dst)) {
             rule_lower(f, SEV_LOW);
             rule_title(f, "by its regular controller");
             rule_note(ctx, f, "%s %s %s throughout the capture: routine control", f->src,
-                      is_cyclic_writer ? "writes to" : "polls", f->dst);
+                      is_cyclic_writer ? "writes to" : (is_session ? "keeps a session with" : "polls"),
+                      f->dst);
         } else if (span < JUDGE_MIN_S * ns_per_s || !ctx->is_continuous) {
             rule_lower(f, SEV_MEDIUM);
             rule_title(f, "writer not known as a controller");

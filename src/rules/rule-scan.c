@@ -128,7 +128,7 @@ static void port_scans(RuleCtx *ctx)
         hit.protocol = transport;
         Finding *f = scan_hit(ctx, hosts == 1 ? "port scan" : "port sweep", &hit, SEV_HIGH);
         rule_note(ctx, f,
-                  "%s probed %" G_GUINT64_FORMAT " %s ports: %" G_GINT64_FORMAT " ports on %"
+                  "%s sent %" G_GUINT64_FORMAT " %s probes: %" G_GINT64_FORMAT " ports on %"
                   G_GINT64_FORMAT " hosts, no application data",
                   hit.src, hit.count, transport, ports, hosts);
     }
