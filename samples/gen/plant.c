@@ -180,6 +180,9 @@ static const PlantRecipe plant_recipes[] = {
     { "historian", recipe_historian },
     { "remote-access-tls", recipe_remote_access_tls },
     { "scanner", recipe_scanner },
+    { "eng-telnet-switch", recipe_eng_telnet_switch },
+    { "hmi-smb1-historian", recipe_hmi_smb1_historian },
+    { "scanner-arp-spoof", recipe_scanner_arp_spoof },
 };
 
 uint64_t plant_delay(Rng *rng, uint64_t lo_us, uint64_t hi_us)

@@ -172,5 +172,8 @@ void recipe_eng_s7_program(Plant *p, Rng *rng);
 void recipe_historian(Plant *p, Rng *rng); /* plant-remote.c */
 void recipe_remote_access_tls(Plant *p, Rng *rng);
 void recipe_scanner(Plant *p, Rng *rng); /* plant-scan.c */
+void recipe_eng_telnet_switch(Plant *p, Rng *rng); /* plant-attack.c */
+void recipe_hmi_smb1_historian(Plant *p, Rng *rng);
+void recipe_scanner_arp_spoof(Plant *p, Rng *rng);
 
 #endif /* OTS_GEN_PLANT_H */

@@ -46,9 +46,10 @@ static void new_device_run(RuleCtx *ctx)
     sqlite3_stmt *st = rule_query(ctx,
                                   "SELECT mac, min(first_ns), max(last_ns), min(first_pkt),"
                                   " max(last_pkt), sum(tx_packets),"
-                                  " (SELECT group_concat(ip, ';') FROM (SELECT DISTINCT ip"
+                                  " (SELECT group_concat(ip, ';') FROM (SELECT ip"
                                   "  FROM endpoints i WHERE i.capture_id=?1 AND i.mac=e.mac"
-                                  "  AND i.ip NOT IN ('', '0.0.0.0') ORDER BY ip)),"
+                                  "  AND i.ip NOT IN ('', '0.0.0.0')"
+                                  "  ORDER BY tx_packets DESC, ip)),"
                                   " EXISTS (SELECT 1 FROM endpoints o WHERE o.capture_id<>?1"
                                   "  AND o.mac=e.mac)"
                                   " FROM endpoints e WHERE capture_id=?1 AND mac<>''"
@@ -74,8 +75,9 @@ static void new_device_run(RuleCtx *ctx)
         gchar **row = g_ptr_array_index(late, i);
         const char *mac_text = row[0];
         const char *ips = row[5];
-        bool has_one_ip = ips[0] && !strchr(ips, ';');
-        Hit hit = { has_one_ip ? ips : mac_text,
+        /* the address it sends from most (an ARP spoofer also claims others') */
+        char *ip = g_strndup(ips, strcspn(ips, ";"));
+        Hit hit = { ip[0] ? ip : mac_text,
                     "",
                     "",
                     1,
@@ -92,6 +94,7 @@ static void new_device_run(RuleCtx *ctx)
                   mac_text, vendor[0] ? " (" : "", vendor, vendor[0] ? ")" : "",
                   ips[0] ? " as " : "", ips, time_iso(hit.first_ns, when),
                   (hit.first_ns - ctx->cap_first_ns) / ns_per_s);
+        g_free(ip);
     }
     g_ptr_array_unref(late);
 }
