@@ -78,8 +78,12 @@ static bool update_findings(Run *r, Err *err)
 {
     Err rules_err;
     err_clear(&rules_err);
-    if (store_findings_update(r->store, r->capture_id, &rules_err))
+    int64_t started_us = g_get_monotonic_time();
+    if (store_findings_update(r->store, r->capture_id, &rules_err)) {
+        log_verbose("findings: rules and risk scores in %.1f ms",
+                    (double)(g_get_monotonic_time() - started_us) / 1000.0);
         return true;
+    }
     if (rules_err.code != ERR_DB) {
         log_warn("no findings: %s", rules_err.msg);
         return true;

@@ -157,15 +157,18 @@ static void shared_addresses(RuleCtx *ctx)
 /* A gateway address whose MAC is not the one earlier captures saw. */
 static void gateway_changes(RuleCtx *ctx)
 {
+    /* the gateways' addresses first (few rows: the routers' own claims in
+     * other captures), then who claims them in this one */
     sqlite3_stmt *st = rule_query(ctx,
-                                  "SELECT e.mac, e.ip, ?2, e.arp_claims, e.first_ns, e.last_ns,"
-                                  " e.first_pkt, e.last_pkt, o.mac FROM endpoints e"
-                                  " JOIN endpoints o ON o.ip=e.ip AND o.capture_id<>?1"
-                                  "  AND o.arp_claims>0 AND o.mac<>e.mac"
-                                  " JOIN assets a ON a.mac=o.mac AND a.role='network-device'"
-                                  " WHERE e.capture_id=?1 AND e.arp_claims>0 AND e.ip<>''"
-                                  " AND NOT EXISTS (SELECT 1 FROM endpoints n WHERE n.capture_id=?1"
-                                  "  AND n.ip=e.ip AND n.mac=o.mac AND n.arp_claims>0)"
+                                  "WITH gw(ip, mac) AS (SELECT DISTINCT o.ip, o.mac FROM assets a"
+                                  "  JOIN endpoints o ON o.mac=a.mac WHERE a.role='network-device'"
+                                  "  AND o.capture_id<>?1 AND o.arp_claims>0 AND o.ip<>'')"
+                                  " SELECT e.mac, e.ip, ?2, e.arp_claims, e.first_ns, e.last_ns,"
+                                  " e.first_pkt, e.last_pkt, gw.mac FROM gw"
+                                  " JOIN endpoints e ON e.capture_id=?1 AND e.ip=gw.ip"
+                                  "  AND e.mac<>gw.mac AND e.arp_claims>0"
+                                  " WHERE NOT EXISTS (SELECT 1 FROM endpoints n WHERE n.capture_id=?1"
+                                  "  AND n.mac=gw.mac AND n.ip=gw.ip AND n.arp_claims>0)"
                                   " GROUP BY e.mac, e.ip");
     if (st)
         sqlite3_bind_text(st, 2, proto_name(PROTO_ID(arp)), -1, SQLITE_STATIC);

@@ -101,21 +101,28 @@ static Direction direction(sqlite3_stmt *st, Hit *hit)
     return DIR_NONE;
 }
 
+typedef struct Crossing {
+    Hit hit;   /* strings in ctx->strings */
+    char *src; /* the same strings, for hash tables */
+    char *dst;
+    Direction dir;
+    const char *transport;
+    int64_t port;
+} Crossing;
+
 /* Inbound findings are keyed by the side with fewer distinct addresses: a
  * scanner sweeping the plant is one row, and so is a plant service hit by
  * a flood of spoofed internet sources. */
-static bool inbound_by_remote(RuleCtx *ctx)
+static bool inbound_by_remote(const GArray *rows)
 {
-    GHashTable *remotes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *locals = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    sqlite3_stmt *st = rule_query(ctx, sql_comms);
-    while (rule_step(ctx, st)) {
-        Hit hit;
-        rule_hit_columns(st, 0, &hit);
-        if (direction(st, &hit) != DIR_IN)
+    GHashTable *remotes = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *locals = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < rows->len; i++) {
+        const Crossing *x = &g_array_index(rows, Crossing, i);
+        if (x->dir != DIR_IN)
             continue;
-        g_hash_table_add(remotes, g_strdup(hit.src));
-        g_hash_table_add(locals, g_strdup(hit.dst));
+        g_hash_table_add(remotes, x->src);
+        g_hash_table_add(locals, x->dst);
     }
     bool by_remote = g_hash_table_size(remotes) <= g_hash_table_size(locals);
     g_hash_table_destroy(remotes);
@@ -125,25 +132,38 @@ static bool inbound_by_remote(RuleCtx *ctx)
 
 static void conversations(RuleCtx *ctx, GHashTable *external_hosts)
 {
-    bool by_remote = inbound_by_remote(ctx);
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(Crossing));
     sqlite3_stmt *st = rule_query(ctx, sql_comms);
     while (rule_step(ctx, st)) {
-        Hit hit;
-        rule_hit_columns(st, 0, &hit);
-        Direction dir = direction(st, &hit);
-        if (dir == DIR_NONE)
+        Crossing x;
+        rule_hit_columns(st, 0, &x.hit);
+        x.dir = direction(st, &x.hit);
+        if (x.dir == DIR_NONE)
             continue;
-        bool is_out = dir == DIR_OUT;
-        bool is_ot = rule_is_ot_protocol(hit.protocol);
-        const char *local = is_out ? hit.src : hit.dst;
+        x.src = g_string_chunk_insert_const(ctx->strings, x.hit.src);
+        x.dst = g_string_chunk_insert_const(ctx->strings, x.hit.dst);
+        x.hit.src = x.src;
+        x.hit.dst = x.dst;
+        x.hit.protocol = g_string_chunk_insert_const(ctx->strings, x.hit.protocol);
+        x.transport = g_string_chunk_insert_const(ctx->strings, rule_text(st, 9));
+        x.port = rule_int(st, 8);
+        g_array_append_val(rows, x);
+    }
+    bool by_remote = inbound_by_remote(rows);
+    for (guint i = 0; i < rows->len && ctx->ok; i++) {
+        const Crossing *x = &g_array_index(rows, Crossing, i);
+        const Hit *hit = &x->hit;
+        bool is_out = x->dir == DIR_OUT;
+        bool is_ot = rule_is_ot_protocol(hit->protocol);
+        char *local = is_out ? x->src : x->dst;
         char *key = is_out ? g_strdup_printf("%s/out", local)
-                           : g_strdup_printf("%s/in", by_remote ? hit.src : hit.dst);
+                           : g_strdup_printf("%s/in", by_remote ? hit->src : hit->dst);
         bool is_new = !g_hash_table_contains(ctx->by_key, key);
-        Finding *f = rule_hit(ctx, key, &hit);
+        Finding *f = rule_hit(ctx, key, hit);
         g_free(key);
-        g_hash_table_add(external_hosts, (gpointer)g_string_chunk_insert_const(ctx->strings, local));
-        rule_note(ctx, f, "%s reached %s on %s/%" G_GINT64_FORMAT " (%s)", hit.src, hit.dst,
-                  rule_text(st, 9), rule_int(st, 8), hit.protocol);
+        g_hash_table_add(external_hosts, local);
+        rule_note(ctx, f, "%s reached %s on %s/%" G_GINT64_FORMAT " (%s)", hit->src, hit->dst,
+                  x->transport, x->port, hit->protocol);
         if (!is_out) {
             rule_title(f, is_ot ? "industrial service reachable from the internet"
                                 : "service reachable from the internet");
@@ -154,6 +174,7 @@ static void conversations(RuleCtx *ctx, GHashTable *external_hosts)
                 rule_raise(f, SEV_HIGH);
         }
     }
+    g_array_free(rows, TRUE);
 }
 
 static bool is_internet_name(const char *name)

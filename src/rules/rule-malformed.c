@@ -62,7 +62,8 @@ static void error_floods(RuleCtx *ctx)
     g_snprintf(sql, sizeof sql,
                "SELECT src, dst, protocol, sum(errors), min(first_ns), max(last_ns),"
                " min(first_pkt), max(last_pkt), sum(responses), sum(count) FROM ops"
-               " WHERE capture_id=?1 GROUP BY src, dst, protocol"
+               " WHERE capture_id=?1 AND (src, dst, protocol) IN (SELECT src, dst, protocol"
+               "  FROM ops WHERE capture_id=?1 AND errors>0) GROUP BY src, dst, protocol"
                " HAVING sum(errors)>=%d AND sum(errors)*%d>=sum(responses)",
                ERROR_FLOOD_MIN, ERROR_FLOOD_SHARE);
     sqlite3_stmt *st = rule_query(ctx, sql);

@@ -465,7 +465,10 @@ bool rules_run(sqlite3 *db, int64_t capture_id, GPtrArray *out, Err *err)
         ctx.plain = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                           (GDestroyNotify)g_ptr_array_unref);
         guint first = out->len;
+        int64_t started_us = g_get_monotonic_time();
         ctx.rule->run(&ctx);
+        log_verbose("rule %s: %u findings in %.1f ms", ctx.rule->id, out->len - first,
+                    (double)(g_get_monotonic_time() - started_us) / 1000.0);
         finish_findings(&ctx, first);
         g_hash_table_destroy(ctx.by_key);
         g_hash_table_destroy(ctx.notes);
