@@ -109,13 +109,14 @@ void anon_free(Anon *a)
 
 /* ---- addresses ----------------------------------------------------------------- */
 
-/* Flips bit i of addr[0..n_bits) by the PRF of the bits before it. */
+/* Flips bit i (from_bit <= i < n_bits) of out by the PRF of the input's
+ * bits before it. */
 static void prefix_preserve(const Anon *a, PrfDomain dom, const uint8_t *in, uint8_t *out,
-                            int n_bits)
+                            int from_bit, int n_bits)
 {
     uint8_t prefix[17];
     int n_bytes = n_bits / 8;
-    for (int i = 0; i < n_bits; i++) {
+    for (int i = from_bit; i < n_bits; i++) {
         memset(prefix, 0, sizeof prefix);
         prefix[0] = (uint8_t)i;
         /* the first i bits of the input, the rest zero */
@@ -146,15 +147,67 @@ static bool keep_ip(const IpAddr *ip)
     return memcmp(ip->b, loop6, 16) == 0;
 }
 
+/* Private and link-local ranges map into themselves (prefix kept, the
+ * rest prefix-preserved), so an anonymized address still says "inside" or
+ * "internet" - the report's lanes and the external-comm findings depend
+ * on it - and no public address can take a private pseudonym. */
+typedef struct SpecialRange {
+    uint8_t b[16]; /* IPv4 in the last 4 bytes, as IpAddr */
+    int bits;      /* prefix length counted on the 128-bit form */
+} SpecialRange;
+
+static const SpecialRange special_ranges[] = {
+    { { [10] = 0xff, [11] = 0xff, [12] = 10 }, 96 + 8 },
+    { { [10] = 0xff, [11] = 0xff, [12] = 172, [13] = 16 }, 96 + 12 },
+    { { [10] = 0xff, [11] = 0xff, [12] = 192, [13] = 168 }, 96 + 16 },
+    { { [10] = 0xff, [11] = 0xff, [12] = 169, [13] = 254 }, 96 + 16 },
+    { { [10] = 0xff, [11] = 0xff, [12] = 100, [13] = 64 }, 96 + 10 },
+    { { 0xfc }, 7 },
+    { { 0xfe, 0x80 }, 10 },
+};
+
+static int special_prefix(const IpAddr *ip)
+{
+    for (size_t r = 0; r < G_N_ELEMENTS(special_ranges); r++) {
+        const SpecialRange *sr = &special_ranges[r];
+        bool match = true;
+        for (int i = 0; match && i < sr->bits; i++) {
+            int bit = 7 - i % 8;
+            match = ((ip->b[i / 8] ^ sr->b[i / 8]) >> bit & 1) == 0;
+        }
+        if (match)
+            return sr->bits;
+    }
+    return 0;
+}
+
+enum { CYCLE_WALK_MAX = 64 };
+
 static void anon_ip(const Anon *a, const IpAddr *in, IpAddr *out)
 {
     *out = *in;
     if (keep_ip(in))
         return;
-    if (ipaddr_is_v4(in))
-        prefix_preserve(a, PRF_IP4, in->b + 12, out->b + 12, 32);
+    bool v4 = ipaddr_is_v4(in);
+    int keep = special_prefix(in);
+    int from = keep ? keep - (v4 ? 96 : 0) : 0;
+    if (v4)
+        prefix_preserve(a, PRF_IP4, in->b + 12, out->b + 12, from, 32);
     else
-        prefix_preserve(a, PRF_IP6, in->b, out->b, 128);
+        prefix_preserve(a, PRF_IP6, in->b, out->b, from, 128);
+    if (keep)
+        return;
+    /* A public address whose image is special walks the cycle of the
+     * permutation until it leaves the special set: still a bijection on
+     * public addresses (format-preserving "cycle walking"). */
+    for (int n = 0; n < CYCLE_WALK_MAX && (special_prefix(out) || keep_ip(out)); n++) {
+        IpAddr next = *out;
+        if (v4)
+            prefix_preserve(a, PRF_IP4, out->b + 12, next.b + 12, 0, 32);
+        else
+            prefix_preserve(a, PRF_IP6, out->b, next.b, 0, 128);
+        *out = next;
+    }
 }
 
 static void anon_mac(const Anon *a, const MacAddr *in, MacAddr *out)
@@ -289,6 +342,20 @@ static bool is_dns_like(const char *w, size_t len)
     return true;
 }
 
+/* "report.html", "day1.pcapng": a name whose last label is a file type
+ * otscope reads or writes is a file, not a host. */
+static bool is_file_name(const char *word)
+{
+    static const char *const exts[] = { "pcap", "pcapng", "cap", "gz", "html", "htm", "csv",
+                                        "ndjson", "json", "db", "sqlite", "txt", "tsv", "log" };
+    const char *dot = strrchr(word, '.');
+    for (size_t i = 0; dot && i < G_N_ELEMENTS(exts); i++) {
+        if (g_ascii_strcasecmp(dot + 1, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 static const char *map_kind(Anon *a, StoreTextKind kind, const char *text);
 
 /* The replacement of one word, or NULL to keep it. */
@@ -304,7 +371,7 @@ static char *map_word(Anon *a, const char *w, size_t len)
         else if (g_hash_table_lookup(a->capture_names, word))
             out = g_strdup(g_hash_table_lookup(a->capture_names, word));
         else if (is_dns_like(word, len))
-            out = g_strdup(map_kind(a, STK_NAME, word));
+            out = g_strdup(map_kind(a, is_file_name(word) ? STK_PATH : STK_NAME, word));
         g_free(lower);
     }
     g_free(word);
@@ -329,6 +396,20 @@ static void scrub_word(Anon *a, GString *out, const char *w, size_t len)
     if (!memchr(w, ':', core)) {
         g_string_append_len(out, w, (gssize)len);
         return;
+    }
+    /* "mac:00:1b:21:e6:0f:55", "scan:10.0.0.1": a label, then an address */
+    for (size_t i = 0; i < core; i++) {
+        if (w[i] != ':' || i + 1 >= core)
+            continue;
+        char *tail = map_word(a, w + i + 1, core - i - 1);
+        if (tail) {
+            scrub_word(a, out, w, i);
+            g_string_append_c(out, ':');
+            g_string_append(out, tail);
+            g_string_append_len(out, w + core, (gssize)(len - core));
+            g_free(tail);
+            return;
+        }
     }
     size_t start = 0;
     for (size_t i = 0; i <= core; i++) {

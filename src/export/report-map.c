@@ -2,7 +2,8 @@
  * report-map.c - the network map of the report: one SVG, lanes for the
  * Purdue levels (with lanes for the internet, network infrastructure and
  * assets without a level), nodes for assets, edges for who talks to whom,
- * coloured by protocol.
+ * coloured by protocol (link-layer housekeeping such as ARP, family l2
+ * in colors.tsv, is left out).
  *
  * A lane comes from the asset's purdue_level when the store set one, else
  * from an internet address, else from its role (data/report/roles.tsv),
@@ -285,7 +286,7 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 }
 
 static GPtrArray *make_edges(const GPtrArray *assets, const GPtrArray *comms,
-                             const int *asset_node)
+                             const int *asset_node, GHashTable *palette)
 {
     GHashTable *addr_asset = g_hash_table_new(g_str_hash, g_str_equal);
     GPtrArray *lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
@@ -306,6 +307,10 @@ static GPtrArray *make_edges(const GPtrArray *assets, const GPtrArray *comms,
     GPtrArray *edges = g_ptr_array_new_with_free_func(edge_free);
     for (guint i = 0; i < comms->len; i++) {
         const ReportComm *c = g_ptr_array_index(comms, i);
+        const char *color = c->protocol ? g_hash_table_lookup(palette, c->protocol) : NULL;
+        const char *family = color ? strchr(color, '\t') : NULL;
+        if (family && strcmp(family + 1, "l2") == 0)
+            continue; /* every device ARPs: these links would hide the rest */
         int sa = GPOINTER_TO_INT(g_hash_table_lookup(addr_asset, c->src)) - 1;
         int da = GPOINTER_TO_INT(g_hash_table_lookup(addr_asset, c->dst)) - 1;
         if (sa < 0 || da < 0)
@@ -398,7 +403,7 @@ void report_map(GString *out, const I18n *t, const GPtrArray *assets, const GPtr
         n->y = lane_y[n->lane] + LANE_PAD + (k / per_row) * (NODE_H + GAP_Y);
     }
 
-    GPtrArray *edges = make_edges(assets, comms, asset_node);
+    GPtrArray *edges = make_edges(assets, comms, asset_node, palette);
     g_string_append_printf(out,
                            "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
                            " role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">",
