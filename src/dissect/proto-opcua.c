@@ -16,8 +16,13 @@
  * failed response.  A body whose NodeId is not a known service is taken as
  * encrypted and counted as op "encrypted message".  Continuation chunks of
  * a multi-chunk message (same request ID after a 'C' chunk) are skipped.
- * Not parsed: service parameters (node ids, values), certificates, the
- * OPN security mode, abort chunks, OPC UA over HTTPS/WebSockets/PubSub.
+ * A readable OPN request adds the security mode asked for ("mode=None
+ * ...#None": the insecure channel the findings look for); CreateSession
+ * requests give the client's application name (software attribute) and
+ * the endpoint URL, GetEndpoints the URL asked about and, in the reply,
+ * the server's application name and the security modes its endpoints
+ * offer.  Not parsed: other service parameters (node ids, values),
+ * certificates, abort chunks, OPC UA over HTTPS/WebSockets/PubSub.
  *
  * Reference: OPC 10000-6 (OPC UA Part 6: Mappings) v1.04, clause 7.1
  * (OPC UA Connection Protocol: HEL/ACK/ERR/RHE), 6.7 (Secure Conversation:
@@ -226,6 +231,235 @@ static long ua_nodeid_ns0(Cursor *c)
     return -1;
 }
 
+/* ---- service parameters read where the body is in the clear ------------ */
+
+enum {
+    UA_NODEID_GUID_LEN = 16,
+    UA_NODEID_STRING = 3,
+    UA_NODEID_GUID = 4,
+    UA_NODEID_BYTESTRING = 5,
+    UA_NODEID_NS_URI_FLAG = 0x80,
+    UA_NODEID_SERVER_FLAG = 0x40,
+    UA_DIAG_DEPTH_MAX = 4,
+    UA_ARRAY_MAX = 16, /* endpoints, URLs, token policies examined per message */
+    UA_GET_ENDPOINTS = 428,
+    UA_CREATE_SESSION = 461,
+    UA_NAME_MAX = 64,
+};
+
+static void ua_skip_nodeid(Cursor *c)
+{
+    uint8_t enc = cursor_u8(c);
+    switch (enc & 0x3f) {
+    case UA_NODEID_TWO_BYTE:
+        cursor_skip(c, 1);
+        break;
+    case UA_NODEID_FOUR_BYTE:
+        cursor_skip(c, 3);
+        break;
+    case UA_NODEID_NUMERIC:
+        cursor_skip(c, 6);
+        break;
+    case UA_NODEID_STRING:
+    case UA_NODEID_BYTESTRING:
+        cursor_skip(c, 2);
+        ua_skip_bytestring(c);
+        break;
+    case UA_NODEID_GUID:
+        cursor_skip(c, 2 + UA_NODEID_GUID_LEN);
+        break;
+    default:
+        cursor_set_bad(c);
+        return;
+    }
+    if (enc & UA_NODEID_NS_URI_FLAG)
+        ua_skip_bytestring(c);
+    if (enc & UA_NODEID_SERVER_FLAG)
+        cursor_skip(c, 4);
+}
+
+/* ExtensionObject: type NodeId, encoding, body (ByteString or XML). */
+static void ua_skip_extobj(Cursor *c)
+{
+    ua_skip_nodeid(c);
+    uint8_t enc = cursor_u8(c);
+    if (enc & 0x03)
+        ua_skip_bytestring(c);
+}
+
+/* An array of Strings (Int32 count, -1 = null); count checked against the
+ * bytes left (each element is at least its 4-byte length). */
+static void ua_skip_string_array(Cursor *c)
+{
+    int32_t n = (int32_t)cursor_le32(c);
+    if (n > 0 && (size_t)n * 4 > cursor_left(c)) {
+        cursor_set_bad(c);
+        return;
+    }
+    for (int32_t i = 0; i < n && cursor_ok(c); i++)
+        ua_skip_bytestring(c);
+}
+
+static void ua_skip_diag(Cursor *c, int depth)
+{
+    uint8_t mask = cursor_u8(c);
+    for (int bit = 0; bit < 4; bit++)
+        if (mask & (1 << bit))
+            cursor_skip(c, 4); /* symbolic id, namespace uri, localized text, locale */
+    if (mask & 0x10)
+        ua_skip_bytestring(c); /* additional info */
+    if (mask & 0x20)
+        cursor_skip(c, 4); /* inner status code */
+    if (mask & 0x40) {
+        if (depth >= UA_DIAG_DEPTH_MAX)
+            cursor_set_bad(c);
+        else
+            ua_skip_diag(c, depth + 1);
+    }
+}
+
+/* RequestHeader: authentication token, timestamp, handle, diagnostics,
+ * audit entry id, timeout hint, additional header. */
+static void ua_skip_request_header(Cursor *c)
+{
+    ua_skip_nodeid(c);
+    cursor_skip(c, 8 + 4 + 4);
+    ua_skip_bytestring(c);
+    cursor_skip(c, 4);
+    ua_skip_extobj(c);
+}
+
+/* ResponseHeader: timestamp, handle, result, diagnostics, string table,
+ * additional header. */
+static void ua_skip_response_header(Cursor *c)
+{
+    cursor_skip(c, 8 + 4 + 4);
+    ua_skip_diag(c, 0);
+    ua_skip_string_array(c);
+    ua_skip_extobj(c);
+}
+
+/* LocalizedText: mask, [locale], [text]. */
+static void ua_localized_text(Cursor *c, char *dst, size_t dstsz)
+{
+    uint8_t mask = cursor_u8(c);
+    dst[0] = '\0';
+    if (mask & 0x01)
+        ua_skip_bytestring(c);
+    if (mask & 0x02)
+        ua_string(c, dst, dstsz);
+}
+
+/* ApplicationDescription: uri, product uri, name, type, gateway uri,
+ * discovery profile uri, discovery urls. */
+static void ua_app_description(Cursor *c, char *name, size_t namesz)
+{
+    ua_skip_bytestring(c);
+    ua_skip_bytestring(c);
+    ua_localized_text(c, name, namesz);
+    cursor_skip(c, 4);
+    ua_skip_bytestring(c);
+    ua_skip_bytestring(c);
+    ua_skip_string_array(c);
+}
+
+static const char *ua_mode_name(uint32_t mode)
+{
+    static const char *const names[] = {"Invalid", "None", "Sign", "SignAndEncrypt"};
+    return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "other";
+}
+
+/* OpenSecureChannelRequest (policy None: in the clear): the security mode
+ * the client asks for. */
+static bool ua_open_mode(Cursor *c, uint32_t *mode)
+{
+    ua_skip_request_header(c);
+    cursor_skip(c, 4 + 4); /* client protocol version, request type */
+    *mode = cursor_le32(c);
+    return cursor_ok(c);
+}
+
+/* CreateSessionRequest: the client's application name and the endpoint
+ * it connects to. */
+static void ua_create_session(DissectCtx *ctx, Cursor *c, char *detail, size_t dsz)
+{
+    char app[UA_NAME_MAX];
+    char url[UA_URL_MAX];
+    ua_skip_request_header(c);
+    ua_app_description(c, app, sizeof app);
+    ua_skip_bytestring(c); /* server uri */
+    ua_string(c, url, sizeof url);
+    if (!cursor_ok(c))
+        return;
+    snprintf(detail, dsz, "%.*s", FACT_DETAIL_MAX - 1, url);
+    if (app[0])
+        dissect_attr(ctx, SIDE_SRC, ATTR_SOFTWARE, app, FACT_CONF_HIGH);
+}
+
+/* GetEndpointsRequest: the endpoint URL asked about. */
+static void ua_get_endpoints_request(Cursor *c, char *detail, size_t dsz)
+{
+    char url[UA_URL_MAX];
+    ua_skip_request_header(c);
+    ua_string(c, url, sizeof url);
+    if (cursor_ok(c))
+        snprintf(detail, dsz, "%.*s", FACT_DETAIL_MAX - 1, url);
+}
+
+/* UserTokenPolicy: policy id, token type, issued token type, issuer
+ * endpoint url, security policy uri. */
+static void ua_skip_token_policies(Cursor *c)
+{
+    int32_t n = (int32_t)cursor_le32(c);
+    if (n > 0 && (size_t)n * 20 > cursor_left(c)) {
+        cursor_set_bad(c);
+        return;
+    }
+    for (int32_t i = 0; i < n && cursor_ok(c); i++) {
+        ua_skip_bytestring(c);
+        cursor_skip(c, 4);
+        ua_skip_bytestring(c);
+        ua_skip_bytestring(c);
+        ua_skip_bytestring(c);
+    }
+}
+
+/* GetEndpointsResponse: the server's application name and the security
+ * modes its endpoints offer ("modes=None,SignAndEncrypt"). */
+static void ua_get_endpoints_response(DissectCtx *ctx, Cursor *c, char *detail, size_t dsz)
+{
+    ua_skip_response_header(c);
+    int32_t n = (int32_t)cursor_le32(c);
+    if (!cursor_ok(c) || n < 0 || n > UA_ARRAY_MAX)
+        return;
+    char app[UA_NAME_MAX] = "";
+    bool has_mode[4] = {false, false, false, false};
+    for (int32_t i = 0; i < n && cursor_ok(c); i++) {
+        char name[UA_NAME_MAX];
+        ua_skip_bytestring(c); /* endpoint url */
+        ua_app_description(c, name, sizeof name);
+        ua_skip_bytestring(c); /* server certificate */
+        uint32_t mode = cursor_le32(c);
+        ua_skip_bytestring(c); /* security policy uri */
+        ua_skip_token_policies(c);
+        ua_skip_bytestring(c); /* transport profile uri */
+        cursor_skip(c, 1);     /* security level */
+        if (cursor_ok(c) && mode < 4)
+            has_mode[mode] = true;
+        if (cursor_ok(c) && !app[0])
+            snprintf(app, sizeof app, "%s", name);
+    }
+    if (!cursor_ok(c))
+        return;
+    int len = snprintf(detail, dsz, "endpoints=%d modes=", n);
+    for (uint32_t m = 1; m < 4 && len > 0 && (size_t)len < dsz; m++)
+        if (has_mode[m])
+            len += snprintf(detail + len, dsz - (size_t)len, "%s%s",
+                            detail[len - 1] == '=' ? "" : ",", ua_mode_name(m));
+    if (app[0])
+        dissect_attr(ctx, SIDE_SRC, ATTR_SOFTWARE, app, FACT_CONF_HIGH);
+}
+
 static const UaService *ua_service_lookup(long id, bool *is_response)
 {
     for (size_t i = 0; i < sizeof(ua_services) / sizeof(ua_services[0]); i++) {
@@ -305,7 +539,16 @@ static DissectResult ua_open(Cursor *body, DissectCtx *ctx)
     bool is_response = !ctx->is_from_client;
     if (cursor_ok(&probe) && (id == UA_OPEN_CHANNEL_REQ || id == UA_OPEN_CHANNEL_RSP))
         is_response = id == UA_OPEN_CHANNEL_RSP;
-    dissect_op(ctx, UA_OPEN_CHANNEL_REQ, ua_types[UA_OPN].name, OP_SESSION, is_response, 0, policy);
+    /* A readable request names the security mode asked for; the policy
+     * URI stays last in the detail (the insecure-protocol rule matches
+     * "...#None" at its end). */
+    char detail[FACT_DETAIL_MAX];
+    uint32_t mode;
+    if (cursor_ok(&probe) && id == UA_OPEN_CHANNEL_REQ && ua_open_mode(&probe, &mode))
+        snprintf(detail, sizeof detail, "mode=%s %.48s", ua_mode_name(mode), policy);
+    else
+        snprintf(detail, sizeof detail, "%.63s", policy);
+    dissect_op(ctx, UA_OPEN_CHANNEL_REQ, ua_types[UA_OPN].name, OP_SESSION, is_response, 0, detail);
     ua_set_dir(ctx, is_response);
     return DISSECT_OK;
 }
@@ -358,8 +601,16 @@ static DissectResult ua_message(Cursor *body, DissectCtx *ctx, int type, uint8_t
             return DISSECT_OK;
         }
     }
+    Cursor params = probe;
     int32_t status = is_response ? ua_service_result(&probe) : 0;
-    dissect_op(ctx, svc->request_id, svc->name, svc->cls, is_response, status, NULL);
+    char detail[FACT_DETAIL_MAX] = "";
+    if (svc->request_id == UA_CREATE_SESSION && !is_response)
+        ua_create_session(ctx, &params, detail, sizeof detail);
+    else if (svc->request_id == UA_GET_ENDPOINTS && !is_response)
+        ua_get_endpoints_request(&params, detail, sizeof detail);
+    else if (svc->request_id == UA_GET_ENDPOINTS && status == 0)
+        ua_get_endpoints_response(ctx, &params, detail, sizeof detail);
+    dissect_op(ctx, svc->request_id, svc->name, svc->cls, is_response, status, detail);
     ua_set_dir(ctx, is_response);
     return DISSECT_OK;
 }
