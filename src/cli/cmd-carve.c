@@ -146,7 +146,22 @@ static bool carve_frames(Carve *c, Source *src, pcap_dumper_t *dumper, Err *err)
     return ok;
 }
 
-static int carve(const FindingEvidence *ev, const char *out_path)
+/* The capture as recorded ("as the user named it"): a relative path is
+ * relative to where analyze ran; failing that, to the DB's folder. */
+static char *capture_file(const char *recorded, const char *db_path)
+{
+    if (g_path_is_absolute(recorded) || g_file_test(recorded, G_FILE_TEST_EXISTS))
+        return g_strdup(recorded);
+    char *dir = g_path_get_dirname(db_path);
+    char *beside_db = g_build_filename(dir, recorded, NULL);
+    g_free(dir);
+    if (g_file_test(beside_db, G_FILE_TEST_EXISTS))
+        return beside_db;
+    g_free(beside_db);
+    return g_strdup(recorded);
+}
+
+static int carve(const FindingEvidence *ev, const char *db_path, const char *out_path)
 {
     Err err;
     err_clear(&err);
@@ -170,9 +185,15 @@ static int carve(const FindingEvidence *ev, const char *out_path)
         err_set(&err, ERR_INPUT, "the finding names no frames to carve");
         return cli_fail(&err);
     }
-    Source *src = source_open_file(ev->capture_path, &err);
-    if (!src)
+    char *path = capture_file(ev->capture_path, db_path);
+    Source *src = source_open_file(path, &err);
+    if (!src) {
+        if (!g_path_is_absolute(path))
+            log_warn("%s was recorded relative to the folder 'otscope analyze' ran in: run carve "
+                     "from there", path);
+        g_free(path);
         return cli_fail(&err);
+    }
     pcap_t *dead = pcap_open_dead_with_tstamp_precision(source_linktype(src), CARVE_SNAPLEN,
                                                         PCAP_TSTAMP_PRECISION_NANO);
     pcap_dumper_t *dumper = dead ? pcap_dump_open(dead, out_path) : NULL;
@@ -183,8 +204,7 @@ static int carve(const FindingEvidence *ev, const char *out_path)
         status = cli_fail(&err);
     } else {
         if (!carve_frames(&c, src, dumper, &err)) {
-            log_warn("%s: %s; the frames before the damage were written", ev->capture_path,
-                     err.msg);
+            log_warn("%s: %s; the frames before the damage were written", path, err.msg);
             status = ERR_INPUT;
         }
         if (pcap_dump_flush(dumper) != 0) {
@@ -194,11 +214,12 @@ static int carve(const FindingEvidence *ev, const char *out_path)
         pcap_dump_close(dumper);
         log_info("%s: %" G_GUINT64_FORMAT " packets (frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
                  " of %s)",
-                 out_path, c.written, c.lo, c.hi, ev->capture_path);
+                 out_path, c.written, c.lo, c.hi, path);
     }
     if (dead)
         pcap_close(dead);
     source_close(src);
+    g_free(path);
     return status;
 }
 
@@ -239,7 +260,7 @@ static int run_carve(const CmdDesc *self, int argc, char **argv)
             status = err.code == ERR_USAGE ? cli_usage_error(self, "%s", err.msg) : cli_fail(&err);
         store_close(s);
         if (status == ERR_OK)
-            status = carve(&ev, out_opt);
+            status = carve(&ev, db_path, out_opt);
         store_finding_evidence_clear(&ev);
         g_free(db_path);
     }
