@@ -139,10 +139,6 @@ bool store_pager_position(Pager *p, const PageRow *row, int64_t *pos, Err *err);
 bool store_pager_count(Pager *p, int64_t cap, int budget_ms, int64_t *count, bool *is_capped,
                        Err *err);
 
-/* The largest value of number column col over the query's rows (0 when
- * none), e.g. to scale bars. */
-bool store_pager_max(Pager *p, int col, int64_t *max, Err *err);
-
 /* Every row in display order (for CSV export); fn stops it by returning
  * false. */
 bool store_pager_each(Pager *p, StoreRowFn fn, void *user, Err *err);
@@ -213,7 +209,8 @@ bool store_asset_peers(Store *s, int64_t asset_id, int limit, StoreRowFn fn, voi
 /* severity, title, finding_id */
 bool store_asset_findings(Store *s, int64_t asset_id, int limit, StoreRowFn fn, void *user,
                           Err *err);
-/* function, class, count: the operations of one pair, most frequent first */
+/* protocol, function, class, count: the operations of one pair, most
+ * frequent first */
 bool store_pair_ops(Store *s, const char *src, const char *dst, int limit, StoreRowFn fn,
                     void *user, Err *err);
 /* asset_id, role, name: the asset owning an address (one row or none) */

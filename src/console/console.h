@@ -156,9 +156,9 @@ unsigned tableview_selection_gen(const TableView *tv);
 void tableview_position(const TableView *tv, char *buf, size_t size);
 /* Header line plus rows; the view colours cells and may draw some. */
 void tableview_draw(TableView *tv, struct View *v, int y, int x, int height, int width);
-/* The largest value of a number column over the query (cached per query;
- * 0 on error). */
-int64_t tableview_column_max(TableView *tv, int col);
+/* The largest value of a number column over the rows held (the screen
+ * and a page either side): enough to scale bars without a query. */
+int64_t tableview_column_max(const TableView *tv, int col);
 /* The last error while paging (a DB failure), or NULL. */
 const char *tableview_error(const TableView *tv);
 

@@ -42,8 +42,6 @@ struct TableView {
     int64_t total;     /* rows in the query, -1 unknown */
     bool is_total_capped;
     unsigned gen;
-    int max_col; /* column of max_value, -1 none */
-    int64_t max_value;
     char error[ERR_MSG_MAX];
 };
 
@@ -54,7 +52,6 @@ TableView *tableview_new(Store *s)
     tv->height = HEIGHT_GUESS;
     tv->first_pos = -1;
     tv->total = -1;
-    tv->max_col = -1;
     return tv;
 }
 
@@ -145,7 +142,6 @@ bool tableview_set_query(TableView *tv, const PageQuery *q, Err *err)
     tv->q = nq;
     tv->filter = filter;
     tv->error[0] = '\0';
-    tv->max_col = -1;
     count_rows(tv);
     load_edge(tv, false);
     return true;
@@ -383,18 +379,14 @@ bool tableview_reload(TableView *tv, Err *err)
     return true;
 }
 
-int64_t tableview_column_max(TableView *tv, int col)
+int64_t tableview_column_max(const TableView *tv, int col)
 {
-    if (tv->max_col != col && tv->pager) {
-        Err err;
-        err_clear(&err);
-        if (!store_pager_max(tv->pager, col, &tv->max_value, &err)) {
-            note_error(tv, &err);
-            tv->max_value = 0;
-        }
-        tv->max_col = col;
+    int64_t max = 0;
+    for (int i = 0; i < tv->n; i++) {
+        const char *text = page_row_cell(tv->rows[i], col);
+        max = MAX(max, text ? g_ascii_strtoll(text, NULL, 10) : 0);
     }
-    return tv->max_value;
+    return max;
 }
 
 const PageRow *tableview_selected(const TableView *tv)

@@ -49,12 +49,12 @@ typedef struct OpsCtx {
     const char *label;
 } OpsCtx;
 
-/* function, class, count */
+/* protocol, function, class, count */
 static bool add_op(const char *const *c, void *user)
 {
     OpsCtx *oc = user;
-    detail_add(oc->d, view_class_role(c[1]), oc->label, "%s  [%s]  x%s", c[0] ? c[0] : "?",
-               c[1] ? c[1] : "?", c[2] ? c[2] : "0");
+    detail_add(oc->d, view_class_role(c[2]), oc->label, "%s %s  [%s]  x%s", c[0] ? c[0] : "?",
+               c[1] ? c[1] : "?", c[2] ? c[2] : "?", c[3] ? c[3] : "0");
     oc->label = "";
     return true;
 }

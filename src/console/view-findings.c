@@ -53,24 +53,28 @@ static void findings_detail(View *v, const PageRow *row, Detail *d)
                cell(row, FCOL_TITLE));
     detail_add(d, view_severity_role(cell(row, FCOL_SEVERITY)), "severity", "%s",
                cell(row, FCOL_SEVERITY));
-    detail_add(d, ROLE_NORMAL, "rule", "%s  (ATT&CK for ICS %s)", cell(row, FCOL_RULE),
-               cell(row, FCOL_ATTACK)[0] ? cell(row, FCOL_ATTACK) : "-");
-    detail_add(d, ROLE_NORMAL, "where", "%s > %s  %s", cell(row, FCOL_SRC), cell(row, FCOL_DST),
-               cell(row, FCOL_PROTOCOL));
-    detail_add(d, ROLE_NORMAL, "seen", "%s times, %s - %s", cell(row, FCOL_COUNT),
+    detail_add(d, ROLE_NORMAL, "triage", "%s%s%s", cell(row, FCOL_STATE),
+               cell(row, FCOL_TRIAGED_AT)[0] ? " at " : "", cell(row, FCOL_TRIAGED_AT));
+    if (cell(row, FCOL_NOTE)[0])
+        detail_add(d, ROLE_NORMAL, "note", "%s", cell(row, FCOL_NOTE));
+    if (cell(row, FCOL_DST)[0])
+        detail_add(d, ROLE_NORMAL, "where", "%s > %s  %s", cell(row, FCOL_SRC),
+                   cell(row, FCOL_DST), cell(row, FCOL_PROTOCOL));
+    else
+        detail_add(d, ROLE_NORMAL, "where", "from %s  %s", cell(row, FCOL_SRC),
+                   cell(row, FCOL_PROTOCOL));
+    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", cell(row, FCOL_COUNT),
                ui_time(cell(row, FCOL_FIRST), first, sizeof first),
                ui_time(cell(row, FCOL_LAST), last, sizeof last));
     detail_add(d, ROLE_NORMAL, "packets", "%s - %s (Wireshark frame numbers)",
                cell(row, FCOL_FIRST_PKT)[0] ? cell(row, FCOL_FIRST_PKT) : "?",
                cell(row, FCOL_LAST_PKT)[0] ? cell(row, FCOL_LAST_PKT) : "?");
+    detail_add(d, ROLE_NORMAL, "rule", "%s  (ATT&CK for ICS %s)", cell(row, FCOL_RULE),
+               cell(row, FCOL_ATTACK)[0] ? cell(row, FCOL_ATTACK) : "-");
     detail_add(d, ROLE_NORMAL, "evidence", "%s", cell(row, FCOL_EVIDENCE));
     if (cell(row, FCOL_WHY)[0])
         detail_add(d, ROLE_NORMAL, "why", "%s", cell(row, FCOL_WHY));
     detail_add(d, ROLE_NORMAL, "do", "%s", cell(row, FCOL_RECOMMENDATION));
-    detail_add(d, ROLE_NORMAL, "triage", "%s%s%s", cell(row, FCOL_STATE),
-               cell(row, FCOL_TRIAGED_AT)[0] ? " at " : "", cell(row, FCOL_TRIAGED_AT));
-    if (cell(row, FCOL_NOTE)[0])
-        detail_add(d, ROLE_NORMAL, "note", "%s", cell(row, FCOL_NOTE));
 }
 
 static void after_write(View *v, int64_t id, const char *what)

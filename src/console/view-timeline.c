@@ -108,12 +108,12 @@ static void timeline_detail(View *v, const PageRow *row, Detail *d)
         return;
     }
     bool is_finding = page_row_cell(row, ECOL_FINDING_ID) != NULL;
-    detail_add(d, ROLE_DETAIL_HEAD, "", "%s  %s > %s", cell(row, ECOL_WHAT), cell(row, ECOL_SRC),
-               cell(row, ECOL_DST));
+    detail_add(d, ROLE_DETAIL_HEAD, "", "%s  %s%s%s", cell(row, ECOL_WHAT), cell(row, ECOL_SRC),
+               cell(row, ECOL_DST)[0] ? " > " : "", cell(row, ECOL_DST));
     detail_add(d, timeline_cell_role(v, row, ECOL_CLASS), is_finding ? "severity" : "class",
                "%s", cell(row, ECOL_CLASS));
     detail_add(d, ROLE_NORMAL, "protocol", "%s", cell(row, ECOL_PROTOCOL));
-    detail_add(d, ROLE_NORMAL, "seen", "%s times, %s - %s", cell(row, ECOL_COUNT),
+    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", cell(row, ECOL_COUNT),
                ui_time(cell(row, ECOL_TIME), a, sizeof a),
                ui_time(cell(row, ECOL_LAST), b, sizeof b));
     detail_add(d, ROLE_DIM, "Enter", is_finding ? "opens the finding %s" : "lists the pair's operations%s",

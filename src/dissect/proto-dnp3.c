@@ -6,8 +6,12 @@
  * data blocks (checking each) into a fixed buffer, reads the transport
  * header and, in the first fragment of an application message, the
  * application control and function code; responses add the internal
- * indications (IIN), whose error bits are the op's status.  The first
- * object header's group/variation goes into the detail.  Link-only frames
+ * indications (IIN), whose error bits are the op's status and whose
+ * notable bits (restart, trouble, local, need-time and the error bits)
+ * are named in the detail.  The first object header's group/variation
+ * goes into the detail, with what it means for file transfer (g70:
+ * command, transport, ...) and secure authentication (g120: challenge,
+ * reply, key-change, ...).  Authentication responses carry IIN too.  Link-only frames
  * (reset link, link status, ACK) produce no op.  Deliberately not parsed:
  * object ranges and data, multi-fragment reassembly, Secure Authentication
  * contents, link-layer FCB/sequence tracking.
@@ -184,6 +188,54 @@ static bool strip_crcs(Cursor *c, size_t user, uint8_t *out, bool *crc_bad)
     return cursor_ok(c);
 }
 
+/* IIN bits worth naming (IEEE 1815-2012 4.2.2.7.2); the class-data and
+ * broadcast bits are routine and left to the hex value. */
+static const struct {
+    uint16_t bit;
+    const char *name;
+} iin_names[] = {
+    {0x8000, "restart"},  {0x4000, "trouble"},  {0x2000, "local"},     {0x1000, "need-time"},
+    {0x0001, "no-func"},  {0x0002, "obj-unknown"}, {0x0004, "param-err"}, {0x0008, "overflow"},
+    {0x0010, "executing"}, {0x0020, "cfg-corrupt"},
+};
+
+/* Object groups whose variation says what the message does: 70 file
+ * transfer (4.5.* file operations), 120 secure authentication. */
+static const char *object_role(int group, int variation)
+{
+    static const char *const file_vars[] = {
+        NULL,     NULL,        "auth",       "command", "command-status",
+        "transport", "transport-status", "descriptor", "spec",
+    };
+    static const char *const auth_vars[] = {
+        NULL,          "challenge",       "reply",        "aggressive",    "key-status-req",
+        "key-status",  "key-change",      "error",        "user-cert",     "mac",
+        "user-change", "update-key-req",  "update-key-reply", "update-key", "update-key-sig",
+        "update-key-confirm",
+    };
+    if (group == 70 && variation >= 0 && (size_t)variation < sizeof(file_vars) / sizeof(file_vars[0]))
+        return file_vars[variation];
+    if (group == 120 && variation >= 0 &&
+        (size_t)variation < sizeof(auth_vars) / sizeof(auth_vars[0]))
+        return auth_vars[variation];
+    return NULL;
+}
+
+/* " iin=0x9000(restart,need-time)" into out; the names only when set. */
+static void iin_text(uint16_t iin, char *out, size_t outsz)
+{
+    int n = snprintf(out, outsz, " iin=0x%04x", iin);
+    bool is_first = true;
+    for (size_t i = 0; i < sizeof(iin_names) / sizeof(iin_names[0]); i++) {
+        if (!(iin & iin_names[i].bit) || n < 0 || (size_t)n >= outsz)
+            continue;
+        n += snprintf(out + n, outsz - (size_t)n, "%s%s", is_first ? "(" : ",", iin_names[i].name);
+        is_first = false;
+    }
+    if (!is_first && n > 0 && (size_t)n + 1 < outsz)
+        snprintf(out + n, outsz - (size_t)n, ")");
+}
+
 static DissectResult dnp3_application(DissectCtx *ctx, Cursor *app, uint16_t src, uint16_t dst)
 {
     cursor_u8(app); /* application control */
@@ -195,7 +247,7 @@ static DissectResult dnp3_application(DissectCtx *ctx, Cursor *app, uint16_t src
         return malformed(ctx, ANOM_BAD_FUNCTION);
     bool is_response = fn >= APP_FN_RESPONSE;
     uint16_t iin = 0;
-    if (fn == APP_FN_RESPONSE || fn == APP_FN_UNSOLICITED) {
+    if (fn == APP_FN_RESPONSE || fn == APP_FN_UNSOLICITED || fn == APP_FN_AUTH_RESPONSE) {
         iin = cursor_be16(app); /* IIN1 then IIN2 */
         if (!cursor_ok(app))
             return malformed(ctx, ANOM_LEN_MISMATCH);
@@ -203,11 +255,15 @@ static DissectResult dnp3_application(DissectCtx *ctx, Cursor *app, uint16_t src
     int group = cursor_peek(app, 0);
     int variation = cursor_peek(app, 1);
     char detail[FACT_DETAIL_MAX];
-    int n = snprintf(detail, sizeof detail, "src=%u dst=%u", src, dst);
-    if (is_response && n > 0)
-        n += snprintf(detail + n, sizeof detail - (size_t)n, " iin=0x%04x", iin);
-    if (group >= 0 && variation >= 0 && n > 0 && (size_t)n < sizeof detail)
-        snprintf(detail + n, sizeof detail - (size_t)n, " obj=g%dv%d", group, variation);
+    char iin_part[48] = "";
+    if (is_response)
+        iin_text(iin, iin_part, sizeof iin_part);
+    char obj_part[40] = "";
+    const char *role = object_role(group, variation);
+    if (group >= 0 && variation >= 0)
+        snprintf(obj_part, sizeof obj_part, " obj=g%dv%d%s%s", group, variation, role ? " " : "",
+                 role ? role : "");
+    snprintf(detail, sizeof detail, "src=%u dst=%u%s%s", src, dst, iin_part, obj_part);
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     dissect_op(ctx, fn, tok->name, tok->cls, is_response, iin & IIN2_ERROR_MASK, detail);
     return DISSECT_OK;

@@ -349,10 +349,14 @@ static const SourceDesc source_events = {
     .n_cols = ECOL_N,
 };
 
+/* The same events with only what counting them needs. */
 #define BUCKETS_FROM                                                                               \
     "(SELECT (e.t / :bucket) * :bucket AS b, count(*) AS n,"                                     \
-    " sum(e.kind='op' AND e.cls=:c_control) AS nc, sum(e.kind='op' AND e.cls=:c_program) AS np,"  \
-    " sum(e.kind='finding') AS nf FROM " EVENTS_FROM " GROUP BY 1) g"
+    " count(*) FILTER (WHERE e.cls=:c_control) AS nc,"                                          \
+    " count(*) FILTER (WHERE e.cls=:c_program) AS np, count(*) FILTER (WHERE e.cls IS NULL) AS nf"\
+    " FROM (SELECT o.class AS cls, o.first_ns AS t FROM ops o"                                    \
+    "  WHERE o.class IN (:c_control, :c_program) AND o.first_ns IS NOT NULL"                      \
+    "  UNION ALL SELECT NULL, f.first_ns FROM findings f) e GROUP BY 1) g"
 
 static const SourceCol bucket_cols[BCOL_N] = {
     [BCOL_TIME] = { { "time", "TIME", CELL_TIME, 19, false }, "g.b", NULL, "g.b", NULL,
@@ -1094,18 +1098,6 @@ bool store_pager_count(Pager *p, int64_t cap, int budget_ms, int64_t *count, boo
     return ok;
 }
 
-bool store_pager_max(Pager *p, int col, int64_t *max, Err *err)
-{
-    OTS_ASSERT(col >= 0 && col < p->sd->n_cols);
-    const SourceCol *c = &p->sd->cols[col];
-    char *sql = g_strdup_printf("SELECT coalesce(max(%s), 0) FROM %s WHERE 1%s",
-                                p->is_multi && c->expr_multi ? c->expr_multi : c->expr,
-                                p->sd->from, p->where->str);
-    bool ok = count_query(p, sql, NULL, 0, 0, max, err);
-    g_free(sql);
-    return ok;
-}
-
 bool store_pager_each(Pager *p, StoreRowFn fn, void *user, Err *err)
 {
     GString *sql = g_string_new(p->select);
@@ -1430,9 +1422,9 @@ bool store_pair_ops(Store *s, const char *src, const char *dst, int limit, Store
     g_strlcpy(sc.a, src, sizeof sc.a);
     g_strlcpy(sc.b, dst, sizeof sc.b);
     return detail_query(s,
-                        "SELECT function, class, sum(count) FROM ops WHERE src=:a AND dst=:b"
-                        " GROUP BY function, class ORDER BY sum(count) DESC, function"
-                        " LIMIT :limit",
+                        "SELECT protocol, function, class, sum(count) FROM ops"
+                        " WHERE src=:a AND dst=:b GROUP BY protocol, function, class"
+                        " ORDER BY sum(count) DESC, protocol, function LIMIT :limit",
                         &sc, limit, fn, user, err);
 }
 

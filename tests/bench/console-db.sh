@@ -96,6 +96,7 @@ SELECT 1, CASE i % 5 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'medi
   ELSE 'info' END, 'ot-write', printf('Write to PLC registers #%d', i), c.src, c.dst, c.protocol, 3,
   c.first_ns, c.last_ns, printf('plant.pcap:%d', c.first_pkt), 'Restrict writers', 'T0855'$fk_val
 FROM n JOIN comms c ON c.comm_id = n.i * 499 + 100 WHERE n.i < 2000;
+UPDATE captures SET last_ns = (SELECT max(last_ns) FROM comms) WHERE capture_id = 1;
 COMMIT;
 EOF
 }
@@ -113,3 +114,55 @@ EOF
 )"
 fi
 [ "${BUILD_ONLY:-0}" = 1 ] && exit 0
+
+command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: DB built, no key timings"; exit 0; }
+size=${SIZE:-200x50}
+log=$work/console-timing.log
+sock=otscope-bench-$$
+rm -f "$log"
+tmux -L "$sock" new-session -d -x "${size%x*}" -y "${size#*x}" -e LC_ALL=C -e NO_COLOR=1 \
+    -e OTSCOPE_CONSOLE_TIMING="$log" "'$otscope' console --db '$db'; sleep 600"
+trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
+wait_log() { # lines: waits until the log has that many lines (the console is slow to start)
+    i=0
+    while [ "$(wc -l < "$log" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 600 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+}
+n=0
+key() { # tmux key names; each waits for the previous to be handled
+    for k in "$@"; do
+        n=$((n + 1))
+        tmux -L "$sock" send-keys "$k"
+        wait_log $((n + 1))
+    done
+}
+text() { tmux -L "$sock" send-keys -l "$1"; }
+prompt() { # key that opens a prompt, text, Enter: one log line
+    tmux -L "$sock" send-keys "$1"
+    text "$2"
+    key Enter
+}
+wait_log 1
+# every view, paging both ways, drill-downs
+for v in 2 3 4 5 6; do
+    key "$v" NPage NPage NPage PPage End Home Down Down Up
+done
+key 1 2 Enter NPage Escape 3 Enter NPage Escape 6 Enter Escape 5 Enter Escape
+# sorting by columns without an index (the first sort of a column builds
+# its snapshot, later ones and their pages reuse it), then filters
+key 3 '<' NPage End '<' '<' '<' NPage S NPage
+key 2 s NPage S NPage End
+key 4 '<' NPage NPage End
+prompt f "protocol=modbus"
+key NPage NPage End Home Escape
+key 3
+prompt / "172.16.1.1"
+key n
+key q
+# log lines: ms, key, view
+awk -F'\t' '
+    { k = $3 " " $2; n[k]++; s[k] += $1; if ($1 > m[k]) m[k] = $1; all[k] = all[k] " " $1 }
+    END { for (k in n) printf "%-24s %3d keys  mean %8.2f ms  max %8.2f ms\n", k, n[k], s[k] / n[k], m[k] }
+' "$log" | sort
+echo "log: $log (ms, key, view); the first 's' on a table sorts it into a snapshot once"

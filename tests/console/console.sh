@@ -1,0 +1,219 @@
+#!/bin/sh
+# Console screens, driven in tmux as tmux's own regress/ does it: a
+# private tmux server per scenario, NO_COLOR=1 and LC_ALL=C (so ASCII and
+# monochrome), `otscope console` on a DB made from the sample capture,
+# keys sent with send-keys, screens taken with capture-pane and compared
+# with tests/console/expected/NAME.screen.
+#
+# Keys are not timed with sleeps: the console writes one line per handled
+# key to OTSCOPE_CONSOLE_TIMING, and the script waits for that line.
+#
+#   console.sh OTSCOPE SAMPLE.pcap EXPECTED_DIR
+#   UPDATE=1 console.sh ...   rewrites the expected screens (review the diff)
+#
+# TAP output; exit 77 (skipped) without tmux.
+set -u
+abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+otscope=$(abspath "$1")
+sample=$(abspath "$2")
+expected=$(abspath "$3")
+command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux not installed"; exit 77; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+# a relative DB path keeps the header the same on every machine
+"$otscope" analyze -q -r "$sample" --db plant.db || { echo "Bail out! cannot analyze the sample"; exit 1; }
+
+n_test=0
+n_fail=0
+sock=
+log=
+lines=0
+
+start() { # WxH [console options]: starts a console in a fresh tmux server
+    size=$1
+    shift
+    sock=otscope-test-$$-$n_test
+    log=$work/keys-$n_test.log
+    : > "$log"
+    lines=1
+    tmux -L "$sock" -f /dev/null new-session -d -x "${size%x*}" -y "${size#*x}" \
+        -e LC_ALL=C -e NO_COLOR=1 -e OTSCOPE_CONSOLE_TIMING="$log" \
+        "cd '$work' && '$otscope' console --db plant.db $*; sleep 600"
+    wait_keys
+}
+
+stop() {
+    tmux -L "$sock" kill-server 2>/dev/null
+}
+
+wait_keys() { # until the console has handled $lines keys (10 s at most)
+    i=0
+    while [ "$(wc -l < "$log")" -lt "$lines" ] && [ $i -lt 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+# keys: tmux key names, one handled key each; ~KEY is sent but completes
+# nothing on its own (opens a prompt or a question); :TEXT is typed into
+# a prompt; resize=WxH resizes the window.
+keys() {
+    for k in "$@"; do
+        case "$k" in
+        :*) tmux -L "$sock" send-keys -l "${k#:}" ;;
+        ~*) tmux -L "$sock" send-keys "${k#\~}" ;;
+        resize=*)
+            r=${k#resize=}
+            tmux -L "$sock" resize-window -x "${r%x*}" -y "${r#*x}"
+            lines=$((lines + 1))
+            wait_keys
+            ;;
+        *)
+            tmux -L "$sock" send-keys "$k"
+            lines=$((lines + 1))
+            wait_keys
+            ;;
+        esac
+    done
+}
+
+screen_now() { # the pane once it has stopped changing
+    prev=
+    i=0
+    while [ $i -lt 40 ]; do
+        cur=$(tmux -L "$sock" capture-pane -p)
+        [ -n "$prev" ] && [ "$cur" = "$prev" ] && break
+        prev=$cur
+        sleep 0.05
+        i=$((i + 1))
+    done
+    # triage times are wall-clock times
+    printf '%s\n' "$cur" | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g'
+}
+
+check() { # NAME: compares the screen with expected/NAME.screen
+    n_test=$((n_test + 1))
+    got=$work/$1.screen
+    screen_now > "$got"
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$got" "$expected/$1.screen"
+        echo "ok $n_test - $1 # updated"
+    elif cmp -s "$got" "$expected/$1.screen"; then
+        echo "ok $n_test - $1"
+    else
+        echo "not ok $n_test - $1"
+        diff -u "$expected/$1.screen" "$got" | sed 's/^/# /'
+        n_fail=$((n_fail + 1))
+    fi
+}
+
+check_file() { # NAME FILE: compares a written file with expected/NAME
+    n_test=$((n_test + 1))
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$2" "$expected/$1"
+        echo "ok $n_test - $1 # updated"
+    elif cmp -s "$2" "$expected/$1"; then
+        echo "ok $n_test - $1"
+    else
+        echo "not ok $n_test - $1"
+        diff -u "$expected/$1" "$2" | sed 's/^/# /'
+        n_fail=$((n_fail + 1))
+    fi
+}
+
+# every view at 80x24, and its drill-down and back
+start 80x24
+check dashboard
+keys 2
+check assets
+keys j j j Enter
+check assets-drill-comms
+keys Escape
+check assets-back
+keys 3 '~/' ':protocol=s7comm src=10.10.1.60' Enter Enter
+check comms-drill-ops
+keys Escape 4
+check ops
+keys 5
+check findings
+keys Enter
+check findings-drill-assets
+keys Escape 6
+check timeline
+keys + +
+check timeline-zoom-in
+keys - - - Enter
+check timeline-bucket
+keys G Enter
+check timeline-event
+keys Escape Escape Tab
+check tab-wraps
+stop
+
+# search, filter, sort, help, export
+start 80x24 --view comms
+keys '~/' :10.10.1.60 Enter
+check search
+keys n n n
+check search-next
+keys N
+check search-prev
+keys '~f' :protocol=modbus Enter
+check filter
+keys '~e' Enter
+check export-message
+check_file export-comms.csv "$work/otscope-comms.csv"
+keys Escape
+check filter-cleared
+keys '~f' :bogus=1 Enter
+check filter-bad
+keys s s s
+check sort-l4
+keys S
+check sort-reverse
+keys F1
+check help
+keys PageDown
+check help-scrolled
+keys q
+check help-closed
+stop
+
+# triage, kept across a restart
+start 80x24 --view findings
+keys '~a' y j '~x' y j '~N' ':check with ops' Enter
+check triage
+keys q
+stop
+start 80x24 --view findings
+keys j j
+check triage-persisted
+keys j '~a' n
+check triage-declined
+stop
+start 80x24 --view findings --readonly
+keys a
+check readonly
+stop
+
+# resize to tiny and back, and the big layout
+start 80x24
+keys 2 j resize=60x15
+check resize-tiny
+keys resize=80x24
+check resize-back
+keys resize=200x50
+check resize-big
+stop
+start 200x50
+check big-dashboard
+keys 5 j
+check big-findings
+keys 6 + Enter
+check big-timeline-events
+stop
+
+echo "1..$n_test"
+[ $n_fail = 0 ]
