@@ -22,15 +22,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "pcaps")
 T0 = 1709625600.0  # 2024-03-05T08:00:00Z, as the plant sample
 
-MACS = {}
-
-
 def mac_of(ip):
-    """A stable, locally administered MAC per IP."""
-    if ip not in MACS:
-        n = len(MACS) + 1
-        MACS[ip] = "02:00:00:00:%02x:%02x" % (n >> 8, n & 0xFF)
-    return MACS[ip]
+    """A locally administered MAC made of the IP: adding a case moves no other."""
+    return "02:00:%02x:%02x:%02x:%02x" % tuple(int(x) for x in ip.split("."))
 
 
 class Tcp:
@@ -210,6 +204,13 @@ def http_cases():
     pkts = []
     http_get(pkts, "10.0.0.80", "93.184.216.34", T0)
     write("http-internet.pcap", pkts)
+
+    # sixty plant hosts each open one connection to the internet: the
+    # findings table keeps 49 and folds the rest into one
+    pkts = []
+    for i in range(60):
+        syn_probe(pkts, "10.0.1.%d" % (i + 1), "198.51.%d.1" % i, 40000 + i, 443, T0 + i, True)
+    write("internet-fanout.pcap", pkts)
 
 
 def telnet_cases():
