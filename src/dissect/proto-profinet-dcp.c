@@ -10,10 +10,12 @@
  * hello (discovery).  Identity in plain sight: NameOfStation -> device_name,
  * type of station (DeviceVendorValue) -> model, vendor ID -> vendor named
  * from the PNO list in data/vendors/profinet.tsv ("Siemens AG (42)", or
- * "vendor-id N" when unlisted), IP parameters and device ID in the detail.  A set request
- * names the target: NameOfStation of a set goes to the receiver
- * (SIDE_DST).  Not parsed: get request option lists, DHCP/control/
- * device-initiative options, manufacturer-specific options, block error
+ * "vendor-id N" when unlisted), IP parameters and device ID in the
+ * detail.  A set request names the target: NameOfStation of a set goes to the receiver
+ * (SIDE_DST).  Control suboptions of a set are named (signal,
+ * factory-reset, reset-to-factory); a reset is a control operation.  Not
+ * parsed: get request option lists, DHCP and device-initiative options,
+ * other control suboptions, manufacturer-specific options, block error
  * codes beyond the service type.
  *
  * Reference: IEC 61158-6-10:2014 (PROFINET IO protocol specification),
@@ -52,6 +54,10 @@ enum {
     DCP_TYPE_RESPONSE_UNSUPPORTED = 5,
     DCP_OPT_IP = 1,
     DCP_OPT_DEVICE = 2,
+    DCP_OPT_CONTROL = 5,
+    DCP_SUB_CTRL_SIGNAL = 3,
+    DCP_SUB_CTRL_FACTORY_RESET = 5,
+    DCP_SUB_CTRL_RESET_TO_FACTORY = 6,
     DCP_OPT_ALL = 0xff,
     DCP_SUB_IP_PARAM = 2,
     DCP_SUB_DEV_VENDOR = 1,
@@ -89,6 +95,8 @@ typedef struct DcpInfo {
     uint16_t device_id;
     bool has_device_id;
     bool is_all_selector;
+    const char *control; /* a control suboption of a set: "signal", "factory-reset" */
+    bool is_reset;       /* the set resets the device to its factory state */
 } DcpInfo;
 
 static const DcpService *dcp_service_lookup(uint8_t id)
@@ -164,6 +172,12 @@ static void dcp_block(uint8_t option, uint8_t sub, Cursor *b, DcpInfo *info)
             snprintf(info->ip, sizeof(info->ip), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
     } else if (option == DCP_OPT_ALL && sub == DCP_OPT_ALL) {
         info->is_all_selector = true;
+    } else if (option == DCP_OPT_CONTROL && sub == DCP_SUB_CTRL_SIGNAL) {
+        info->control = "signal"; /* flash the device's LED */
+    } else if (option == DCP_OPT_CONTROL &&
+               (sub == DCP_SUB_CTRL_FACTORY_RESET || sub == DCP_SUB_CTRL_RESET_TO_FACTORY)) {
+        info->control = sub == DCP_SUB_CTRL_FACTORY_RESET ? "factory-reset" : "reset-to-factory";
+        info->is_reset = true;
     }
 }
 
@@ -203,8 +217,10 @@ static void dcp_detail(const DcpInfo *info, char *detail, size_t detailsz)
     if (info->ip[0] && n >= 0 && (size_t)n < detailsz)
         n += snprintf(detail + n, detailsz - (size_t)n, "%sip=%s", n ? " " : "", info->ip);
     if (info->has_device_id && n >= 0 && (size_t)n < detailsz)
-        snprintf(detail + n, detailsz - (size_t)n, "%sdevice=%04x:%04x", n ? " " : "",
-                 info->vendor_id, info->device_id);
+        n += snprintf(detail + n, detailsz - (size_t)n, "%sdevice=%04x:%04x", n ? " " : "",
+                      info->vendor_id, info->device_id);
+    if (info->control && n >= 0 && (size_t)n < detailsz)
+        snprintf(detail + n, detailsz - (size_t)n, "%scontrol=%s", n ? " " : "", info->control);
 }
 
 static void dcp_identity(DissectCtx *ctx, const DcpHeader *h, const DcpInfo *info)
@@ -257,7 +273,10 @@ static DissectResult dcp_dissect(Cursor *c, DissectCtx *ctx)
     bool is_response = h.type != DCP_TYPE_REQUEST;
     char detail[FACT_DETAIL_MAX];
     dcp_detail(&info, detail, sizeof(detail));
-    dissect_op(ctx, svc->id, svc->name, svc->cls, is_response,
+    /* A set that resets the device to factory state wipes its name and
+     * IP: it is a control operation, not a configuration change. */
+    OpClass cls = info.is_reset ? OP_CONTROL : svc->cls;
+    dissect_op(ctx, svc->id, svc->name, cls, is_response,
                h.type == DCP_TYPE_RESPONSE_OK || !is_response ? 0 : h.type, detail);
     dcp_identity(ctx, &h, &info);
     if (h.service != DCP_SVC_HELLO)
