@@ -1,15 +1,14 @@
 /*
  * cli-audit.c - the audit entry every file-writing command leaves in the
- * DB (contract in cli-audit.h).  Analyze can record itself with
- *
- *     cli_audit(store, "analyze", NULL, NULL, started_at);
- *
- * where started_at = cli_audit_now() taken before the first capture.
+ * DB (contract in cli-audit.h).  Analyze records itself with one call,
+ * cli_audit_analyze(store), at its end.
  */
 #include "config.h"
 
 #include "cli-audit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,4 +76,44 @@ void cli_audit(Store *s, const char *command, const char *input_sha256, const ch
     if (!store_audit_add(s, &e, &err))
         log_warn("audit trail: %s", err.msg);
     g_free(cmdline);
+}
+
+/* When this process started, from /proc (boot time + start ticks), in the
+ * format of captures.started_at; NULL when /proc cannot tell. */
+static char *process_start_utc(void)
+{
+    gchar *stat = NULL;
+    gchar *proc_stat = NULL;
+    char *out = NULL;
+    if (g_file_get_contents("/proc/self/stat", &stat, NULL, NULL) &&
+        g_file_get_contents("/proc/stat", &proc_stat, NULL, NULL)) {
+        /* field 22 (starttime) counts from after the ")" that ends comm */
+        const char *p = strrchr(stat, ')');
+        long long ticks = -1;
+        for (int field = 2; p && *p; p++) {
+            if (*p == ' ' && ++field == 22) {
+                ticks = strtoll(p + 1, NULL, 10);
+                break;
+            }
+        }
+        const char *bt = strstr(proc_stat, "\nbtime ");
+        long hz = sysconf(_SC_CLK_TCK);
+        if (ticks >= 0 && bt && hz > 0) {
+            GDateTime *t = g_date_time_new_from_unix_utc(strtoll(bt + 7, NULL, 10) + ticks / hz);
+            if (t) {
+                out = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+                g_date_time_unref(t);
+            }
+        }
+    }
+    g_free(stat);
+    g_free(proc_stat);
+    return out;
+}
+
+void cli_audit_analyze(Store *s)
+{
+    char *since = process_start_utc();
+    cli_audit(s, "analyze", NULL, NULL, since ? since : "9999");
+    g_free(since);
 }

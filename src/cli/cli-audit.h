@@ -27,6 +27,10 @@ char *cli_cmdline(void);
 void cli_audit(Store *s, const char *command, const char *input_sha256, const char *detail,
                const char *since);
 
+/* The entry of an analyze run: its command line and the SHA-256 of every
+ * capture this process wrote.  Called once, at the end of cmd-analyze. */
+void cli_audit_analyze(Store *s);
+
 /* The current UTC time in the audit's format, for cli_audit's since. */
 char *cli_audit_now(void);
 

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "capture.h"
+#include "cli-audit.h"
 #include "cli.h"
 #include "ingest.h"
 #include "otscope/log.h"
@@ -215,6 +216,8 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
             source_close(src);
         }
     }
+    if (store)
+        cli_audit_analyze(store);
     if (store)
         status = cli_fail_on(store, a.fail_on, NULL, status);
     store_close(store);

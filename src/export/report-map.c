@@ -33,7 +33,7 @@ enum {
     LANE_PAD = 26,
     MAX_MAP_NODES = 150, /* more groups than this: group by role instead */
     MAX_MAP_EDGES = 1500,
-    LABEL_CHARS = 21,
+    LABEL_CHARS = 19,
     LEGEND_H = 60,
 };
 
@@ -66,6 +66,7 @@ typedef struct MapNode {
     char *sub;   /* second line: role, or "N assets" */
     int risk;    /* highest asset risk */
     int n_assets;
+    int n_risky; /* assets of high or critical risk */
     int idx; /* position before sorting */
     int64_t packets;
     double x;
@@ -167,6 +168,20 @@ static char *short_label(const char *s)
     return out;
 }
 
+static int risk_class(int risk)
+{
+    /* risk.c: 40 per critical finding, 20 per high, ... on 0..100 */
+    if (risk >= 60)
+        return 4;
+    if (risk >= 35)
+        return 3;
+    if (risk >= 15)
+        return 2;
+    if (risk > 0)
+        return 1;
+    return 0;
+}
+
 /* Nodes for the assets under grouping g; asset_node[i] = node index. */
 static GPtrArray *make_nodes(const I18n *t, const GPtrArray *assets, GHashTable *lanes, Grouping g,
                              int *asset_node)
@@ -202,6 +217,8 @@ static GPtrArray *make_nodes(const I18n *t, const GPtrArray *assets, GHashTable 
             }
         }
         n->n_assets++;
+        if (risk_class(a->risk) >= 3)
+            n->n_risky++;
         n->packets += a->packets;
         if (a->risk > n->risk)
             n->risk = a->risk;
@@ -211,26 +228,16 @@ static GPtrArray *make_nodes(const I18n *t, const GPtrArray *assets, GHashTable 
         for (guint i = 0; i < nodes->len; i++) {
             MapNode *n = g_ptr_array_index(nodes, i);
             char count[24];
+            char risky[24];
             g_snprintf(count, sizeof count, "%d", n->n_assets);
-            n->sub = i18n_fmt(t, "map.n_assets", "n", count, NULL);
+            g_snprintf(risky, sizeof risky, "%d", n->n_risky);
+            n->sub = n->n_risky ? i18n_fmt(t, "map.n_assets_risky", "n", count, "risky", risky, NULL)
+                                : i18n_fmt(t, "map.n_assets", "n", count, NULL);
         }
     }
     return nodes;
 }
 
-static int risk_class(int risk)
-{
-    /* risk.c: 40 per critical finding, 20 per high, ... on 0..100 */
-    if (risk >= 60)
-        return 4;
-    if (risk >= 35)
-        return 3;
-    if (risk >= 15)
-        return 2;
-    if (risk > 0)
-        return 1;
-    return 0;
-}
 
 static const char *palette_color(GHashTable *palette, const char *proto)
 {

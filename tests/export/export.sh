@@ -231,13 +231,16 @@ ok $? "purging a missing capture is a usage error"
 
 $py - "$tmp/p.db" <<'PY'
 import sqlite3, sys
-rows = sqlite3.connect(sys.argv[1]).execute("SELECT command, user, cmdline, input_sha256, detail FROM audit").fetchall()
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT command, user, cmdline, input_sha256, detail FROM audit WHERE command<>'analyze'").fetchall()
 cmds = [r[0] for r in rows]
+sha = db.execute("SELECT sha256 FROM captures").fetchone()[0]
+assert db.execute("SELECT input_sha256 FROM audit WHERE command='analyze'").fetchall() == [(sha,)]
 assert cmds.count("export") >= 4 and cmds.count("report") >= 3, cmds
 for c, user, line, sha, detail in rows:
     assert user and "otscope" in line and len(sha) == 64 and detail, (c, line, sha)
 PY
-ok $? "every export and report left an audit entry (user, command line, input SHA-256)"
+ok $? "analyze, every export and every report left an audit entry (user, command line, input SHA-256)"
 grep -q 'id="audit"' "$tmp/anon.html" && grep -q 'export' "$tmp/anon.html"
 ok $? "the report's appendix shows the audit trail"
 
