@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gen-pcap.h"
+#include "plant-ot2.h"
 
 /* Windows 10: MSS, NOP, WS 8, NOP, NOP, SACK permitted. */
 static const uint8_t syn_opts_windows[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
@@ -183,6 +184,7 @@ static const PlantRecipe plant_recipes[] = {
     { "eng-telnet-switch", recipe_eng_telnet_switch },
     { "hmi-smb1-historian", recipe_hmi_smb1_historian },
     { "scanner-arp-spoof", recipe_scanner_arp_spoof },
+    { "ot2-cell", recipe_ot2_cell },
 };
 
 uint64_t plant_delay(Rng *rng, uint64_t lo_us, uint64_t hi_us)

@@ -227,11 +227,24 @@ static DissectResult srtp_probe(Cursor *c, const DissectCtx *ctx)
         return DISSECT_NEED_MORE;
     int mtype = cursor_peek(c, OFF_MBOX_TYPE);
     if (type == SRTP_TYPE_INIT || type == SRTP_TYPE_INIT_REPLY) {
-        /* An init request is all zeros: anything in the mailbox fields
-         * means another protocol. */
-        if (mtype != 0 && !is_mbox_type(mtype))
+        /* Initialisation messages carry no text and no mailbox.  The
+         * request is exactly 56 zero bytes, sent alone; the reply (type 1)
+         * ends where the bytes end or is followed by another SRTP header. */
+        if (cursor_peek(c, 4) != 0 || cursor_peek(c, 5) != 0 || mtype != 0)
             return DISSECT_NOT_MINE;
-        return DISSECT_NEED_MORE;
+        if (type == SRTP_TYPE_INIT) {
+            if (cursor_left(c) != SRTP_HDR_LEN)
+                return DISSECT_NOT_MINE;
+            for (size_t i = 0; i < SRTP_HDR_LEN; i++)
+                if (cursor_peek(c, i) != 0)
+                    return DISSECT_NOT_MINE;
+            return DISSECT_OK;
+        }
+        int next_type = cursor_peek(c, SRTP_HDR_LEN);
+        int next_hi = cursor_peek(c, SRTP_HDR_LEN + 1);
+        bool is_framed = cursor_left(c) == SRTP_HDR_LEN ||
+                         (next_type >= 0 && next_type <= SRTP_TYPE_REPLY && next_hi == 0);
+        return is_framed ? DISSECT_OK : DISSECT_NOT_MINE;
     }
     if (!is_mbox_type(mtype))
         return DISSECT_NOT_MINE;
