@@ -46,7 +46,7 @@ enum {
     CIP_CLASS_CONNECTION_MANAGER = 0x06,
     CIP_CLASS_NONE = 0xffffffff,
     CIP_MAX_DEPTH = 2,         /* Unconnected_Send / MSP nesting examined */
-    CIP_MSP_MAX_SERVICES = 12, /* embedded services counted per packet */
+    CIP_MSP_MAX_SERVICES = 28, /* embedded services counted per packet: the fact array holds 32 */
     CIP_PATH_MAX_SEGMENTS = 16,
     CIP_TAG_MAX = 40,
     CIP_SVC_GET_ATTRIBUTE_ALL = 0x01,
