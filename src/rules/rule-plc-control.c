@@ -5,7 +5,9 @@
  * Which function of which protocol does what is policy, so it lives here
  * and not in the dissectors: the table below maps (protocol, function
  * code, and a word of the function name or detail where one code covers
- * several commands) to the rule.  One finding per requester, target and
+ * several commands) to the rule.  CODESYS application services are class
+ * "other" in its dissector (service ids are not named there), hence the
+ * query takes both classes; the table decides.  One finding per requester, target and
  * protocol, with the commands counted.  A command every reply of which was
  * an error (the device refused it) is reported one severity lower.  Not
  * covered: vendor commands inside opaque payloads (S7comm-plus Invoke,
@@ -63,6 +65,15 @@ static const ControlFn control_fns[] = {
     { PROTO_ID(mms), 43, NULL, ACT_RESTART },  /* reset */
     { PROTO_ID(mms), 44, NULL, ACT_STOP },     /* kill */
     { PROTO_ID(hart_ip), 42, NULL, ACT_RESTART }, /* perform device reset */
+    { PROTO_ID(srtp), 0x23, "data0=0x00", ACT_STOP }, /* Set PLC State: stop */
+    { PROTO_ID(srtp), 0x23, "data0=0x01", ACT_RUN },  /* Set PLC State: run */
+    { PROTO_ID(cclink_ie_fb), 0x1001, NULL, ACT_RUN },
+    { PROTO_ID(cclink_ie_fb), 0x1002, NULL, ACT_STOP },
+    { PROTO_ID(cclink_ie_fb), 0x1003, NULL, ACT_STOP }, /* remote pause */
+    { PROTO_ID(cclink_ie_fb), 0x1006, NULL, ACT_RESTART },
+    { PROTO_ID(codesys), 0x0210, NULL, ACT_RUN },     /* CmpApp start */
+    { PROTO_ID(codesys), 0x0211, NULL, ACT_STOP },    /* CmpApp stop */
+    { PROTO_ID(codesys), 0x0212, NULL, ACT_RESTART }, /* CmpApp reset */
 };
 
 static const ControlFn *find_fn(const char *protocol, uint32_t code, const char *function,
@@ -87,7 +98,7 @@ static void plc_control_run(RuleCtx *ctx)
                                   "SELECT src, dst, protocol, max(count, responses), first_ns,"
                                   " last_ns, first_pkt, last_pkt, function_code, function,"
                                   " detail, count, responses, errors FROM ops"
-                                  " WHERE capture_id=?1 AND class='control'"
+                                  " WHERE capture_id=?1 AND class IN ('control','other')"
                                   " ORDER BY first_pkt");
     GHashTable *accepted = g_hash_table_new(g_direct_hash, g_direct_equal);
     GHashTable *refused = g_hash_table_new(g_direct_hash, g_direct_equal);
