@@ -20,6 +20,7 @@
 
 #include <glib.h>
 
+#include "export.h"
 #include "otscope/packet.h"
 #include "otscope/sha256.h"
 
@@ -210,14 +211,38 @@ static void anon_ip(const Anon *a, const IpAddr *in, IpAddr *out)
     }
 }
 
+/* The device half (24 bits) of a MAC through a keyed 4-round Feistel
+ * network, tweaked by the OUI: a permutation per OUI, so two devices never
+ * share a pseudonym (a plain hash collides after a few thousand MACs of
+ * one vendor). */
+static uint32_t mac_permute(const Anon *a, const uint8_t oui[3], uint32_t x)
+{
+    uint32_t left = x >> 12;
+    uint32_t right = x & 0xfff;
+    for (uint8_t round = 0; round < 4; round++) {
+        uint8_t in[6] = { round, oui[0], oui[1], oui[2], (uint8_t)(right >> 8), (uint8_t)right };
+        uint8_t digest[SHA256_DIGEST_LEN];
+        prf(a, PRF_MAC, in, sizeof in, digest);
+        uint32_t f = ((uint32_t)digest[0] << 8 | digest[1]) & 0xfff;
+        uint32_t next = left ^ f;
+        left = right;
+        right = next;
+    }
+    return left << 12 | right;
+}
+
 static void anon_mac(const Anon *a, const MacAddr *in, MacAddr *out)
 {
     *out = *in;
     if (macaddr_is_group(in) || macaddr_is_zero(in))
         return;
-    uint8_t digest[SHA256_DIGEST_LEN];
-    prf(a, PRF_MAC, in->b, sizeof in->b, digest);
-    memcpy(out->b + 3, digest, 3);
+    uint32_t x = (uint32_t)in->b[3] << 16 | (uint32_t)in->b[4] << 8 | in->b[5];
+    do /* the all-zero MAC is kept as itself: walk past it */
+        x = mac_permute(a, in->b, x);
+    while (x == 0 && !in->b[0] && !in->b[1] && !in->b[2]);
+    out->b[3] = (uint8_t)(x >> 16);
+    out->b[4] = (uint8_t)(x >> 8);
+    out->b[5] = (uint8_t)x;
 }
 
 /* Pseudonym text of an address, or NULL when text is not one. */
@@ -575,8 +600,8 @@ static bool learn_attribute(const char *const *cells, void *user)
     const char *value = cells[3];
     if (!name || !value)
         return true;
-    if (strcmp(name, "hostname") == 0 || strcmp(name, "device_name") == 0 ||
-        strcmp(name, "domain") == 0) {
+    StoreTextKind kind = (StoreTextKind)export_attr_kind(name);
+    if (kind == STK_NAME) {
         anon_learn(a, STK_NAME, value);
         /* "ENG-WS01.ot.plant.internal" also names "ENG-WS01" */
         const char *dot = strchr(value, '.');
@@ -585,10 +610,8 @@ static bool learn_attribute(const char *const *cells, void *user)
             anon_learn(a, STK_NAME, host);
             g_free(host);
         }
-    } else if (strcmp(name, "user") == 0) {
-        anon_learn(a, STK_USER, value);
-    } else if (strcmp(name, "serial") == 0) {
-        anon_learn(a, STK_SERIAL, value);
+    } else if (kind == STK_USER || kind == STK_SERIAL) {
+        anon_learn(a, kind, value);
     }
     return true;
 }

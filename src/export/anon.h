@@ -13,7 +13,8 @@
  *              unspecified, loopback, limited broadcast and multicast
  *              addresses are kept (they name no device).
  *   MAC        OUI kept (the vendor is the point of an inventory), the
- *              device half replaced; broadcast and group MACs kept.
+ *              device half through a keyed permutation (no two devices
+ *              share a pseudonym); broadcast and group MACs kept.
  *   names      host, device and domain names -> "host-xxxxxxxx", users ->
  *              "user-xxxxxxxx", serials -> "serial-xxxxxxxx".
  *   paths      capture files -> "capture-N.ext" (N in the order learned),

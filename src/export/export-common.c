@@ -56,19 +56,19 @@ int export_column_kind(const char *column, bool *is_list)
     return -1;
 }
 
-static int attr_value_kind(const char *name)
+int export_attr_kind(const char *attr)
 {
-    if (!name)
-        return STK_TEXT;
-    if (strcmp(name, "hostname") == 0 || strcmp(name, "device_name") == 0 ||
-        strcmp(name, "domain") == 0)
-        return STK_NAME;
-    if (strcmp(name, "user") == 0)
-        return STK_USER;
-    if (strcmp(name, "serial") == 0)
-        return STK_SERIAL;
-    if (strcmp(name, "secret") == 0)
-        return STK_SECRET;
+    static const struct {
+        AttrKind attr;
+        StoreTextKind kind;
+    } kinds[] = {
+        { ATTR_HOSTNAME, STK_NAME }, { ATTR_DEVICE_NAME, STK_NAME }, { ATTR_DOMAIN, STK_NAME },
+        { ATTR_USER, STK_USER },     { ATTR_SERIAL, STK_SERIAL },    { ATTR_SECRET, STK_SECRET },
+    };
+    for (size_t i = 0; attr && i < G_N_ELEMENTS(kinds); i++) {
+        if (strcmp(attr, attr_name(kinds[i].attr)) == 0)
+            return kinds[i].kind;
+    }
     return STK_TEXT;
 }
 
@@ -83,7 +83,7 @@ const char *export_cell(Anon *anon, const ColumnDesc *cols, int n_cols, const ch
         /* attributes: the kind follows the attribute's name column */
         for (int j = 0; j < n_cols; j++) {
             if (strcmp(cols[j].name, "name") == 0)
-                return anon_value(anon, (StoreTextKind)attr_value_kind(cells[j]), v);
+                return anon_value(anon, (StoreTextKind)export_attr_kind(cells[j]), v);
         }
         return anon_value(anon, STK_TEXT, v);
     }

@@ -123,15 +123,20 @@ static void set_endpoint(NdCtx *c, const char *side, const char *addr)
     }
 }
 
+static bool is_transport(const char *name, Transport tp)
+{
+    return name && strcmp(name, transport_name(tp)) == 0;
+}
+
 static int iana_of(const char *transport)
 {
     static const struct {
-        const char *name;
+        Transport tp;
         int iana;
-    } map[] = { { "tcp", IANA_TCP }, { "udp", IANA_UDP }, { "icmp", IANA_ICMP },
-                { "icmpv6", IANA_ICMPV6 } };
+    } map[] = { { TP_TCP, IANA_TCP }, { TP_UDP, IANA_UDP }, { TP_ICMP, IANA_ICMP },
+                { TP_ICMPV6, IANA_ICMPV6 } };
     for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-        if (transport && strcmp(map[i].name, transport) == 0)
+        if (is_transport(transport, map[i].tp))
             return map[i].iana;
     }
     return -1;
@@ -258,7 +263,7 @@ static void fill_comm(NdCtx *c, const char *const *v)
         char num[8];
         g_snprintf(num, sizeof num, "%d", iana);
         json_set_str(c->doc, "network.iana_number", num);
-    } else if (transport && strcmp(transport, "ip") == 0 && port > 0 && port < 256) {
+    } else if (is_transport(transport, TP_IP) && port > 0 && port < 256) {
         /* an IP protocol without ports: the port column holds its number */
         char num[8];
         g_snprintf(num, sizeof num, "%d", (int)port);
@@ -288,11 +293,10 @@ static void fill_op(NdCtx *c, const char *const *v)
     const char *dst = col(c, "dst");
     set_common(c, "event", "network", "protocol");
     /* classes that change the process or the device */
-    static const char *const changes[] = { "write", "control", "program", "config" };
-    for (size_t i = 0; cls && i < G_N_ELEMENTS(changes); i++) {
-        if (strcmp(cls, changes[i]) == 0)
-            json_add_str(c->doc, "event.type", "change");
-    }
+    OpClass oc = OP_OTHER;
+    if (cls && opclass_from_name(cls, &oc) &&
+        (oc == OP_WRITE || oc == OP_CONTROL || oc == OP_PROGRAM || oc == OP_CONFIG))
+        json_add_str(c->doc, "event.type", "change");
     json_set_str(c->doc, "event.action", col(c, "function"));
     set_times(c, col(c, "first_seen"), col(c, "last_seen"));
     set_endpoint(c, "source", src);
@@ -300,7 +304,9 @@ static void fill_op(NdCtx *c, const char *const *v)
     json_set_str(c->doc, "network.protocol", protocol);
     set_network_type(c, src);
     int64_t code = g_ascii_strtoll(col(c, "function_code"), NULL, 10);
-    if (protocol && strcmp(protocol, "icmp") == 0 && code >= 0 && code < 256) {
+    /* the ICMP dissector reports its operations under the transport's name */
+    if ((is_transport(protocol, TP_ICMP) || is_transport(protocol, TP_ICMPV6)) && code >= 0 &&
+        code < 256) {
         IpAddr ip;
         bool v6 = is_ip_text(src, &ip) && !ipaddr_is_v4(&ip);
         uint16_t sport;

@@ -41,6 +41,10 @@ bool export_sqlite(Store *s, const ExportOptions *o, GPtrArray *written, Err *er
  * StoreTextKind, or -1 for contract words, numbers and times. */
 int export_column_kind(const char *column, bool *is_list);
 
+/* The StoreTextKind of an identity attribute's value by the attribute's
+ * name (hostname -> STK_NAME, user -> STK_USER, ...; STK_TEXT otherwise). */
+int export_attr_kind(const char *attr);
+
 /* Cell i of a row of cols, anonymized when anon is set (an attribute
  * value by the attribute's name in the same row).  The result is the cell
  * itself or owned by anon. */

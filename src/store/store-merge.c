@@ -229,6 +229,7 @@ static bool rewrite_copy(sqlite3 *db, const char *path, StoreTextMap map, void *
         const char *table = g_ptr_array_index(tables, t);
         GPtrArray *cols = table_columns(db, "main", table);
         GString *sets = g_string_new(NULL);
+        GString *strip = g_string_new(NULL);
         for (guint i = 0; cols && i < cols->len; i++) {
             const ColumnInfo *c = g_ptr_array_index(cols, i);
             /* Only TEXT (or untyped) columns can hold names and addresses. */
@@ -239,18 +240,28 @@ static bool rewrite_copy(sqlite3 *db, const char *path, StoreTextMap map, void *
             if (kind == KIND_KEEP)
                 continue;
             char *expr = kind == KIND_BY_ATTR ? g_strdup(attr_kind) : g_strdup_printf("%d", kind);
-            char *set = sqlite3_mprintf("%s\"%w\"=ots_map(%s, \"%w\")", sets->len ? ", " : "",
-                                        c->name, expr, c->name);
+            /* Two passes: new values first carry a char(1) mark, so that a
+             * pseudonym equal to another row's original value cannot trip
+             * a UNIQUE constraint halfway through the table. */
+            char *set = sqlite3_mprintf("%s\"%w\"=char(1)||ots_map(%s, \"%w\")",
+                                        sets->len ? ", " : "", c->name, expr, c->name);
             g_string_append(sets, set);
+            sqlite3_free(set);
+            set = sqlite3_mprintf("%s\"%w\"=CASE WHEN substr(\"%w\", 1, 1)=char(1) THEN"
+                                  " substr(\"%w\", 2) ELSE \"%w\" END",
+                                  strip->len ? ", " : "", c->name, c->name, c->name, c->name);
+            g_string_append(strip, set);
             sqlite3_free(set);
             g_free(expr);
         }
         if (sets->len) {
-            char *sql = sqlite3_mprintf("UPDATE \"%w\" SET %s", table, sets->str);
+            char *sql = sqlite3_mprintf("UPDATE \"%w\" SET %s; UPDATE \"%w\" SET %s", table,
+                                        sets->str, table, strip->str);
             ok = exec_db(db, path, sql, err);
             sqlite3_free(sql);
         }
         g_string_free(sets, TRUE);
+        g_string_free(strip, TRUE);
         if (cols)
             g_ptr_array_unref(cols);
     }
