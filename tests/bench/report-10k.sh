@@ -12,13 +12,8 @@ dir=${3:-$(mktemp -d)}
 mkdir -p "$dir"
 db=$dir/site-$n.db
 rm -f "$db" "$db-wal" "$db-shm"
-# an empty DB with otscope's schema
-"$bin" captures --db "$db" >/dev/null 2>&1 || true
-"$bin" purge -q --db "$db" --all 2>/dev/null || true
-if [ ! -s "$db" ]; then
-    # read mode refuses to create: make it through a write command
-    "$bin" merge -q -o "$db" "$db" 2>/dev/null || true
-fi
+# an empty DB with otscope's schema (purge opens read-write, which creates it)
+"$bin" purge -q --db "$db" --all
 /usr/bin/python3 - "$db" "$n" <<'PY'
 import random, sqlite3, sys
 path, n = sys.argv[1], int(sys.argv[2])
