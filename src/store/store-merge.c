@@ -165,6 +165,22 @@ static const ColumnRule column_rules[] = {
     { "audit", "command", KIND_KEEP },
     { "audit", "cmdline", STK_CMDLINE },
     { "audit", "input_sha256", KIND_KEEP },
+    /* site data (rules/): baselines, zones, the plant's ledger */
+    { "baseline_assets", "mac", STK_ADDR },
+    { "baseline_comms", "src", STK_ADDR },
+    { "baseline_comms", "dst", STK_ADDR },
+    { "baseline_ops", "src", STK_ADDR },
+    { "baseline_ops", "dst", STK_ADDR },
+    { "baseline_idents", "addr", STK_ADDR },
+    { "baseline_idents", "name", KIND_KEEP },
+    { "baseline_idents", "value", KIND_BY_ATTR },
+    { "baseline_findings", "src", STK_ADDR },
+    { "baseline_findings", "dst", STK_ADDR },
+    { "ledger", "ip", STK_ADDR },
+    { "ledger", "mac", STK_ADDR },
+    { "ledger", "name", STK_NAME },
+    { "ledger", "serial", STK_SERIAL },
+    { "ledger", "location", STK_NAME },
 };
 
 static int column_kind(const char *table, const char *column)
@@ -267,6 +283,10 @@ static bool rewrite_copy(sqlite3 *db, const char *path, StoreTextMap map, void *
     }
     g_free(attr_kind);
     g_ptr_array_unref(tables);
+    /* Zone networks also keep their IPv4 range as integers, which no text
+     * mapping reaches: the copy keeps the (pseudonymous) CIDR only. */
+    if (ok && has_table(db, "main", "zone_nets"))
+        ok = exec_db(db, path, "UPDATE zone_nets SET v4_lo=NULL, v4_hi=NULL", err);
     /* ANALYZE samples keep copies of indexed values. */
     if (ok && has_table(db, "main", "sqlite_stat4"))
         ok = exec_db(db, path, "DELETE FROM sqlite_stat4", err);
