@@ -117,8 +117,9 @@ typedef struct MergeStats {
 bool store_merge_from(Store *s, const char *src_path, MergeStats *stats, Err *err);
 
 /* Deletes one capture (capture_id > 0) with every row derived from it, or
- * everything but the audit trail (capture_id == 0), then makes the file
- * forget it: secure_delete, WAL checkpoint(TRUNCATE), VACUUM.
+ * every capture, asset, finding, triage note and saved baseline
+ * (capture_id == 0; the audit trail, zones, ledger and advisory data
+ * stay), then makes the file forget it: secure_delete, WAL checkpoint(TRUNCATE), VACUUM.
  * ERR_USAGE when there is no such capture. */
 bool store_purge(Store *s, int64_t capture_id, int64_t *rows_deleted, Err *err);
 

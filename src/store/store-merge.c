@@ -633,6 +633,18 @@ bool store_purge(Store *s, int64_t capture_id, int64_t *rows_deleted, Err *err)
         g_free(sql);
     } else {
         ok = store_exec(s, "DELETE FROM captures; DELETE FROM findings; DELETE FROM assets;", err);
+        /* saved baselines are copies of capture data too; zones, the
+         * ledger and advisory data are the site's own input and stay */
+        GPtrArray *tables = user_tables(s->db, "main");
+        for (guint i = 0; ok && i < tables->len; i++) {
+            const char *t = g_ptr_array_index(tables, i);
+            if (!g_str_has_prefix(t, "baseline_"))
+                continue;
+            char *sql = sqlite3_mprintf("DELETE FROM \"%w\"", t);
+            ok = store_exec(s, sql, err);
+            sqlite3_free(sql);
+        }
+        g_ptr_array_unref(tables);
     }
     /* Triage notes of findings that are gone may quote what was purged. */
     if (ok && has_table(s->db, "main", "triage"))
