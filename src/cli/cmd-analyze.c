@@ -19,6 +19,7 @@
 #include "cli-audit.h"
 #include "cli.h"
 #include "ingest.h"
+#include "otscope/baseline.h"
 #include "otscope/log.h"
 #include "otscope/store.h"
 #include "table-print.h"
@@ -45,6 +46,7 @@ typedef struct AnalyzeArgs {
     gchar *db;
     gchar *run_as;
     gchar *fail_on;
+    gchar *baseline;
     gint snaplen;
     gint64 count;
     gint commit_interval;
@@ -122,6 +124,7 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no progress or summary", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose, "more detail", NULL },
         { "fail-on", 0, 0, G_OPTION_ARG_STRING, &a->fail_on, "exit 1 at or above", "SEV" },
+        { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &a->baseline, "check against", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *ctx = g_option_context_new(NULL);
@@ -180,6 +183,10 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
         if (!store)
             status = cli_fail(&err);
     }
+    /* site knowledge: the baseline to judge against (kept in the DB) */
+    if (status == ERR_OK && a.baseline &&
+        !baseline_use(store, a.baseline, &(BaselineStats){ 0 }, &err))
+        status = cli_fail(&err);
     if (status == ERR_OK) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -218,6 +225,8 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     }
     if (store)
         cli_audit_analyze(store);
+    if (store && status != ERR_DB && !site_after_analyze(store, &err))
+        status = cli_fail(&err);
     if (store)
         status = cli_fail_on(store, a.fail_on, NULL, status);
     store_close(store);
@@ -230,13 +239,15 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     g_free(a.db);
     g_free(a.run_as);
     g_free(a.fail_on);
+    g_free(a.baseline);
     return status;
 }
 
 const CmdDesc cmd_analyze = {
     "analyze",
     "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | -i IFACE [-f BPF] [-s N] [-c N] "
-    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [--fail-on SEV] [-q] [-v]",
+    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [--fail-on SEV] [--baseline FILE] "
+    "[-q] [-v]",
     "read captures or an interface into the DB (no console)",
     "  -r, --read FILE        capture file (pcap, pcapng, gzip'ed); repeatable; '-' is stdin\n"
     "      --file-list LIST   a file with one capture path per line\n"
@@ -249,6 +260,7 @@ const CmdDesc cmd_analyze = {
     "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
     "      --commit-interval SECS  write a batch to the DB every SECS seconds (default 5)\n"
     "      --fail-on SEV      exit 1 when the DB then holds a finding at or above SEV\n"
+    "      --baseline FILE    judge against this baseline (otscope baseline save); kept in the DB\n"
     "  -q, --quiet            no progress bar or summary\n"
     "  -v, --verbose          more detail\n",
     run_analyze,

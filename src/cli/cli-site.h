@@ -1,0 +1,32 @@
+/*
+ * cli-site.h - what the commands about site knowledge share (baseline,
+ * diff, zones, ledger, advisories): option parsing, the output format,
+ * judging the DB again after a load, and printing the findings of a
+ * group of rules.
+ */
+#ifndef OTS_CLI_CLI_SITE_H
+#define OTS_CLI_CLI_SITE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "cli.h"
+#include "otscope/store.h"
+#include "table-print.h"
+
+/* Parses argv with entries (help off); on error prints usage and
+ * returns false with *status ERR_USAGE. */
+bool cli_site_parse(const CmdDesc *self, GOptionEntry *entries, int *argc, char ***argv,
+                    int *status);
+/* --format: table on a terminal, csv otherwise, when name is NULL. */
+bool cli_site_format(const CmdDesc *self, const char *name, TableFormat *fmt, int *status);
+/* Judges every capture again and reports it (unless quiet); returns the
+ * exit status. */
+int cli_site_rejudge(Store *s, bool quiet);
+/* Prints the findings of the rules named (NULL-terminated) to stdout: the
+ * contract columns in csv/json, a narrower set in a table. */
+bool cli_site_print_findings(Store *s, const char *const *rules, TableFormat fmt, Err *err);
+
+#endif /* OTS_CLI_CLI_SITE_H */
