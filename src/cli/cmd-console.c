@@ -80,38 +80,40 @@ static bool is_no_color_env(void)
     return v && v[0];
 }
 
+static int console_on(const char *db_path, const ConsoleArgs *a, int64_t started_us)
+{
+    Err err;
+    err_clear(&err);
+    Store *s = open_store(db_path, a->is_readonly, &err);
+    if (!s)
+        return cli_fail(&err);
+    /* analyze (otscope FILE...) may have left its handlers; ncurses
+     * installs its cleanup ones only over the defaults */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    ConsoleOptions opts = { a->view, a->is_ascii, a->is_no_color || is_no_color_env(),
+                            a->is_readonly, started_us };
+    int status = console_run(s, &opts, &err) ? ERR_OK : cli_fail(&err);
+    store_close(s);
+    return status;
+}
+
 static int run_console(const CmdDesc *self, int argc, char **argv)
 {
     int64_t started_us = g_get_monotonic_time();
     ConsoleArgs a;
     memset(&a, 0, sizeof a);
     int status = ERR_OK;
-    if (!parse_args(self, &argc, &argv, &a, &status))
-        goto out;
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        status = cli_usage_error(self, "the console needs a terminal; for text use "
-                                       "'otscope assets' and the other table commands");
-        goto out;
+    if (parse_args(self, &argc, &argv, &a, &status)) {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+            status = cli_usage_error(self, "the console needs a terminal; for text use "
+                                           "'otscope assets' and the other table commands");
+        } else {
+            char *db_path = cli_db_path(a.db);
+            status = console_on(db_path, &a, started_us);
+            g_free(db_path);
+        }
     }
-    char *db_path = cli_db_path(a.db);
-    Err err;
-    err_clear(&err);
-    Store *s = open_store(db_path, a.is_readonly, &err);
-    if (s) {
-        /* analyze (otscope FILE...) may have left its handlers; ncurses
-         * installs its own cleanup ones only over the defaults */
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        ConsoleOptions opts = { a.view, a.is_ascii, a.is_no_color || is_no_color_env(),
-                                a.is_readonly, started_us };
-        if (!console_run(s, &opts, &err))
-            s = (store_close(s), NULL);
-    }
-    if (!s)
-        status = cli_fail(&err);
-    store_close(s);
-    g_free(db_path);
-out:
     g_free(a.db);
     g_free(a.view);
     return status;

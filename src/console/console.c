@@ -182,10 +182,11 @@ static void draw_title(Console *con, View *v, int y, int width)
     ui_fill(y, 0, width, ROLE_NORMAL);
     char left[256];
     const char *extra = v->desc->title_extra ? v->desc->title_extra(v) : NULL;
-    g_snprintf(left, sizeof left, "%s%s%s%s%s", v->desc->title, v->crumb[0] ? " " : "",
-               v->crumb, extra ? "  " : "", extra ? extra : "");
+    g_snprintf(left, sizeof left, "%s%s%s%s%s%s", con->show_help ? "Help: " : "",
+               v->desc->title, v->crumb[0] ? " " : "", v->crumb, extra ? "  " : "",
+               extra ? extra : "");
     int x = ui_text(y, 0, width, left, ROLE_TITLE, false, false);
-    if (!v->table)
+    if (!v->table || con->show_help)
         return;
     char right[160];
     char pos[64];
@@ -200,7 +201,6 @@ static void draw_title(Console *con, View *v, int y, int width)
         g_snprintf(filter, sizeof filter, "filter: %s", v->filter);
         ui_text(y, x + 2, MAX(0, width - rw - x - 4), filter, ROLE_MESSAGE, false, false);
     }
-    (void)con;
     ui_text(y, width - rw, rw, right, ROLE_HEADER, false, false);
 }
 
@@ -425,8 +425,8 @@ static void run_action(Console *con, View *v, Action a, int arg)
         break;
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW:
-        console_switch(con,
-                       view_order[(con->tab + (a == ACT_NEXT_VIEW ? 1 : VIEW_COUNT - 1)) % VIEW_COUNT]);
+        console_switch(
+            con, view_order[(con->tab + (a == ACT_NEXT_VIEW ? 1 : VIEW_COUNT - 1)) % VIEW_COUNT]);
         break;
     case ACT_VIEW_N:
         if (arg >= 0 && arg < VIEW_COUNT)
@@ -523,15 +523,17 @@ static void handle_key(Console *con, int key)
 
 /* ---- terminal and loop ------------------------------------------------------------ */
 
-static bool term_start(Console *con, Err *err)
+static SCREEN *term_start(Console *con, Err *err)
 {
     setlocale(LC_CTYPE, "");
     if (!getenv("ESCDELAY"))
         set_escdelay(ESC_DELAY_MS); /* or Esc waits a second for a sequence */
     SCREEN *scr = newterm(NULL, stdout, stdin);
-    if (!scr)
-        return err_set(err, ERR_USAGE, "cannot start the console on this terminal (TERM=%s)",
-                       g_getenv("TERM") ? g_getenv("TERM") : "");
+    if (!scr) {
+        err_set(err, ERR_USAGE, "cannot start the console on this terminal (TERM=%s)",
+                g_getenv("TERM") ? g_getenv("TERM") : "");
+        return NULL;
+    }
     set_term(scr);
     cbreak(); /* not raw: Ctrl-C and Ctrl-Z keep working */
     noecho();
@@ -541,7 +543,7 @@ static bool term_start(Console *con, Err *err)
     curs_set(0);
     /* no mousemask(): the mouse stays the terminal's, for copying addresses */
     theme_init(con->opts.is_mono, con->opts.is_ascii);
-    return true;
+    return scr;
 }
 
 static void log_timing(Console *con, const char *what, const char *view, int64_t since_us)
@@ -573,6 +575,20 @@ static void console_free(Console *con)
         fclose(con->timing);
 }
 
+static void main_loop(Console *con)
+{
+    while (!con->is_quit) {
+        int key = getch();
+        con->key_us = g_get_monotonic_time();
+        if (key == ERR)
+            continue;
+        handle_key(con, key);
+        if (!con->is_quit)
+            console_draw(con);
+        log_timing(con, keys_name(key), console_view(con)->desc->name, con->key_us);
+    }
+}
+
 bool console_run(Store *store, const ConsoleOptions *opts, Err *err)
 {
     Console *con = g_new0(Console, 1);
@@ -581,22 +597,16 @@ bool console_run(Store *store, const ConsoleOptions *opts, Err *err)
     const char *timing = g_getenv("OTSCOPE_CONSOLE_TIMING");
     if (timing && timing[0])
         con->timing = fopen(timing, "a");
-    bool ok = store_console_summary(store, &con->summary, err) && term_start(con, err);
+    /* the summary first: its errors are printed on a terminal not yet taken over */
+    SCREEN *scr = NULL;
+    bool ok = store_console_summary(store, &con->summary, err) && (scr = term_start(con, err));
     if (ok) {
         console_switch(con, view_order[start_tab(opts)]);
         console_draw(con);
         log_timing(con, "start", console_view(con)->desc->name, opts->started_us);
-        while (!con->is_quit) {
-            int key = getch();
-            con->key_us = g_get_monotonic_time();
-            if (key == ERR)
-                continue;
-            handle_key(con, key);
-            if (!con->is_quit)
-                console_draw(con);
-            log_timing(con, keys_name(key), console_view(con)->desc->name, con->key_us);
-        }
+        main_loop(con);
         endwin();
+        delscreen(scr);
     }
     console_free(con);
     g_free(con);

@@ -49,7 +49,8 @@ static size_t wrap_at(const char *text, int cells)
         if (used + w > cells)
             break;
         used += w;
-        const char *next = (c == (gunichar)-1 || c == (gunichar)-2) ? p + 1 : p + g_utf8_skip[*(const guchar *)p];
+        const char *next =
+            (c == (gunichar)-1 || c == (gunichar)-2) ? p + 1 : p + g_utf8_skip[*(const guchar *)p];
         if (*p == ' ')
             space = next;
         p = next;

@@ -74,7 +74,8 @@ static void comms_detail(View *v, const PageRow *row, Detail *d)
                cell(row, CCOL_PACKETS),
                ui_bytes(g_ascii_strtoll(cell(row, CCOL_BYTES), NULL, 10), bytes),
                cell(row, CCOL_VLAN), cell(row, CCOL_ANOMALIES));
-    detail_add(d, ROLE_NORMAL, "seen", "%s - %s", ui_time(cell(row, CCOL_FIRST), first, sizeof first),
+    detail_add(d, ROLE_NORMAL, "seen", "%s - %s",
+               ui_time(cell(row, CCOL_FIRST), first, sizeof first),
                ui_time(cell(row, CCOL_LAST), last, sizeof last));
     OpsCtx oc = { d, "operations" };
     Err err;

@@ -116,7 +116,8 @@ static void timeline_detail(View *v, const PageRow *row, Detail *d)
     detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", cell(row, ECOL_COUNT),
                ui_time(cell(row, ECOL_TIME), a, sizeof a),
                ui_time(cell(row, ECOL_LAST), b, sizeof b));
-    detail_add(d, ROLE_DIM, "Enter", is_finding ? "opens the finding %s" : "lists the pair's operations%s",
+    detail_add(d, ROLE_DIM, "Enter",
+               is_finding ? "opens the finding %s" : "lists the pair's operations%s",
                is_finding ? cell(row, ECOL_FINDING_ID) : "");
 }
 

@@ -1088,7 +1088,8 @@ bool store_pager_count(Pager *p, int64_t cap, int budget_ms, int64_t *count, boo
     if (is_bare)
         g_string_append_printf(sql, "SELECT count(*) FROM %s", p->sd->table);
     else
-        g_string_append_printf(sql, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE 1%s LIMIT :limit)",
+        g_string_append_printf(sql,
+                               "SELECT count(*) FROM (SELECT 1 FROM %s WHERE 1%s LIMIT :limit)",
                                p->sd->from, p->where->str);
     bool ok = count_query(p, sql->str, NULL, cap + 1, budget_ms, count, err);
     g_string_free(sql, TRUE);
@@ -1242,7 +1243,7 @@ static bool summary_traffic(Store *s, ConsoleSummary *sum, Err *err)
     sum->traffic_step_min = 1;
     while (span / sum->traffic_step_min >= TRAFFIC_STEPS_MAX)
         sum->traffic_step_min *= 2;
-    TrafficCtx tc = { sum, NULL, (int)((span + sum->traffic_step_min - 1) / sum->traffic_step_min) };
+    TrafficCtx tc = {sum, NULL, (int)((span + sum->traffic_step_min - 1) / sum->traffic_step_min)};
     tc.steps = g_new0(int64_t, tc.n_steps);
     bool ok = run_query(s, "SELECT minute, packets FROM comm_minutes", NULL, 0, add_minute, &tc,
                         err);
