@@ -160,6 +160,7 @@ typedef struct Apdu {
     uint8_t reason;     /* Reject/Abort */
     uint32_t err_class; /* Error */
     uint32_t err_code;
+    bool is_later_segment; /* segment 1.. of a segmented message: counted at segment 0 */
     char detail[FACT_DETAIL_MAX];
 } Apdu;
 
@@ -433,8 +434,10 @@ static bool apdu_read(Cursor *c, Apdu *a, char *vendor, size_t vendorsz)
     case APDU_CONFIRMED:
         cursor_skip(c, 1); /* max segments, max APDU */
         a->invoke_id = cursor_u8(c);
-        if (first & APDU_FLAG_SEG)
-            cursor_skip(c, 2);
+        if (first & APDU_FLAG_SEG) {
+            a->is_later_segment = cursor_u8(c) != 0; /* sequence number */
+            cursor_skip(c, 1);                       /* proposed window size */
+        }
         a->service = cursor_u8(c);
         if (cursor_ok(c) && (first & APDU_FLAG_SEG) == 0)
             confirmed_detail(c, a);
@@ -452,8 +455,10 @@ static bool apdu_read(Cursor *c, Apdu *a, char *vendor, size_t vendorsz)
         break;
     case APDU_COMPLEX_ACK:
         a->invoke_id = cursor_u8(c);
-        if (first & APDU_FLAG_SEG)
-            cursor_skip(c, 2);
+        if (first & APDU_FLAG_SEG) {
+            a->is_later_segment = cursor_u8(c) != 0;
+            cursor_skip(c, 1);
+        }
         a->service = cursor_u8(c);
         break;
     case APDU_SEGMENT_ACK:
@@ -509,8 +514,8 @@ static bool apdu_emit(DissectCtx *ctx, Apdu *a)
     int32_t status = 0;
     bool is_response = a->type != APDU_CONFIRMED && a->type != APDU_UNCONFIRMED;
 
-    if (a->type == APDU_SEGMENT_ACK)
-        return true; /* flow control only */
+    if (a->type == APDU_SEGMENT_ACK || a->is_later_segment)
+        return true; /* flow control, or the rest of a message counted at its first segment */
     if (a->type == APDU_REJECT || a->type == APDU_ABORT) {
         status = (a->type == APDU_REJECT ? STATUS_REJECT : STATUS_ABORT) | a->reason;
         snprintf(a->detail, sizeof(a->detail), "%s reason=%u",
