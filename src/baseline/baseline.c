@@ -371,18 +371,6 @@ bool baseline_save(const char *db_path, const TimeWindow *w, const char *out_pat
     return ok;
 }
 
-static bool has_sqlite_magic(const char *path)
-{
-    static const char magic[] = "SQLite format 3";
-    char head[sizeof magic];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    bool is = fread(head, 1, sizeof head, f) == sizeof head && memcmp(head, magic, sizeof magic) == 0;
-    fclose(f);
-    return is;
-}
-
 bool baseline_use(Store *s, const char *path, BaselineStats *stats, Err *err)
 {
     memset(stats, 0, sizeof *stats);
@@ -390,7 +378,7 @@ bool baseline_use(Store *s, const char *path, BaselineStats *stats, Err *err)
         return err_set(err, ERR_DB, "%s: opened read-only", s->path);
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
         return err_set(err, ERR_INPUT, "%s: no such baseline file", path);
-    if (!has_sqlite_magic(path))
+    if (!site_is_sqlite_file(path))
         return err_set(err, ERR_INPUT, "%s: not an otscope baseline (save one with "
                        "'otscope baseline save')", path);
     sqlite3_stmt *st;

@@ -30,6 +30,8 @@ bool site_open(const char *path, bool is_create, sqlite3 **db, Err *err);
 bool site_attach_ro(sqlite3 *db, const char *path, const char *schema, Err *err);
 /* True when schema is an otscope baseline file (meta format row). */
 bool site_is_baseline(sqlite3 *db, const char *schema);
+/* True when path starts with SQLite's file header. */
+bool site_is_sqlite_file(const char *path);
 /* Checks that path is a site DB of this otscope's schema (store_open). */
 bool site_check_db(const char *path, Err *err);
 

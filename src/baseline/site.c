@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -99,6 +100,18 @@ bool site_is_baseline(sqlite3 *db, const char *schema)
         sqlite3_finalize(st);
     }
     g_free(sql);
+    return is;
+}
+
+bool site_is_sqlite_file(const char *path)
+{
+    static const char magic[] = "SQLite format 3";
+    char head[sizeof magic];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    bool is = fread(head, 1, sizeof head, f) == sizeof head && memcmp(head, magic, sizeof magic) == 0;
+    fclose(f);
     return is;
 }
 

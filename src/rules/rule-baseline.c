@@ -32,24 +32,6 @@
 #include "rules-int.h"
 #include "site-rules.h"
 
-/* Conversations nobody keeps an inventory of: address resolution, link
- * discovery, name and address services that hosts use on their own. */
-static const ProtoId housekeeping[] = {
-    PROTO_ID(arp), PROTO_ID(lldp), PROTO_ID(cdp), PROTO_ID(dhcp),
-    PROTO_ID(mdns), PROTO_ID(llmnr), PROTO_ID(nbns), PROTO_ID(ssdp),
-};
-
-static bool is_housekeeping(const char *protocol)
-{
-    ProtoId id;
-    if (!proto_from_name(protocol, &id))
-        return false;
-    for (size_t i = 0; i < G_N_ELEMENTS(housekeeping); i++)
-        if (housekeeping[i] == id)
-            return true;
-    return false;
-}
-
 static bool is_forceful(const char *cls)
 {
     return strcmp(cls, opclass_name(OP_WRITE)) == 0 || strcmp(cls, opclass_name(OP_CONTROL)) == 0 ||
@@ -187,7 +169,7 @@ static void new_comm_run(RuleCtx *ctx)
         Hit hit;
         rule_hit_columns(st, 0, &hit);
         bool is_ot = rule_is_ot_protocol(hit.protocol);
-        if (is_housekeeping(hit.protocol) || (!is_ot && rule_addr_kind(hit.dst) == ADDR_GROUP))
+        if (site_is_housekeeping(hit.protocol) || (!is_ot && rule_addr_kind(hit.dst) == ADDR_GROUP))
             continue;
         char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
         Finding *f = rule_hit(ctx, key, &hit);

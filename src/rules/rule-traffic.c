@@ -155,10 +155,13 @@ static void judge_conversation(RuleCtx *ctx, sqlite3_stmt *base, TrafficSamples 
         g_array_free(seen.comm_ids, TRUE);
         return;
     }
-    char *expected = g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
-                                     " packets/min (median %" G_GINT64_FORMAT " over %"
-                                     G_GINT64_FORMAT " minutes of %s)",
-                                     lo, hi, median, minutes, label);
+    char *expected = lo == hi ? g_strdup_printf("%" G_GINT64_FORMAT " packets/min (%"
+                                                G_GINT64_FORMAT " minutes of %s)",
+                                                median, minutes, label)
+                              : g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+                                                " packets/min (median %" G_GINT64_FORMAT
+                                                " over %" G_GINT64_FORMAT " minutes of %s)",
+                                                lo, hi, median, minutes, label);
     int64_t span_s = (ctx->cap_last_ns - ctx->cap_first_ns) / ns_per_s;
     int64_t period_ms = pair_period_ms(ctx, src, dst);
     int64_t grace_s = period_ms * 3 / 1000 > STOP_GRACE_S ? period_ms * 3 / 1000 : STOP_GRACE_S;

@@ -70,3 +70,19 @@ const char *site_baseline_label(RuleCtx *ctx)
     }
     return label;
 }
+
+static const ProtoId housekeeping[] = {
+    PROTO_ID(arp), PROTO_ID(lldp), PROTO_ID(cdp), PROTO_ID(dhcp),
+    PROTO_ID(mdns), PROTO_ID(llmnr), PROTO_ID(nbns), PROTO_ID(ssdp),
+};
+
+bool site_is_housekeeping(const char *protocol)
+{
+    ProtoId id;
+    if (!proto_from_name(protocol, &id))
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(housekeeping); i++)
+        if (housekeeping[i] == id)
+            return true;
+    return false;
+}

@@ -32,4 +32,9 @@ void seen_asset_hit(const AssetSeen *seen, const char *addr, Hit *hit);
  * or NULL when the DB has no baseline loaded; valid for the run. */
 const char *site_baseline_label(RuleCtx *ctx);
 
+/* Protocols nobody keeps an inventory of conversations for: address
+ * resolution, link discovery, name and address services hosts use on
+ * their own (arp, lldp, cdp, dhcp, mdns, llmnr, nbns, ssdp). */
+bool site_is_housekeeping(const char *protocol);
+
 #endif /* OTS_RULES_SITE_RULES_H */
