@@ -9,13 +9,15 @@
  *                    services, DCP set, UMAS reserve ...)
  *   rtu / ied / plc  serves a telecontrol protocol (DNP3, IEC-104), an IEC
  *                    61850 one (MMS server, GOOSE/SV publisher), or a
- *                    controller protocol (Modbus, S7, EtherNet/IP, SLMP, ...)
- *   historian        polls 3+ OT devices with reads only and serves IT
+ *                    controller protocol (Modbus, S7, EtherNet/IP, SLMP, ...);
+ *                    a cyclic field-bus master (CC-Link IE Field Basic) is a
+ *                    plc, its slaves io-device (level 0)
+ *   historian        reads from OT devices, never writes, and serves IT
  *                    protocols (the OT/IT bridge)
  *   scada / hmi      polls OT devices (10+ devices: scada)
  *   server           serves DHCP, DNS, NTP, syslog or another IT service
  *   it-workstation   an IT client only (DNS, HTTP/TLS, SMB ...)
- * Purdue levels: 1 field controllers, 2 supervisory (HMI, SCADA,
+ * Purdue levels: 0 field I/O, 1 field controllers, 2 supervisory (HMI, SCADA,
  * engineering), 3 site operations (historian, site servers), 4 business IT,
  * 5 the internet (public addresses); network devices get none.
  */
@@ -28,10 +30,7 @@
 
 #include <glib.h>
 
-enum {
-    HISTORIAN_MIN_DEVICES = 3,
-    SCADA_MIN_DEVICES = 10,
-};
+enum { SCADA_MIN_DEVICES = 10 };
 
 static const char *const ot_protocols[] = {
     "modbus", "s7comm", "s7comm-plus", "cotp", "enip", "cip", "dnp3", "iec104", "mms", "goose",
@@ -44,6 +43,8 @@ static const char *const plc_protocols[] = {
     "srtp", "codesys",
 };
 static const char *const rtu_protocols[] = { "dnp3", "iec104" };
+/* Cyclic field buses: the master is a controller, the slaves are I/O. */
+static const char *const fieldbus_protocols[] = { "cclink-ie-fb" };
 static const char *const ied_served[] = { "mms" };
 static const char *const ied_published[] = { "goose", "sv" };
 static const char *const it_services[] = { "http", "tls", "smb", "ssh", "telnet", "ftp",
@@ -126,6 +127,20 @@ static bool infer_device(const AssetBehaviour *b, RoleResult *out)
                  serves_mms ? "serves" : "publishes", what);
         return true;
     }
+    if (PEERS(b->used, b->n_used, fieldbus_protocols)) {
+        list_uses(b->used, b->n_used, fieldbus_protocols, G_N_ELEMENTS(fieldbus_protocols), what,
+                  sizeof what);
+        set(out, "plc", 1);
+        g_snprintf(out->evidence, sizeof out->evidence, "field-bus master: %s slaves", what);
+        return true;
+    }
+    if (PEERS(b->served, b->n_served, fieldbus_protocols)) {
+        list_uses(b->served, b->n_served, fieldbus_protocols, G_N_ELEMENTS(fieldbus_protocols),
+                  what, sizeof what);
+        set(out, "io-device", 0);
+        g_snprintf(out->evidence, sizeof out->evidence, "field-bus slave of %s masters", what);
+        return true;
+    }
     if (PEERS(b->served, b->n_served, plc_protocols)) {
         list_uses(b->served, b->n_served, plc_protocols, G_N_ELEMENTS(plc_protocols), what,
                   sizeof what);
@@ -145,7 +160,7 @@ static bool infer_ot_client(const AssetBehaviour *b, RoleResult *out)
         return false;
     list_uses(b->used, b->n_used, ot_protocols, G_N_ELEMENTS(ot_protocols), what, sizeof what);
     uint32_t it_served = PEERS(b->served, b->n_served, it_services);
-    if (devices >= HISTORIAN_MIN_DEVICES && b->ot_write_ops == 0 && it_served > 0) {
+    if (b->ot_write_ops == 0 && it_served > 0) {
         set(out, "historian", 3);
         g_snprintf(out->evidence, sizeof out->evidence,
                  "reads from %u OT devices (%s) without writing, and serves IT clients", devices,

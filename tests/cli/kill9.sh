@@ -14,7 +14,7 @@ i=0
 while [ $i -lt 600 ]; do
     rows=$("$bin" comms --db "$tmp/k.db" --format csv 2>/dev/null | tail -n +2 | wc -l)
     [ "$rows" -gt 0 ] && break
-    if ! kill -0 $pid 2>/dev/null; then echo "1..0 # SKIP analyze finished before a batch was seen"; exit 77; fi
+    if ! kill -0 $pid 2>/dev/null; then echo "1..0 # SKIP analyze finished before a batch was seen"; exit 0; fi
     sleep 0.1
     i=$((i + 1))
 done

@@ -88,7 +88,9 @@ def main():
     for m in macs:
         pats.append((m, re.compile(re.escape(m) + '|' + re.escape(m.replace(':', '-')), re.I)))
     for n in names:
-        pats.append((n, re.compile(r'(?<![0-9A-Za-z_-])' + re.escape(n) + r'(?![0-9A-Za-z_-])', re.I)))
+        # Names are matched as written: a workgroup "PLANT" must not match
+        # the report's own prose ("the plant's asset register").
+        pats.append((n, re.compile(r'(?<![0-9A-Za-z_-])' + re.escape(n) + r'(?![0-9A-Za-z_-])')))
     leaks = []
     n_files = 0
     for out in sys.argv[2:]:

@@ -14,7 +14,7 @@ pcaps="$src/../shared/pcaps"
 tool="$src/../shared/tools/facts-check"
 if [ ! -f "$pcaps/EXPECTED.tsv" ] || [ ! -x "$tool" ]; then
     echo "1..0 # SKIP ../shared/pcaps not present"
-    exit 77
+    exit 0 # TAP: the "1..0 # SKIP" plan is the skip
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -44,7 +44,7 @@ int main(void)
     if (osfp_count(fp) == 0) {
         printf("1..0 # SKIP no p0f signature file (install p0f or set OTSCOPE_P0F_FP)\n");
         osfp_close(fp);
-        return 77;
+        return 0; /* TAP: the "1..0 # SKIP" plan is the skip */
     }
     static const uint8_t win7[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
     static const uint8_t linux311[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 };

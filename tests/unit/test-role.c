@@ -67,6 +67,19 @@ int main(void)
     expect(&b, "historian", 3, "reads four devices, serves SMB");
 
     memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "modbus", 1);
+    use(b.served, &b.n_served, "http", 2);
+    expect(&b, "historian", 3, "reads one device, serves a web UI");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "cclink-ie-fb", 2);
+    expect(&b, "plc", 1, "CC-Link master");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "cclink-ie-fb", 1);
+    expect(&b, "io-device", 0, "CC-Link slave");
+
+    memset(&b, 0, sizeof b);
     use(b.served, &b.n_served, "dns", 9);
     expect(&b, "server", 3, "DNS server");
 
