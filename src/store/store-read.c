@@ -34,6 +34,7 @@ static const ColumnDesc asset_columns[] = {
     { "risk_score", "RISK", CELL_INT, 4, true },
     { "vlan", "VLAN", CELL_INT, 4, true },
     { "kind", "KIND", CELL_TEXT, 4, false },
+    { "zone", "ZONE", CELL_TEXT, 12, false },
 };
 
 /* The text of one attribute kind for an asset: all values seen for any of
@@ -54,7 +55,8 @@ static const char assets_sql[] =
     "  WHERE protocol<>'unknown' AND (src IN (SELECT ip FROM asset_ips WHERE asset_id=a.asset_id"
     "  UNION SELECT a.mac) OR dst IN (SELECT ip FROM asset_ips WHERE asset_id=a.asset_id"
     "  UNION SELECT a.mac)) ORDER BY protocol)),"
-    " a.risk_score, a.vlan, a.kind"
+    " a.risk_score, a.vlan, a.kind,"
+    " (SELECT zone FROM asset_zones WHERE asset_id=a.asset_id)"
     " FROM assets a ORDER BY a.asset_id";
 
 static const ColumnDesc comm_columns[] = {
