@@ -77,19 +77,24 @@ static void meta_free(gpointer p)
     g_free(m);
 }
 
-char *rules_meta_path(void)
+char *rules_data_path(const char *file)
 {
     const char *env = g_getenv("OTSCOPE_DATA_DIR");
     const char *dirs[] = { env && env[0] ? env : NULL, OTS_DATA_DIR, OTS_SOURCE_DATA_DIR };
     for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
         if (!dirs[i])
             continue;
-        char *path = g_build_filename(dirs[i], rules_file, NULL);
+        char *path = g_build_filename(dirs[i], file, NULL);
         if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
             return path;
         g_free(path);
     }
     return NULL;
+}
+
+char *rules_meta_path(void)
+{
+    return rules_data_path(rules_file);
 }
 
 /* Columns: id, severity, title, attack_id, why, recommendation. */

@@ -55,6 +55,8 @@ typedef struct RuleMeta {
 GPtrArray *rules_meta_load(Err *err);
 /* The path rules_meta_load() would read; a new string, or NULL. */
 char *rules_meta_path(void);
+/* A data file of the rules (same search order as rules.tsv), or NULL. */
+char *rules_data_path(const char *file);
 
 /* The rules compiled in, in rules.def order: how many, and the id of
  * the i-th (NULL past the end). */
