@@ -54,11 +54,63 @@ static bool has_word(gchar **words, const char *w)
     return false;
 }
 
+/* Names one vendor goes by: brands, former names, the MAC registry's
+ * spelling, the katakana and kanji of Japanese ledgers.  Matched as
+ * lower-case substrings and replaced by one word before comparing. */
+static const struct {
+    const char *alias;
+    const char *word;
+} vendor_aliases[] = {
+    { "hewlett packard", "hewlettpackard" }, { "hewlett-packard", "hewlettpackard" },
+    { "allen-bradley", "rockwell" },         { "allen bradley", "rockwell" },
+    { "telemecanique", "schneider" },        { "modicon", "schneider" },
+    { "act'l", "hms" },                      { "ewon", "hms" },
+    { "シュナイダー", "schneider" },          { "シーメンス", "siemens" },
+    { "ロックウェル", "rockwell" },           { "三菱", "mitsubishi" },
+    { "オムロン", "omron" },                 { "横河", "yokogawa" },
+    { "キーエンス", "keyence" },             { "富士電機", "fuji" },
+    { "日立", "hitachi" },                   { "東芝", "toshiba" },
+    { "パナソニック", "panasonic" },         { "シスコ", "cisco" },
+    { "ヒューレット", "hewlettpackard" },    { "ワゴ", "wago" },
+};
+
+/* Single words that stand for a longer vendor word. */
+static const struct {
+    const char *word;
+    const char *is;
+} vendor_words[] = { { "hp", "hewlettpackard" }, { "hpe", "hewlettpackard" } };
+
+static gchar **vendor_words_of(const char *text)
+{
+    char *low = g_utf8_strdown(text ? text : "", -1);
+    for (size_t i = 0; i < G_N_ELEMENTS(vendor_aliases); i++) {
+        char *hit;
+        while ((hit = strstr(low, vendor_aliases[i].alias))) {
+            *hit = '\0';
+            char *joined = g_strconcat(low, " ", vendor_aliases[i].word, " ",
+                                       hit + strlen(vendor_aliases[i].alias), NULL);
+            g_free(low);
+            low = joined;
+        }
+    }
+    gchar **w = words_of(low);
+    g_free(low);
+    for (gchar **p = w; *p; p++) {
+        for (size_t i = 0; i < G_N_ELEMENTS(vendor_words); i++) {
+            if (strcmp(*p, vendor_words[i].word) == 0) {
+                g_free(*p);
+                *p = g_strdup(vendor_words[i].is);
+            }
+        }
+    }
+    return w;
+}
+
 /* The distinctive words of a vendor name: not stop words, 3+ letters. */
 static bool vendor_pair(const char *a, const char *b)
 {
-    gchar **wa = words_of(a);
-    gchar **wb = words_of(b);
+    gchar **wa = vendor_words_of(a);
+    gchar **wb = vendor_words_of(b);
     bool hit = false;
     for (gchar **p = wa; *p && !hit; p++)
         hit = strlen(*p) >= 3 && !is_stopword(*p) && has_word(wb, *p);

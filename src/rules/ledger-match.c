@@ -25,7 +25,7 @@ static const char assets_sql[] =
     " (SELECT group_concat(ip, ';') FROM (SELECT ip FROM asset_ips WHERE asset_id=a.asset_id"
     "  ORDER BY ip)),"
     " " ATTRS_OF("('hostname','device_name')") ","
-    " a.vendor || ';' || coalesce(" ATTRS_OF("('vendor')") ", ''),"
+    " trim(a.vendor || ';' || coalesce(" ATTRS_OF("('vendor')") ", ''), ';'),"
     " " ATTRS_OF("('model','order_number')") ","
     " " ATTRS_OF("('firmware')") " FROM assets a ORDER BY a.asset_id";
 
@@ -156,10 +156,8 @@ static void compare(LedgerEventFn fn, void *user, const LedgerEntry *e, const Se
         mismatch(fn, user, e, a, "ip", a->ips, e->ip);
     if (e->name[0] && a->names[0] && !ident_name_matches(e->name, a->names))
         mismatch(fn, user, e, a, "name", a->names, e->name);
-    /* the registry's vendor is the first of the list and may be empty */
-    const char *vendors = a->vendors[0] == ';' ? a->vendors + 1 : a->vendors;
-    if (e->vendor[0] && vendors[0] && !ident_vendor_matches(e->vendor, vendors))
-        mismatch(fn, user, e, a, "vendor", vendors, e->vendor);
+    if (e->vendor[0] && a->vendors[0] && !ident_vendor_matches(e->vendor, a->vendors))
+        mismatch(fn, user, e, a, "vendor", a->vendors, e->vendor);
     if (e->model[0] && a->models[0] && !ident_model_matches(e->model, a->models))
         mismatch(fn, user, e, a, "model", a->models, e->model);
     if (e->firmware[0] && a->firmwares[0] && !ident_firmware_matches(e->firmware, a->firmwares))

@@ -89,7 +89,7 @@ static void on_event(const LedgerEvent *ev, void *user)
     seen_asset_hit(s, addr, &hit);
     if (ev->verdict == LEDGER_UNLISTED) {
         Finding *f = rule_hit(ctx, a->asset_key, &hit);
-        const char *vendors = a->vendors[0] == ';' ? a->vendors + 1 : a->vendors;
+        const char *vendors = a->vendors;
         rule_note(ctx, f, "%s%s%s%s%s%s%s is on no row of the ledger", a->mac[0] ? a->mac : addr,
                   a->mac[0] && a->ips[0] ? " " : "", a->mac[0] ? a->ips : "",
                   a->names[0] ? " " : "", a->names, vendors[0] ? ", vendor " : "", vendors);
