@@ -16,7 +16,6 @@
 
 #include <string.h>
 
-#include <csv.h>
 #include <glib.h>
 #include <sqlite3.h>
 
@@ -110,25 +109,6 @@ static bool field_from_id(const char *id, LedgerField *out)
 
 /* ---- reading the file ------------------------------------------------------------- */
 
-typedef struct Csv {
-    GPtrArray *row;  /* gchar* cells of the row being read */
-    GPtrArray *rows; /* GPtrArray* of rows */
-} Csv;
-
-static void on_field(void *data, size_t len, void *user)
-{
-    Csv *c = user;
-    g_ptr_array_add(c->row, g_strndup(data ? data : "", len));
-}
-
-static void on_row(int term, void *user)
-{
-    (void)term;
-    Csv *c = user;
-    g_ptr_array_add(c->rows, c->row);
-    c->row = g_ptr_array_new_with_free_func(g_free);
-}
-
 /* The encoding names people write for Japanese Excel exports map to
  * CP932 (Microsoft's Shift_JIS, which Excel writes). */
 static const char *iconv_name(const char *encoding)
@@ -180,28 +160,6 @@ static char *read_text(const LedgerImport *li, gsize *len, Err *err)
     }
     *len = raw_len;
     return raw;
-}
-
-static GPtrArray *parse_csv(const char *path, const char *text, gsize len, Err *err)
-{
-    struct csv_parser parser;
-    if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
-        err_set(err, ERR_INPUT, "%s: libcsv: cannot start", path);
-        return NULL;
-    }
-    Csv c = { g_ptr_array_new_with_free_func(g_free),
-              g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref) };
-    bool ok = csv_parse(&parser, text, len, on_field, on_row, &c) == len &&
-              csv_fini(&parser, on_field, on_row, &c) == 0;
-    if (!ok)
-        err_set(err, ERR_INPUT, "%s: not CSV: %s", path, csv_strerror(csv_error(&parser)));
-    csv_free(&parser);
-    g_ptr_array_unref(c.row);
-    if (!ok) {
-        g_ptr_array_unref(c.rows);
-        return NULL;
-    }
-    return c.rows;
 }
 
 /* Which field each column holds: the maps first, then the header names. */
@@ -298,7 +256,7 @@ bool ledger_import(Store *s, const LedgerImport *li, int64_t *rows, Err *err)
     char *text = read_text(li, &len, err);
     if (!text)
         return false;
-    GPtrArray *csv = parse_csv(li->path, text, len, err);
+    GPtrArray *csv = site_read_csv(li->path, text, len, err);
     g_free(text);
     if (!csv)
         return false;

@@ -32,6 +32,10 @@ bool site_attach_ro(sqlite3 *db, const char *path, const char *schema, Err *err)
 bool site_is_baseline(sqlite3 *db, const char *schema);
 /* True when path starts with SQLite's file header. */
 bool site_is_sqlite_file(const char *path);
+/* Parses CSV text (RFC 4180 and the usual deviations, libcsv) into a
+ * GPtrArray of rows, each a GPtrArray of cell strings; NULL + err
+ * (ERR_INPUT naming path) when it is not CSV. */
+GPtrArray *site_read_csv(const char *path, const char *text, size_t len, Err *err);
 /* Checks that path is a site DB of this otscope's schema (store_open). */
 bool site_check_db(const char *path, Err *err);
 

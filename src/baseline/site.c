@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <csv.h>
 #include <glib.h>
 #include <sqlite3.h>
 
@@ -120,6 +121,49 @@ bool site_check_db(const char *path, Err *err)
     Store *s = store_open(path, STORE_READ, err);
     store_close(s);
     return s != NULL;
+}
+
+/* ---- CSV ----------------------------------------------------------------------------- */
+
+typedef struct Csv {
+    GPtrArray *row;  /* gchar* cells of the row being read */
+    GPtrArray *rows; /* GPtrArray* of rows */
+} Csv;
+
+static void on_field(void *data, size_t len, void *user)
+{
+    Csv *c = user;
+    g_ptr_array_add(c->row, g_strndup(data ? data : "", len));
+}
+
+static void on_row(int term, void *user)
+{
+    (void)term;
+    Csv *c = user;
+    g_ptr_array_add(c->rows, c->row);
+    c->row = g_ptr_array_new_with_free_func(g_free);
+}
+
+GPtrArray *site_read_csv(const char *path, const char *text, size_t len, Err *err)
+{
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
+        err_set(err, ERR_INPUT, "%s: libcsv: cannot start", path);
+        return NULL;
+    }
+    Csv c = { g_ptr_array_new_with_free_func(g_free),
+              g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref) };
+    bool ok = csv_parse(&parser, text, len, on_field, on_row, &c) == len &&
+              csv_fini(&parser, on_field, on_row, &c) == 0;
+    if (!ok)
+        err_set(err, ERR_INPUT, "%s: not CSV: %s", path, csv_strerror(csv_error(&parser)));
+    csv_free(&parser);
+    g_ptr_array_unref(c.row);
+    if (!ok) {
+        g_ptr_array_unref(c.rows);
+        return NULL;
+    }
+    return c.rows;
 }
 
 /* ---- time windows ---------------------------------------------------------------- */
