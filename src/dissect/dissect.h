@@ -90,6 +90,10 @@ typedef struct ProtoDesc {
      * more header bytes are needed, PDU_LEN_BAD when framing is lost.  NULL:
      * every TCP segment is handed to dissect() as it comes. */
     size_t (*pdu_len)(Cursor *c);
+    /* Optional: pdu_len with the flow's state (read-only), for protocols
+     * whose framing the dissector settles once per flow (Modbus MBAP vs
+     * RTU over TCP); the core uses it instead of pdu_len when set. */
+    size_t (*pdu_len_in)(Cursor *c, const void *state);
     /* One PDU (TCP), one datagram (UDP) or one frame payload (L2) -> facts. */
     DissectResult (*dissect)(Cursor *pdu, DissectCtx *ctx);
     size_t state_size;

@@ -46,6 +46,11 @@ static void buffer_append(StreamDir *dir, Cursor *c, size_t n)
     dir->len += (uint32_t)n;
 }
 
+static size_t framing_len(const ProtoDesc *desc, Cursor *c, const DissectCtx *ctx)
+{
+    return desc->pdu_len_in ? desc->pdu_len_in(c, ctx->state) : desc->pdu_len(c);
+}
+
 /* Cuts and dissects the PDUs at the front of c.  Returns the bytes left
  * over (an incomplete PDU) or 0.  Sets *is_lost when framing broke. */
 static size_t cut_pdus(Cursor *c, const ProtoDesc *desc, DissectCtx *ctx, bool *is_lost,
@@ -53,7 +58,7 @@ static size_t cut_pdus(Cursor *c, const ProtoDesc *desc, DissectCtx *ctx, bool *
 {
     while (cursor_left(c) > 0) {
         Cursor peek = *c;
-        size_t n = desc->pdu_len(&peek);
+        size_t n = framing_len(desc, &peek, ctx);
         if (n == PDU_LEN_BAD) {
             dissect_anomaly(ctx, ANOM_STREAM_DESYNC);
             *is_lost = true;
@@ -115,7 +120,7 @@ void stream_deliver(Flow *flow, uint8_t side, const Packet *pkt, const ProtoDesc
     if (dir->is_lost) {
         /* Resynchronise only on a segment whose first bytes frame a PDU. */
         Cursor peek = payload;
-        size_t n = desc->pdu_len(&peek);
+        size_t n = framing_len(desc, &peek, ctx);
         if (n == 0 || n == PDU_LEN_BAD || n > STREAM_MAX_PDU)
             return;
         dir->is_lost = false;
