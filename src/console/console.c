@@ -550,8 +550,8 @@ static void log_timing(Console *con, const char *what, const char *view, int64_t
 {
     if (!con->timing)
         return;
-    fprintf(con->timing, "%.3f\t%s\t%s\n", (double)(g_get_monotonic_time() - since_us) / 1000.0,
-            what, view);
+    fprintf(con->timing, "%.3f\t%s%s%s\n", (double)(g_get_monotonic_time() - since_us) / 1000.0,
+            what, view[0] ? "\t" : "", view);
     fflush(con->timing);
 }
 
@@ -598,12 +598,20 @@ bool console_run(Store *store, const ConsoleOptions *opts, Err *err)
     if (timing && timing[0])
         con->timing = fopen(timing, "a");
     /* the summary first: its errors are printed on a terminal not yet taken over */
+    int64_t entry_us = g_get_monotonic_time();
     SCREEN *scr = NULL;
-    bool ok = store_console_summary(store, &con->summary, err) && (scr = term_start(con, err));
+    bool ok = store_console_summary(store, &con->summary, err);
+    int64_t summary_us = g_get_monotonic_time();
+    ok = ok && (scr = term_start(con, err));
     if (ok) {
         console_switch(con, view_order[start_tab(opts)]);
         console_draw(con);
-        log_timing(con, "start", console_view(con)->desc->name, opts->started_us);
+        char what[96];
+        /* where start-up went: opening the DB (its integrity check), the summary */
+        g_snprintf(what, sizeof what, "start\t%s\topen %.1f ms, summary %.1f ms",
+                   console_view(con)->desc->name, (double)(entry_us - opts->started_us) / 1000.0,
+                   (double)(summary_us - entry_us) / 1000.0);
+        log_timing(con, what, "", opts->started_us);
         main_loop(con);
         endwin();
         delscreen(scr);

@@ -199,7 +199,7 @@ typedef struct ViewDesc {
                       bool is_selected);
     ViewResult (*on_key)(View *v, int key);
     const char *(*title_extra)(View *v); /* more for the title line ("zoom 1m") */
-    bool (*export_csv)(View *v, FILE *f, Err *err); /* table-less views */
+    bool (*export_csv)(View *v, FILE *f, int64_t *n_rows, Err *err); /* table-less views */
     const ViewKey *keys;                              /* NULL-label terminated */
 } ViewDesc;
 

@@ -89,7 +89,7 @@ bool csv_save_view(View *v, const char *path, int64_t *n_rows, Err *err)
     if (v->table)
         ok = save_table(v, f, n_rows, err);
     else if (v->desc->export_csv)
-        ok = v->desc->export_csv(v, f, err);
+        ok = v->desc->export_csv(v, f, n_rows, err);
     else
         ok = err_set(err, ERR_USAGE, "%s: nothing to export", v->desc->name);
     if (fclose(f) != 0 && ok)

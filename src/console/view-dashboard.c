@@ -151,24 +151,25 @@ static void csv_item(FILE *f, const char *section, const char *name, int64_t cou
     fprintf(f, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\r\n", count, value);
 }
 
-static void csv_items(FILE *f, const char *section, const SummaryItem *items, int n)
+static int64_t csv_items(FILE *f, const char *section, const SummaryItem *items, int n)
 {
     for (int i = 0; i < n; i++)
         csv_item(f, section, items[i].name, items[i].count, items[i].value);
+    return n;
 }
 
 /* section,name,count,value: the panels' numbers (value: bytes for talkers,
  * open findings for severities, packets for traffic minutes). */
-static bool dashboard_export(View *v, FILE *f, Err *err)
+static bool dashboard_export(View *v, FILE *f, int64_t *n_rows, Err *err)
 {
     (void)err;
     const ConsoleSummary *sum = &v->con->summary;
     fputs("section,name,count,value\r\n", f);
-    csv_items(f, "role", sum->roles, sum->n_roles);
-    csv_items(f, "purdue_level", sum->levels, sum->n_levels);
-    csv_items(f, "severity", sum->severities, SUMMARY_SEVERITIES);
-    csv_items(f, "talker", sum->talkers, sum->n_talkers);
-    csv_items(f, "protocol", sum->protocols, sum->n_protocols);
+    *n_rows = csv_items(f, "role", sum->roles, sum->n_roles) +
+              csv_items(f, "purdue_level", sum->levels, sum->n_levels) +
+              csv_items(f, "severity", sum->severities, SUMMARY_SEVERITIES) +
+              csv_items(f, "talker", sum->talkers, sum->n_talkers) +
+              csv_items(f, "protocol", sum->protocols, sum->n_protocols) + sum->n_traffic;
     for (int i = 0; i < sum->n_traffic; i++) {
         char iso[OTS_TIME_STRLEN];
         int64_t ns = (sum->traffic_start_min + (int64_t)i * sum->traffic_step_min) *

@@ -119,13 +119,13 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: DB built, no key 
 size=${SIZE:-200x50}
 log=$work/console-timing.log
 sock=otscope-bench-$$
-rm -f "$log"
+: > "$log"
 tmux -L "$sock" new-session -d -x "${size%x*}" -y "${size#*x}" -e LC_ALL=C -e NO_COLOR=1 \
     -e OTSCOPE_CONSOLE_TIMING="$log" "'$otscope' console --db '$db'; sleep 600"
 trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
 wait_log() { # lines: waits until the log has that many lines (the console is slow to start)
     i=0
-    while [ "$(wc -l < "$log" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 600 ]; do
+    while [ "$(wc -l < "$log")" -lt "$1" ] && [ $i -lt 600 ]; do
         sleep 0.1; i=$((i + 1))
     done
 }
@@ -162,6 +162,7 @@ key n
 key q
 # log lines: ms, key, view
 awk -F'\t' '
+    $2 == "start" { print "start: " $1 " ms to the first screen (" $4 ")"; next }
     { k = $3 " " $2; n[k]++; s[k] += $1; if ($1 > m[k]) m[k] = $1; all[k] = all[k] " " $1 }
     END { for (k in n) printf "%-24s %3d keys  mean %8.2f ms  max %8.2f ms\n", k, n[k], s[k] / n[k], m[k] }
 ' "$log" | sort

@@ -126,6 +126,8 @@ check_file() { # NAME FILE: compares a written file with expected/NAME
 # every view at 80x24, and its drill-down and back
 start 80x24
 check dashboard
+keys '~e' Enter
+check_file export-dashboard.csv "$work/otscope-dashboard.csv"
 keys 2
 check assets
 keys j j j Enter
