@@ -186,8 +186,9 @@ bool time_window_parse_time(const char *text, int64_t *ns, Err *err)
         g_string_append(s, "T00:00:00");
     const char *t = strchr(s->str, 'T');
     /* HH:MM without seconds */
-    if (t && strlen(t) == 6)
-        g_string_append(s, ":00");
+    if (t && g_ascii_isdigit(t[1]) && g_ascii_isdigit(t[2]) && t[3] == ':' &&
+        g_ascii_isdigit(t[4]) && g_ascii_isdigit(t[5]) && t[6] != ':')
+        g_string_insert(s, (gssize)(t - s->str) + 6, ":00");
     t = strchr(s->str, 'T');
     bool has_zone = t && (strchr(t, 'Z') || strchr(t, '+') || strchr(t, '-'));
     GTimeZone *utc = g_time_zone_new_utc();

@@ -103,7 +103,8 @@ static bool parse_cond(const char *text, CondOp *op, FwVersion *v)
             break;
         }
     }
-    return fwver_parse(p, v);
+    /* one operator only: "<<3" and "<=>3" are typos, not ranges */
+    return !strpbrk(p, "<>=!") && fwver_parse(p, v);
 }
 
 static bool holds(CondOp op, int cmp)

@@ -217,6 +217,29 @@ static const char *const migrations[] = {
     "  name TEXT NOT NULL DEFAULT '', date_added TEXT NOT NULL DEFAULT '',"
     "  action TEXT NOT NULL DEFAULT '', due TEXT NOT NULL DEFAULT '',"
     "  ransomware TEXT NOT NULL DEFAULT '') STRICT;",
+    /* 6: zones of devices whose address the asset resolver gave to a
+     * device on another VLAN (one private range reused on two VLANs):
+     * such a device takes the addresses it sent from on its own VLAN. */
+    "DROP VIEW asset_zones;"
+    "DROP VIEW asset_ip4;"
+    "CREATE VIEW asset_ip4 (asset_id, ip, n) AS"
+    "  SELECT asset_id, ip, (CAST(ip AS INTEGER) << 24) + (CAST(r1 AS INTEGER) << 16)"
+    "   + (CAST(r2 AS INTEGER) << 8) + CAST(substr(r2, instr(r2, '.') + 1) AS INTEGER)"
+    "  FROM (SELECT asset_id, ip, r1, substr(r1, instr(r1, '.') + 1) AS r2"
+    "   FROM (SELECT asset_id, ip, substr(ip, instr(ip, '.') + 1) AS r1 FROM"
+    "    (SELECT asset_id, ip FROM asset_ips UNION ALL"
+    "     SELECT DISTINCT a.asset_id, e.ip FROM assets a JOIN endpoints e ON e.mac = a.mac"
+    "      AND e.vlan = a.vlan WHERE a.kind = 'mac' AND e.tx_packets > 0"
+    "      AND NOT EXISTS (SELECT 1 FROM asset_ips i WHERE i.asset_id = a.asset_id))"
+    "    WHERE ip GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*'));"
+    "CREATE VIEW asset_zones (asset_id, zone, level) AS"
+    "  SELECT a.asset_id, n.zone, z.level FROM assets a"
+    "  JOIN zone_nets n ON n.net_id = (SELECT m.net_id FROM zone_nets m"
+    "   WHERE (m.vlan IS NULL OR m.vlan = a.vlan) AND ((m.cidr = '' AND m.vlan IS NOT NULL)"
+    "    OR EXISTS (SELECT 1 FROM asset_ip4 i WHERE i.asset_id = a.asset_id"
+    "     AND i.n BETWEEN m.v4_lo AND m.v4_hi))"
+    "   ORDER BY m.vlan IS NOT NULL DESC, m.prefix_len DESC, m.net_id LIMIT 1)"
+    "  JOIN zones z ON z.zone = n.zone;",
 };
 
 bool store_fail(Store *s, Err *err, const char *what)
