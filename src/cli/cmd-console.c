@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -87,10 +86,6 @@ static int console_on(const char *db_path, const ConsoleArgs *a, int64_t started
     Store *s = open_store(db_path, a->is_readonly, &err);
     if (!s)
         return cli_fail(&err);
-    /* analyze (otscope FILE...) may have left its handlers; ncurses
-     * installs its cleanup ones only over the defaults */
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
     ConsoleOptions opts = { a->view, a->is_ascii, a->is_no_color || is_no_color_env(),
                             a->is_readonly, started_us };
     int status = console_run(s, &opts, &err) ? ERR_OK : cli_fail(&err);

@@ -16,6 +16,7 @@
 
 #include <curses.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,25 @@ enum {
     BODY_Y = 5,
     WIDE_COLS = 160, /* from here the detail pane sits right of the table */
     ESC_DELAY_MS = 25,
+    KEY_WAIT_MS = 250, /* getch wakes up this often to see a quit signal */
 };
+
+/* Set by SIGINT/SIGTERM: the one piece of global state, as a signal
+ * handler can reach nothing else.  Ctrl-C quits like q (exit 0) instead of
+ * ncurses' default handler (exit 1, which the contract keeps for the
+ * findings gate). */
+static volatile sig_atomic_t quit_signal;
+
+static void on_quit_signal(int sig)
+{
+    (void)sig;
+    quit_signal = 1;
+}
+
+bool console_is_quitting(void)
+{
+    return quit_signal != 0;
+}
 
 static const ViewDesc *const view_order[] = {
 #define VIEW(name) &view_##name,
@@ -528,6 +547,11 @@ static SCREEN *term_start(Console *con, Err *err)
     setlocale(LC_CTYPE, "");
     if (!getenv("ESCDELAY"))
         set_escdelay(ESC_DELAY_MS); /* or Esc waits a second for a sequence */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_quit_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         err_set(err, ERR_USAGE, "cannot start the console on this terminal (TERM=%s)",
@@ -540,6 +564,7 @@ static SCREEN *term_start(Console *con, Err *err)
     nonl();
     intrflush(stdscr, FALSE);
     keypad(stdscr, TRUE);
+    timeout(KEY_WAIT_MS);
     curs_set(0);
     /* no mousemask(): the mouse stays the terminal's, for copying addresses */
     theme_init(con->opts.is_mono, con->opts.is_ascii);
@@ -577,7 +602,7 @@ static void console_free(Console *con)
 
 static void main_loop(Console *con)
 {
-    while (!con->is_quit) {
+    while (!con->is_quit && !quit_signal) {
         int key = getch();
         con->key_us = g_get_monotonic_time();
         if (key == ERR)

@@ -254,6 +254,8 @@ View *console_view(Console *con);
 /* Opens desc as a drill-down step with this scope (crumb says what it
  * shows); the view's key handler then returns VIEW_PUSH. */
 void console_push(Console *con, const ViewDesc *desc, const PageScope *scope, const char *crumb);
+/* Whether Ctrl-C or SIGTERM asked to quit (prompts give up then). */
+bool console_is_quitting(void);
 /* Switches to another tab's root. */
 void console_switch(Console *con, const ViewDesc *desc);
 void console_message(Console *con, UiRole role, const char *fmt, ...)

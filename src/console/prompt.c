@@ -44,7 +44,7 @@ bool prompt_line(Console *con, const char *label, const char *initial, char *out
     bool accepted = false;
     bool done = false;
     curs_set(1);
-    while (!done) {
+    while (!done && !console_is_quitting()) {
         draw_prompt(LINES - 1, label, s->str);
         refresh();
         wint_t ch;
@@ -83,15 +83,18 @@ bool prompt_line(Console *con, const char *label, const char *initial, char *out
 
 bool prompt_yes_no(Console *con, const char *question)
 {
-    for (;;) {
+    while (!console_is_quitting()) {
         draw_prompt(LINES - 1, question, "");
         refresh();
         int ch = getch();
         con->key_us = g_get_monotonic_time();
+        if (ch == ERR) /* the key wait timed out */
+            continue;
         if (ch == KEY_RESIZE) {
             console_draw(con);
             continue;
         }
         return ch == 'y' || ch == 'Y';
     }
+    return false;
 }
