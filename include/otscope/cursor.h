@@ -41,7 +41,10 @@ typedef struct Cursor {
  * short of the wire length. */
 static inline Cursor cursor_make(const void *p, size_t len, bool is_clipped)
 {
-    Cursor c = { (const uint8_t *)p, p ? len : 0, 0, CUR_OK, is_clipped ? 1 : 0 };
+    /* An empty window still points at a byte: NULL + 0 and memcmp(NULL, x,
+     * 0) are undefined, and zero-length reads happen (found by fuzzing). */
+    static const uint8_t nothing[1];
+    Cursor c = { p ? (const uint8_t *)p : nothing, p ? len : 0, 0, CUR_OK, is_clipped ? 1 : 0 };
     return c;
 }
 

@@ -242,7 +242,7 @@ static DissectResult llmnr_dissect(Cursor *c, DissectCtx *ctx)
 const ProtoDesc proto_llmnr = {
     .name = "llmnr",
     .transports = PT_UDP,
-    .ports = {5353},
+    .ports = {5355},
     .probe = llmnr_probe,
     .dissect = llmnr_dissect,
 };

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define OTS_SHA256_HAVE_NI 1
 #endif
@@ -138,9 +139,16 @@ static BlockFn block_fn;
 bool sha256_has_hardware(void)
 {
 #ifdef OTS_SHA256_HAVE_NI
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-           __builtin_cpu_supports("ssse3");
+    /* CPUID directly: clang's __builtin_cpu_supports() has no "sha". */
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return false;
+    bool has_ssse3 = (c >> 9) & 1;
+    bool has_sse41 = (c >> 19) & 1;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    bool has_sha = (b >> 29) & 1;
+    return has_sha && has_sse41 && has_ssse3;
 #else
     return false;
 #endif
