@@ -6,7 +6,9 @@
  * fully observed minutes (least, median, most: traffic-profile.h) and,
  * per polled function, its period.  Only steady conversations are judged
  * (traffic in at least STEADY_PERMILLE of their baseline minutes, over
- * PROFILE_MIN_MINUTES or more): bursty ones have no "normal" to leave.
+ * PROFILE_MIN_MINUTES or more, and no minute busier than twice the median
+ * plus STEADY_SLACK packets): bursty ones have no "normal" to leave, and
+ * their mean request interval is no polling period.
  * A capture with gaps (merged files) is not judged: its minutes are not
  * one continuous observation.  Three findings, each with the expected and
  * the observed value in the evidence:
@@ -17,8 +19,8 @@
  *   volume   the median packets per minute of its fully observed minutes
  *            lies outside the learned band widened by BAND_SLACK_PCT
  *            (and at least BAND_SLACK_MIN packets);
- *   period   a polled function (at least POLL_MIN requests in the
- *            baseline, POLL_MIN_SEEN now) repeats more than
+ *   period   a polled function of a steady pair (at least POLL_MIN
+ *            requests in the baseline, POLL_MIN_SEEN now) repeats more than
  *            PERIOD_FACTOR_PCT/100 times faster or slower.
  */
 #include "config.h"
@@ -34,6 +36,7 @@
 
 enum {
     STEADY_PERMILLE = 900,
+    STEADY_SLACK = 10,
     STOP_MIN_S = 180,
     STOP_GRACE_S = 120,
     BAND_SLACK_PCT = 25,
@@ -209,16 +212,26 @@ static void judge_conversation(RuleCtx *ctx, sqlite3_stmt *base, TrafficSamples 
     g_array_free(seen.comm_ids, TRUE);
 }
 
+/* A steady baseline conversation c (parameters ?2..?4: bind_steady). */
+#define STEADY_SQL                                                                                 \
+    "c.ppm_median IS NOT NULL AND c.minutes>=?2 AND c.active_permille>=?3"                         \
+    " AND c.ppm_hi<=max(c.ppm_median * 2, c.ppm_median + ?4)"
+
+static void bind_steady(sqlite3_stmt *st)
+{
+    sqlite3_bind_int(st, 2, PROFILE_MIN_MINUTES);
+    sqlite3_bind_int(st, 3, STEADY_PERMILLE);
+    sqlite3_bind_int(st, 4, STEADY_SLACK);
+}
+
 static void judge_conversations(RuleCtx *ctx, const char *label)
 {
     sqlite3_stmt *st = rule_query(ctx, "SELECT src, dst, vlan, protocol, transport, port,"
-                                       " ppm_lo, ppm_median, ppm_hi, minutes FROM baseline_comms"
-                                       " WHERE ppm_median IS NOT NULL AND minutes>=?2"
-                                       " AND active_permille>=?3 ORDER BY src, dst, protocol");
+                                       " ppm_lo, ppm_median, ppm_hi, minutes FROM baseline_comms c"
+                                       " WHERE " STEADY_SQL " ORDER BY src, dst, protocol");
     if (!st)
         return;
-    sqlite3_bind_int(st, 2, PROFILE_MIN_MINUTES);
-    sqlite3_bind_int(st, 3, STEADY_PERMILLE);
+    bind_steady(st);
     TrafficSamples ts;
     traffic_samples_init(&ts);
     while (rule_step(ctx, st)) {
@@ -241,12 +254,14 @@ static void judge_periods(RuleCtx *ctx, const char *label)
              " FROM baseline_ops b JOIN ops o ON o.capture_id=?1 AND o.protocol=b.protocol"
              " AND o.src=b.src AND o.dst=b.dst AND o.function_code=b.function_code"
              " AND o.function=b.function AND o.count>0"
-             " WHERE b.period_ms>0 AND b.count>=?2"
+             " WHERE b.period_ms>0 AND b.count>=?5 AND EXISTS (SELECT 1 FROM baseline_comms c"
+             "  WHERE c.src=b.src AND c.dst=b.dst AND " STEADY_SQL ")"
              " GROUP BY b.protocol, b.src, b.dst, b.function_code, b.function"
              " ORDER BY o.src, o.dst, o.protocol, b.function_code");
     if (!st)
         return;
-    sqlite3_bind_int(st, 2, POLL_MIN);
+    bind_steady(st);
+    sqlite3_bind_int(st, 5, POLL_MIN);
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
