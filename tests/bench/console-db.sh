@@ -11,10 +11,17 @@
 #   tests/bench/console-db.sh OTSCOPE [SAMPLE.pcap] [WORKDIR]
 #   CONSOLE_DB=path   reuse (or keep) the built DB there
 #   ASSETS=N COMMS=N  scale (defaults 100000 and 1000000)
+#   SIZE=WxH          terminal size (default 200x50)
+#   meson test --benchmark -C BUILD console-db   (never part of meson test)
 set -u
 otscope=${1:?usage: console-db.sh OTSCOPE [SAMPLE] [WORKDIR]}
 sample=${2:-$(dirname "$0")/../../samples/plant.pcap}
-work=${3:-$(mktemp -d)}
+work=${3:-}
+if [ -z "$work" ]; then
+    work=$(mktemp -d)
+    # the DB is ~370 MB: gone with the run unless CONSOLE_DB keeps it
+    trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+fi
 assets=${ASSETS:-100000}
 comms=${COMMS:-1000000}
 db=${CONSOLE_DB:-$work/console-bench.db}
@@ -122,7 +129,7 @@ sock=otscope-bench-$$
 : > "$log"
 tmux -L "$sock" new-session -d -x "${size%x*}" -y "${size#*x}" -e LC_ALL=C -e NO_COLOR=1 \
     -e OTSCOPE_CONSOLE_TIMING="$log" "'$otscope' console --db '$db'; sleep 600"
-trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
+trap 'tmux -L "$sock" kill-server 2>/dev/null; [ -n "${3:-}" ] || rm -rf "$work"' EXIT
 wait_log() { # lines: waits until the log has that many lines (the console is slow to start)
     i=0
     while [ "$(wc -l < "$log")" -lt "$1" ] && [ $i -lt 600 ]; do
@@ -166,4 +173,5 @@ awk -F'\t' '
     { k = $3 " " $2; n[k]++; s[k] += $1; if ($1 > m[k]) m[k] = $1; all[k] = all[k] " " $1 }
     END { for (k in n) printf "%-24s %3d keys  mean %8.2f ms  max %8.2f ms\n", k, n[k], s[k] / n[k], m[k] }
 ' "$log" | sort
-echo "log: $log (ms, key, view); the first 's' on a table sorts it into a snapshot once"
+echo "per key: handling time from key read to screen updated; the first sort of a column"
+echo "without an index ('s', '<') builds its snapshot once (a full sort of the table)"
