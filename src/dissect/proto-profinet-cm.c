@@ -56,7 +56,7 @@ enum {
     RPC_PT_WORKING = 4,
     RPC_PT_NOCALL = 5,
     RPC_PT_REJECT = 6,
-    RPC_PT_LAST = 10, /* cancel_ack */
+    RPC_PT_LAST = 10,           /* cancel_ack */
     PNIO_IF_FIRST = 0xdea00001, /* device */
     PNIO_IF_LAST = 0xdea00004,  /* parameter server */
     PNIO_OBJ_DATA1 = 0xdea00000,
@@ -107,8 +107,8 @@ typedef struct ControlCmd {
 
 /* ControlCommand bits (IODControlReq, IOXBlockReq, IODReleaseReq). */
 static const ControlCmd control_cmds[] = {
-    {0x0001, "ParameterEnd"},      {0x0002, "ApplicationReady"}, {0x0004, "Release"},
-    {0x0008, "Done"},              {0x0010, "ReadyForCompanion"}, {0x0020, "ReadyForRTC3"},
+    {0x0001, "ParameterEnd"}, {0x0002, "ApplicationReady"},  {0x0004, "Release"},
+    {0x0008, "Done"},         {0x0010, "ReadyForCompanion"}, {0x0020, "ReadyForRTC3"},
     {0x0040, "PrmBegin"},
 };
 
@@ -179,8 +179,8 @@ static bool uuid_is_pnio_object(const RpcUuid *u)
 
 static bool uuid_is_pnio_interface(const RpcUuid *u)
 {
-    return u->data1 >= PNIO_IF_FIRST && u->data1 <= PNIO_IF_LAST &&
-           u->data2 == PNIO_UUID_DATA2 && u->data3 == PNIO_UUID_DATA3 &&
+    return u->data1 >= PNIO_IF_FIRST && u->data1 <= PNIO_IF_LAST && u->data2 == PNIO_UUID_DATA2 &&
+           u->data3 == PNIO_UUID_DATA3 &&
            memcmp(u->node, pnio_uuid_tail, sizeof pnio_uuid_tail) == 0;
 }
 
@@ -265,7 +265,7 @@ static void ar_block_req(Cursor *b, BlockInfo *info)
     cursor_skip(b, 2 + RPC_UUID_LEN + 2 + 6); /* ARType, ARUUID, SessionKey, MAC */
     RpcUuid initiator;
     uuid_read(b, false, &initiator); /* block contents are big endian */
-    cursor_skip(b, 4 + 2 + 2);        /* ARProperties, timeout factor, RT port */
+    cursor_skip(b, 4 + 2 + 2);       /* ARProperties, timeout factor, RT port */
     uint16_t name_len = cursor_be16(b);
     char name[FACT_VALUE_MAX];
     cursor_str(b, name_len > STATION_NAME_MAX ? STATION_NAME_MAX : name_len, name, sizeof name);
@@ -470,8 +470,8 @@ static DissectResult cm_dissect(Cursor *c, DissectCtx *ctx)
         if (!cursor_ok(&body))
             return dissect_fail(ctx, &body, ANOM_LEN_MISMATCH);
         ctx->dir_hint = DIR_RESPONSE;
-        dissect_op(ctx, h.opnum, pnio_ops[h.opnum].name, pnio_ops[h.opnum].cls, true,
-                   (int32_t)code, h.ptype == RPC_PT_FAULT ? "rpc fault" : "rpc reject");
+        dissect_op(ctx, h.opnum, pnio_ops[h.opnum].name, pnio_ops[h.opnum].cls, true, (int32_t)code,
+                   h.ptype == RPC_PT_FAULT ? "rpc fault" : "rpc reject");
         return DISSECT_OK;
     }
     if (h.frag_num != 0) {
