@@ -52,15 +52,13 @@ static int run_ledger(const CmdDesc *self, int argc, char **argv)
     const char *sub = argc > 1 ? argv[1] : "show";
     bool is_import = strcmp(sub, "import") == 0;
     bool is_clear = strcmp(sub, "clear") == 0;
-    if (status != ERR_OK)
-        ;
-    else if (!is_import && !is_clear && strcmp(sub, "show") != 0)
+    if (status == ERR_OK && !is_import && !is_clear && strcmp(sub, "show") != 0)
         status = cli_usage_error(self, "ledger import FILE, show or clear, not '%s'", sub);
-    else if (is_import && argc != 3)
+    else if (status == ERR_OK && is_import && argc != 3)
         status = cli_usage_error(self, "ledger import needs one CSV file");
-    else if (!is_import && argc > 2)
+    else if (status == ERR_OK && !is_import && argc > 2)
         status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
-    else if (!is_import && (maps || encoding))
+    else if (status == ERR_OK && !is_import && (maps || encoding))
         status = cli_usage_error(self, "--map and --encoding go with ledger import");
     Err err;
     err_clear(&err);

@@ -211,6 +211,13 @@ check "Shift_JIS ledger: Japanese headers mapped (plc-a matched by MAC)" \
     row "$tmp/sjis-recon.csv" status=matched ip=10.10.1.10 field=mac name=plc-a
 check "Shift_JIS ledger: katakana vendor matches (no vendor mismatch for plc-a)" \
     sh -c "! grep -q '^mismatch,.*,vendor,' '$tmp/sjis-recon.csv'"
+if [ -f "$fx/../rules/pcaps/modbus-reads.pcap" ]; then
+    "$bin" analyze -q --db "$tmp/ledger.db" -r "$fx/../rules/pcaps/modbus-reads.pcap"
+    check "ledger-missing moves to the newest capture after another analysis (one row)" \
+        test "$("$bin" findings --db "$tmp/ledger.db" --rule ledger-missing --format csv | tail -n +2 | wc -l)" -eq 1
+else
+    skip "ledger-missing after another analysis: tests/rules/pcaps absent"
+fi
 printf 'Device,Addr\nplc-z,10.10.1.10\n' >"$tmp/mapped.csv"
 check "--map COLUMN=FIELD names the IP column" \
     status_is 0 "$bin" ledger import -q "$tmp/mapped.csv" --map Addr=ip --db "$tmp/ledger.db" --format csv
