@@ -90,7 +90,8 @@ static gchar **row(int n, ...)
 static bool is_protocol(const char *t)
 {
     ProtoId id;
-    if (g_ascii_strcasecmp(t, "any") == 0 || strcmp(t, "unknown") == 0 || proto_from_name(t, &id))
+    if (g_ascii_strcasecmp(t, "any") == 0 || strcmp(t, proto_name(PROTO_UNKNOWN)) == 0 ||
+        proto_from_name(t, &id))
         return true;
     const char *slash = strchr(t, '/');
     if (!slash || (strncmp(t, "tcp/", 4) != 0 && strncmp(t, "udp/", 4) != 0))
