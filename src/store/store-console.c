@@ -49,6 +49,10 @@ typedef struct SourceCol {
     const char *sort;       /* ORDER BY expression (COL_SORT) */
     const char *match;      /* filter test, "$OP" = operator and parameter; NULL: (expr) $OP */
     unsigned flags;
+    /* Ties broken by this column first, then by the source's keys: an
+     * order that does not depend on insertion, and that the sort column's
+     * index still serves. */
+    const char *tie;
 } SourceCol;
 
 typedef struct SourceDesc {
@@ -140,7 +144,7 @@ static const SourceDesc source_assets = {
 
 static const SourceCol comm_cols[CCOL_N] = {
     [CCOL_SRC] = { { "src", "SOURCE", CELL_TEXT, 17, false }, "c.src", NULL, "c.src", NULL,
-                   COL_SORT | COL_INDEXED | COL_FILTER | COL_SEARCH },
+                   COL_SORT | COL_INDEXED | COL_FILTER | COL_SEARCH, "c.dst" /* comms_pair */ },
     [CCOL_DST] = { { "dst", "DESTINATION", CELL_TEXT, 17, false }, "c.dst", NULL, "c.dst", NULL,
                    COL_SORT | COL_INDEXED | COL_FILTER | COL_SEARCH },
     [CCOL_PROTOCOL] = { { "protocol", "PROTOCOL", CELL_TEXT, 10, false }, "c.protocol", NULL,
@@ -817,7 +821,9 @@ static void pager_build(Pager *p)
             g_string_append_printf(p->join, " AND %s=s.k%d", sd->keys[i], i);
     } else {
         p->sort = sd->cols[p->q.sort_col].sort;
-        for (int i = 0; i < MAX_KEYS && sd->keys[i]; i++) {
+        if (sd->cols[p->q.sort_col].tie)
+            p->keys[p->n_keys++] = sd->cols[p->q.sort_col].tie;
+        for (int i = 0; i < MAX_KEYS && sd->keys[i] && p->n_keys < MAX_KEYS; i++) {
             if (strcmp(sd->keys[i], p->sort) != 0)
                 p->keys[p->n_keys++] = sd->keys[i];
         }
