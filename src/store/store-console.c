@@ -61,6 +61,10 @@ typedef struct SourceDesc {
     const char *table; /* the base table, whose bare count is cheap */
     bool can_snapshot; /* sort values do not change under the console's feet */
     const char *keys[MAX_KEYS];
+    /* The tie-break for sorts no index serves (those sort everything
+     * anyway): by content, so that the order does not follow insertion;
+     * ends with the unique keys.  Empty: keys. */
+    const char *order_keys[MAX_KEYS];
     const char *dedup; /* with several captures: keeps the first row of each group */
     const char *scope[SCOPE_WINDOW + 1];
     const SourceCol *cols;
@@ -173,6 +177,7 @@ static const SourceDesc source_comms = {
     .table = "comms",
     .can_snapshot = true,
     .keys = { "c.comm_id" },
+    .order_keys = { "c.src", "c.dst", "c.protocol", "c.port", "c.comm_id" },
     .dedup = "NOT EXISTS (SELECT 1 FROM comms x WHERE " COMM_SAME " AND x.comm_id<c.comm_id)",
     .scope = {
         [SCOPE_ASSET] = "(c.src IN " ADDRS_OF_ID " OR c.dst IN " ADDRS_OF_ID ")",
@@ -755,6 +760,14 @@ static int64_t table_rows(Store *s, const char *table, int64_t cap)
     return n;
 }
 
+/* The tie-break for this sort: the unique keys when an index serves the
+ * sort column (its entries end with them), else the content order. */
+static const char *const *tie_keys(const SourceDesc *sd, int sort_col)
+{
+    bool is_indexed = sd->cols[sort_col].flags & COL_INDEXED;
+    return is_indexed || !sd->order_keys[0] ? sd->keys : sd->order_keys;
+}
+
 static bool wants_snapshot(const Pager *p)
 {
     const SourceCol *c = &p->sd->cols[p->q.sort_col];
@@ -792,8 +805,12 @@ static bool pager_snapshot(Pager *p, Err *err)
         g_string_append_printf(keys, "%s%s", i ? ", " : "", sd->keys[i]);
     }
     g_string_append(create, ")");
-    g_string_append_printf(fill, ") SELECT %s FROM %s ORDER BY %s, %s", keys->str, sd->from,
-                           sd->cols[p->q.sort_col].sort, keys->str);
+    const char *const *order = tie_keys(sd, p->q.sort_col);
+    GString *by = g_string_new(sd->cols[p->q.sort_col].sort);
+    for (int i = 0; i < MAX_KEYS && order[i]; i++)
+        g_string_append_printf(by, ", %s", order[i]);
+    g_string_append_printf(fill, ") SELECT %s FROM %s ORDER BY %s", keys->str, sd->from, by->str);
+    g_string_free(by, TRUE);
     bool ok = store_exec(p->s, create->str, err) && prepare(p->s, fill->str, &st, err);
     if (ok) {
         ok = sqlite3_step(st) == SQLITE_DONE || store_fail(p->s, err, "sort");
@@ -821,11 +838,12 @@ static void pager_build(Pager *p)
             g_string_append_printf(p->join, " AND %s=s.k%d", sd->keys[i], i);
     } else {
         p->sort = sd->cols[p->q.sort_col].sort;
+        const char *const *ties = tie_keys(sd, p->q.sort_col);
         if (sd->cols[p->q.sort_col].tie)
             p->keys[p->n_keys++] = sd->cols[p->q.sort_col].tie;
-        for (int i = 0; i < MAX_KEYS && sd->keys[i] && p->n_keys < MAX_KEYS; i++) {
-            if (strcmp(sd->keys[i], p->sort) != 0)
-                p->keys[p->n_keys++] = sd->keys[i];
+        for (int i = 0; i < MAX_KEYS && ties[i] && p->n_keys < MAX_KEYS; i++) {
+            if (strcmp(ties[i], p->sort) != 0)
+                p->keys[p->n_keys++] = ties[i];
         }
     }
     GString *sel = g_string_new("SELECT ");
