@@ -256,8 +256,6 @@ static void draw_table_body(Console *con, View *v, int y, int h, int width)
     int dh = MAX(6, h / 3);
     int th = h - dh - 1;
     tableview_draw(v->table, v, y, 0, th, width);
-    attrset(A_NORMAL);
-    move(y + th, 0);
     for (int i = 0; i < width; i++)
         ui_text(y + th, i, 1, theme_glyphs()->hline, ROLE_DIM, false, false);
     ui_text(y + th, 2, 8, " Detail ", ROLE_DIM, false, false);
