@@ -21,7 +21,7 @@ static int run_help(const CmdDesc *self, int argc, char **argv)
         return ERR_OK;
     }
     printf("usage: otscope COMMAND [options]\n"
-           "       otscope FILE...   (analyze the captures into the default DB, show assets)\n\n"
+           "       otscope FILE...   (analyze the captures into the default DB, open the console)\n\n"
            "OT/ICS network visibility from captures: assets, conversations, operations.\n\n"
            "Commands:\n");
     for (int i = 0; cmd_table[i]; i++)

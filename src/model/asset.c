@@ -49,14 +49,31 @@ static gboolean mackey_equal(gconstpointer a, gconstpointer b)
     return memcmp(a, b, sizeof(MacKey)) == 0;
 }
 
-static guint ipaddr_hash(gconstpointer k)
+/* An address within its VLAN: one private range reused on two VLANs is
+ * two sets of devices. */
+typedef struct IpVlan {
+    IpAddr ip;
+    uint16_t vlan;
+    uint8_t pad_[2];
+} IpVlan;
+
+static IpVlan ipvlan_of(const IpAddr *ip, uint16_t vlan)
 {
-    return (guint)ots_hash_bytes(k, sizeof(IpAddr));
+    IpVlan k;
+    memset(&k, 0, sizeof k);
+    k.ip = *ip;
+    k.vlan = vlan;
+    return k;
 }
 
-static gboolean ipaddr_equal(gconstpointer a, gconstpointer b)
+static guint ipvlan_hash(gconstpointer k)
 {
-    return memcmp(a, b, sizeof(IpAddr)) == 0;
+    return (guint)ots_hash_bytes(k, sizeof(IpVlan));
+}
+
+static gboolean ipvlan_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(IpVlan)) == 0;
 }
 
 static void free_resolved(gpointer p)
@@ -163,8 +180,7 @@ static uint64_t tie_strength(const Observation *o)
 }
 
 typedef struct IpOwner {
-    IpAddr ip;
-    uint16_t vlan;
+    IpVlan key;  /* first: the table's key */
     MacInfo *mac; /* best MAC, NULL when none */
     uint64_t strength;
     bool has_tx; /* the IP sent something */
@@ -172,12 +188,12 @@ typedef struct IpOwner {
 
 static void note_owner(GHashTable *owners, const Observation *o, MacInfo *mi)
 {
-    IpOwner *ow = g_hash_table_lookup(owners, &o->ip);
+    IpVlan key = ipvlan_of(&o->ip, o->vlan);
+    IpOwner *ow = g_hash_table_lookup(owners, &key);
     if (!ow) {
         ow = g_new0(IpOwner, 1);
-        ow->ip = o->ip;
-        ow->vlan = o->vlan;
-        g_hash_table_insert(owners, &ow->ip, ow);
+        ow->key = key;
+        g_hash_table_insert(owners, &ow->key, ow);
     }
     ow->has_tx |= o->tx_packets > 0;
     uint64_t s = tie_strength(o);
@@ -218,7 +234,7 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
 {
     GPtrArray *assets = g_ptr_array_new_with_free_func(free_resolved);
     GHashTable *macs = group_by_mac(obs, n_obs);
-    GHashTable *owners = g_hash_table_new_full(ipaddr_hash, ipaddr_equal, NULL, g_free);
+    GHashTable *owners = g_hash_table_new_full(ipvlan_hash, ipvlan_equal, NULL, g_free);
 
     GHashTableIter it;
     gpointer k;
@@ -254,25 +270,25 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
         note_owner(owners, o, mi);
     }
 
-    GHashTable *ip_assets = g_hash_table_new(ipaddr_hash, ipaddr_equal);
+    GHashTable *ip_assets = g_hash_table_new_full(ipvlan_hash, ipvlan_equal, g_free, NULL);
     g_hash_table_iter_init(&it, owners);
     while (g_hash_table_iter_next(&it, &k, &v)) {
         IpOwner *ow = v;
         bool claimed = ow->mac && ow->strength >= 1000000000ull;
         bool behind_router = ow->mac && ow->mac->is_router && !claimed;
         if (ow->mac && !behind_router) {
-            g_array_append_val(ow->mac->asset->ips, ow->ip);
+            g_array_append_val(ow->mac->asset->ips, ow->key.ip);
             continue;
         }
         /* Behind a router, or no link layer at all: an IP-only asset, but
          * only for an address that spoke (a scan target that never
          * answered is not a device). */
-        if (!ow->has_tx || (behind_router && is_link_local_v6(&ow->ip)))
+        if (!ow->has_tx || (behind_router && is_link_local_v6(&ow->key.ip)))
             continue;
         ResolvedAsset *a = asset_new(ASSET_IP);
-        key_of_ip(a, &ow->ip, ow->vlan);
-        g_array_append_val(a->ips, ow->ip);
-        g_hash_table_insert(ip_assets, &g_array_index(a->ips, IpAddr, 0), a);
+        key_of_ip(a, &ow->key.ip, ow->key.vlan);
+        g_array_append_val(a->ips, ow->key.ip);
+        g_hash_table_insert(ip_assets, g_memdup2(&ow->key, sizeof ow->key), a);
         g_ptr_array_add(assets, a);
     }
 
@@ -290,7 +306,8 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
                 asset_count(mi->asset, o);
         }
         if (o->has_ip) {
-            ResolvedAsset *a = g_hash_table_lookup(ip_assets, &o->ip);
+            IpVlan key = ipvlan_of(&o->ip, o->vlan);
+            ResolvedAsset *a = g_hash_table_lookup(ip_assets, &key);
             if (a)
                 asset_count(a, o);
         }
