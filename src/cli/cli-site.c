@@ -11,22 +11,6 @@
 #include "otscope/baseline.h"
 #include "otscope/log.h"
 
-bool cli_site_parse(const CmdDesc *self, GOptionEntry *entries, int *argc, char ***argv,
-                    int *status)
-{
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
-    bool ok = g_option_context_parse(ctx, argc, argv, &error);
-    if (!ok) {
-        *status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
-    }
-    g_option_context_free(ctx);
-    return ok;
-}
-
 bool cli_site_format(const CmdDesc *self, const char *name, TableFormat *fmt, int *status)
 {
     *fmt = isatty(fileno(stdout)) ? FORMAT_TABLE : FORMAT_CSV;

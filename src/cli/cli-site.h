@@ -16,10 +16,6 @@
 #include "otscope/store.h"
 #include "table-print.h"
 
-/* Parses argv with entries (help off); on error prints usage and
- * returns false with *status ERR_USAGE. */
-bool cli_site_parse(const CmdDesc *self, GOptionEntry *entries, int *argc, char ***argv,
-                    int *status);
 /* --format: table on a terminal, csv otherwise, when name is NULL. */
 bool cli_site_format(const CmdDesc *self, const char *name, TableFormat *fmt, int *status);
 /* Judges every capture again and reports it (unless quiet); returns the

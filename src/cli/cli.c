@@ -57,3 +57,19 @@ int cli_fail(const Err *err)
     log_error("%s", err->msg);
     return err->code == ERR_OK ? ERR_DB : (int)err->code;
 }
+
+bool cli_parse_options(const CmdDesc *self, GOptionEntry *entries, int *argc, char ***argv,
+                       int *status)
+{
+    GOptionContext *ctx = g_option_context_new(NULL);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_help_enabled(ctx, FALSE);
+    GError *error = NULL;
+    bool ok = g_option_context_parse(ctx, argc, argv, &error);
+    if (!ok) {
+        *status = cli_usage_error(self, "%s", error->message);
+        g_error_free(error);
+    }
+    g_option_context_free(ctx);
+    return ok;
+}

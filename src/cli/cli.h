@@ -34,6 +34,11 @@ char *cli_db_path(const char *given);
 
 /* Prints "otscope: msg" and the usage hint; returns ERR_USAGE. */
 int cli_usage_error(const CmdDesc *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parses argv with entries (GLib's own --help off: `otscope help CMD` is
+ * the help); on a bad option prints the usage error and returns false
+ * with *status set. */
+bool cli_parse_options(const CmdDesc *self, GOptionEntry *entries, int *argc, char ***argv,
+                       int *status);
 /* Prints the error and returns its code. */
 int cli_fail(const Err *err);
 

@@ -58,7 +58,7 @@ static int run_advisories(const CmdDesc *self, int argc, char **argv)
     int status = ERR_OK;
     TableFormat fmt = FORMAT_CSV;
     AdvisoryFormat kind = ADVISORY_AUTO;
-    if (cli_site_parse(self, entries, &argc, &argv, &status) &&
+    if (cli_parse_options(self, entries, &argc, &argv, &status) &&
         cli_site_format(self, format, &fmt, &status) && input &&
         !advisory_format_from_name(input, &kind))
         status = cli_usage_error(self, "unknown --input-format '%s' (auto, kev, csv, json)", input);

@@ -182,7 +182,7 @@ static int run_baseline(const CmdDesc *self, int argc, char **argv)
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     int status = ERR_OK;
-    if (!cli_site_parse(self, entries, &argc, &argv, &status)) {
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
         args_clear(&a);
         return status;
     }

@@ -232,15 +232,10 @@ static int run_carve(const CmdDesc *self, int argc, char **argv)
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_opt, "pcap to write", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
     gint64 finding_id = 0;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (argc != 2) {
         status = cli_usage_error(self, "give one FINDING_ID (see 'otscope findings')");
     } else if (!g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, &finding_id, NULL)) {
@@ -248,7 +243,6 @@ static int run_carve(const CmdDesc *self, int argc, char **argv)
     } else if (!out_opt) {
         status = cli_usage_error(self, "-o FILE.pcap is required");
     }
-    g_option_context_free(ctx);
     if (status == ERR_OK) {
         char *db_path = cli_db_path(db_opt);
         Err err;

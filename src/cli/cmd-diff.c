@@ -115,7 +115,7 @@ static int run_diff(const CmdDesc *self, int argc, char **argv)
     };
     int status = ERR_OK;
     TableFormat fmt = FORMAT_CSV;
-    if (!cli_site_parse(self, entries, &argc, &argv, &status) ||
+    if (!cli_parse_options(self, entries, &argc, &argv, &status) ||
         !cli_site_format(self, format, &fmt, &status)) {
         g_free(format);
         return status;

@@ -117,15 +117,10 @@ static int run_export(const CmdDesc *self, int argc, char **argv)
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
     unsigned fmts = 0;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (argc > 1) {
         status = cli_usage_error(self, "unexpected argument '%s'", argv[1]);
     } else if (!a.format) {
@@ -137,7 +132,6 @@ static int run_export(const CmdDesc *self, int argc, char **argv)
     } else if (a.show_secrets && (a.anonymize || a.anon_key)) {
         status = cli_usage_error(self, "--show-secrets and --anonymize contradict each other");
     }
-    g_option_context_free(ctx);
     log_set_level(a.quiet ? LOG_QUIET : LOG_NORMAL);
 
     char *db_path = status == ERR_OK ? cli_db_path(a.db) : NULL;

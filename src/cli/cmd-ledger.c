@@ -46,7 +46,7 @@ static int run_ledger(const CmdDesc *self, int argc, char **argv)
     };
     int status = ERR_OK;
     TableFormat fmt = FORMAT_CSV;
-    if (cli_site_parse(self, entries, &argc, &argv, &status))
+    if (cli_parse_options(self, entries, &argc, &argv, &status))
         cli_site_format(self, format, &fmt, &status);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
     const char *sub = argc > 1 ? argv[1] : "show";

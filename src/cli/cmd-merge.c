@@ -23,20 +23,14 @@ static int run_merge(const CmdDesc *self, int argc, char **argv)
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (!out) {
         status = cli_usage_error(self, "-o SITE.db is required");
     } else if (argc < 2) {
         status = cli_usage_error(self, "name at least one DB to merge");
     }
-    g_option_context_free(ctx);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
     Err err;
     err_clear(&err);

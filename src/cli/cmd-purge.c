@@ -27,15 +27,10 @@ static int run_purge(const CmdDesc *self, int argc, char **argv)
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
     int64_t capture_id = 0;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (all == (argc > 1)) {
         status = cli_usage_error(self, "give one CAPTURE_ID or --all");
     } else if (argc > 2) {
@@ -47,7 +42,6 @@ static int run_purge(const CmdDesc *self, int argc, char **argv)
             status = cli_usage_error(self, "'%s' is not a capture id (see 'otscope captures')",
                                      argv[1]);
     }
-    g_option_context_free(ctx);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
     Err err;
     err_clear(&err);

@@ -56,14 +56,9 @@ static int run_report(const CmdDesc *self, int argc, char **argv)
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (argc > 1) {
         status = cli_usage_error(self, "unexpected argument '%s'", argv[1]);
     } else if (!out) {
@@ -71,7 +66,6 @@ static int run_report(const CmdDesc *self, int argc, char **argv)
     } else if (cluster_above < 0 || max_assets < 0) {
         status = cli_usage_error(self, "--cluster-above and --max-assets take a positive number");
     }
-    g_option_context_free(ctx);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
     Err err;
     err_clear(&err);

@@ -23,18 +23,12 @@ static int run_table(const CmdDesc *self, int argc, char **argv)
         { "format", 0, 0, G_OPTION_ARG_STRING, &format_opt, "table, csv or json", "FMT" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
     int status = ERR_OK;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
+    if (!cli_parse_options(self, entries, &argc, &argv, &status)) {
+        /* the usage error is out, status set */
     } else if (argc > 1) {
         status = cli_usage_error(self, "unexpected argument '%s'", argv[1]);
     }
-    g_option_context_free(ctx);
     TableFormat fmt = isatty(fileno(stdout)) ? FORMAT_TABLE : FORMAT_CSV;
     if (status == ERR_OK && format_opt && !table_format_from_name(format_opt, &fmt))
         status = cli_usage_error(self, "unknown format '%s' (table, csv, json)", format_opt);
