@@ -46,16 +46,28 @@ static const char sql_comm_update[] =
     " anomalies=?13, last_pkt=?14 WHERE comm_id=?1";
 static const char sql_minute[] =
     "INSERT OR REPLACE INTO comm_minutes(comm_id, minute, packets, bytes) VALUES (?,?,?,?)";
+/* Upserts, not INSERT OR REPLACE: a replace deletes and reinserts the row
+ * in every index of the table at every batch, an update of counters
+ * touches none of them (the indexed columns never change). */
 static const char sql_op[] =
-    "INSERT OR REPLACE INTO ops(capture_id, protocol, src, dst, function_code, function, class,"
+    "INSERT INTO ops(capture_id, protocol, src, dst, function_code, function, class,"
     " count, responses, errors, first_ns, last_ns, first_pkt, detail, last_pkt, variants,"
-    " head_variants) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " head_variants) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT DO UPDATE SET count=excluded.count, responses=excluded.responses,"
+    " errors=excluded.errors, first_ns=excluded.first_ns, last_ns=excluded.last_ns,"
+    " first_pkt=excluded.first_pkt, last_pkt=excluded.last_pkt, variants=excluded.variants,"
+    " head_variants=excluded.head_variants";
 static const char sql_attr[] =
-    "INSERT OR REPLACE INTO attrs(capture_id, addr, name, value, protocol, confidence, count,"
-    " first_ns, last_ns, first_pkt, last_pkt) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT INTO attrs(capture_id, addr, name, value, protocol, confidence, count,"
+    " first_ns, last_ns, first_pkt, last_pkt) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT DO UPDATE SET protocol=excluded.protocol, confidence=excluded.confidence,"
+    " count=excluded.count, first_ns=excluded.first_ns, last_ns=excluded.last_ns,"
+    " first_pkt=excluded.first_pkt, last_pkt=excluded.last_pkt";
 static const char sql_anom[] =
-    "INSERT OR REPLACE INTO anomalies(capture_id, protocol, src, dst, anomaly, count, first_ns,"
-    " last_ns, first_pkt, last_pkt) VALUES (?,?,?,?,?,?,?,?,?,?)";
+    "INSERT INTO anomalies(capture_id, protocol, src, dst, anomaly, count, first_ns,"
+    " last_ns, first_pkt, last_pkt) VALUES (?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT DO UPDATE SET count=excluded.count, first_ns=excluded.first_ns,"
+    " last_ns=excluded.last_ns, first_pkt=excluded.first_pkt, last_pkt=excluded.last_pkt";
 
 static bool prepare_all(Store *s, Err *err)
 {
