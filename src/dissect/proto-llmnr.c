@@ -7,8 +7,9 @@
  * responses carry the RCODE as status.  Only a host that owns the name
  * answers (section 2.1), so the owner name of the first A/AAAA answer of a
  * response becomes the sender's host name.  The C (conflict) and T
- * (tentative) flags and TCP LLMNR are deliberately not handled.  Shares no
- * code with proto-dns.c: a small name reader of its own.
+ * (tentative) flags and TCP LLMNR are deliberately not handled.  The
+ * message format is read by dns-wire.c, shared with the other DNS-shaped
+ * protocol.
  *
  * References: RFC 4795 sections 2.1, 2.1.1; RFC 1035 sections 4.1 and
  * 4.1.4 (compression).
@@ -26,14 +27,13 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "dns-wire.h"
 
 enum {
     LLMNR_HEADER_LEN = 12,
     LLMNR_MIN_QUESTION_LEN = 5,
     LLMNR_MIN_RECORD_LEN = 11,
     LLMNR_MAX_RECORDS = 512,
-    LLMNR_MAX_LABELS = 128,
-    LLMNR_MAX_JUMPS = 16,
     LLMNR_NAME_MAX = 256,
     LLMNR_QR = 0x8000,
     LLMNR_TYPE_A = 1,
@@ -41,114 +41,16 @@ enum {
     LLMNR_PORT = 5355,
 };
 
-typedef struct LlmnrHeader {
-    uint16_t flags;
-    uint16_t qdcount;
-    uint16_t ancount;
-    uint16_t nscount;
-    uint16_t arcount;
-} LlmnrHeader;
-
-static void read_header(Cursor *c, LlmnrHeader *h)
-{
-    cursor_skip(c, 2); /* ID */
-    h->flags = cursor_be16(c);
-    h->qdcount = cursor_be16(c);
-    h->ancount = cursor_be16(c);
-    h->nscount = cursor_be16(c);
-    h->arcount = cursor_be16(c);
-}
-
-static size_t record_count(const LlmnrHeader *h)
-{
-    return (size_t)h->ancount + h->nscount + h->arcount;
-}
-
 /* Opcode 0, one question (RFC 4795 section 2.1.1), counts fit the bytes. */
-static bool header_is_sane(const LlmnrHeader *h, size_t body_len)
+static bool header_is_sane(const DnsWireHeader *h, size_t body_len)
 {
     if (((h->flags >> 11) & 0xf) != 0)
         return false;
     if (h->qdcount != 1)
         return false;
-    return (size_t)h->qdcount * LLMNR_MIN_QUESTION_LEN + record_count(h) * LLMNR_MIN_RECORD_LEN <=
+    return (size_t)h->qdcount * LLMNR_MIN_QUESTION_LEN +
+               dnswire_record_count(h) * LLMNR_MIN_RECORD_LEN <=
            body_len;
-}
-
-/* Name at c into dst (may be NULL); msg spans the message for pointers,
- * which must go backwards.  Fails c on a bad name. */
-static void read_name(Cursor *c, const Cursor *msg, char *dst, size_t dstsz)
-{
-    Cursor at = *c;
-    Cursor *src = c;
-    size_t out = 0;
-    size_t lowest_target = cursor_offset(c);
-    int jumps = 0;
-    if (dst)
-        dst[0] = '\0';
-    for (int i = 0; i < LLMNR_MAX_LABELS; i++) {
-        size_t label_start = cursor_offset(src);
-        uint8_t len = cursor_u8(src);
-        if (!cursor_ok(src))
-            break;
-        if (len == 0)
-            return;
-        if ((len & 0xc0) == 0xc0) {
-            size_t target = (size_t)((len & 0x3f) << 8) | cursor_u8(src);
-            if (!cursor_ok(src) || target >= label_start || target >= lowest_target ||
-                ++jumps > LLMNR_MAX_JUMPS)
-                break;
-            lowest_target = target;
-            at = *msg;
-            cursor_skip(&at, target);
-            src = &at;
-            continue;
-        }
-        if (len > 63)
-            break;
-        char label[64];
-        size_t n = cursor_str(src, len, label, sizeof label);
-        if (!cursor_ok(src))
-            break;
-        if (dst && out + n + 2 <= dstsz) {
-            if (out > 0)
-                dst[out++] = '.';
-            memcpy(dst + out, label, n);
-            out += n;
-            dst[out] = '\0';
-        }
-    }
-    if (cursor_ok(c))
-        cursor_set_bad(c);
-}
-
-static const char *type_name(uint16_t type)
-{
-    switch (type) {
-    case LLMNR_TYPE_A:
-        return "A";
-    case LLMNR_TYPE_AAAA:
-        return "AAAA";
-    case 12:
-        return "PTR";
-    case 16:
-        return "TXT";
-    case 33:
-        return "SRV";
-    case 255:
-        return "ANY";
-    default:
-        return NULL;
-    }
-}
-
-static void format_name_type(char *dst, size_t dstsz, const char *name, uint16_t type)
-{
-    const char *tname = type_name(type);
-    if (tname)
-        snprintf(dst, dstsz, "%s %s", tname, name);
-    else
-        snprintf(dst, dstsz, "TYPE%u %s", (unsigned)type, name);
 }
 
 static DissectResult llmnr_probe(Cursor *c, const DissectCtx *ctx)
@@ -160,11 +62,11 @@ static DissectResult llmnr_probe(Cursor *c, const DissectCtx *ctx)
     if (cursor_left(c) < LLMNR_HEADER_LEN)
         return DISSECT_NEED_MORE;
     Cursor msg = *c;
-    LlmnrHeader h;
-    read_header(c, &h);
+    DnsWireHeader h;
+    dnswire_read_header(c, &h);
     if (!header_is_sane(&h, cursor_left(c)))
         return DISSECT_NOT_MINE;
-    read_name(c, &msg, NULL, 0);
+    dnswire_read_name(c, &msg, NULL, 0);
     if (!cursor_ok(c))
         return cursor_fail(c) == CUR_CAPTRUNC ? DISSECT_NEED_MORE : DISSECT_NOT_MINE;
     return DISSECT_OK;
@@ -177,11 +79,11 @@ typedef struct LlmnrInfo {
     char host[LLMNR_NAME_MAX]; /* owner of the first A/AAAA answer */
 } LlmnrInfo;
 
-static void walk_records(Cursor *c, const Cursor *msg, const LlmnrHeader *h, LlmnrInfo *info)
+static void walk_records(Cursor *c, const Cursor *msg, const DnsWireHeader *h, LlmnrInfo *info)
 {
-    for (size_t i = 0; i < record_count(h) && i < LLMNR_MAX_RECORDS; i++) {
+    for (size_t i = 0; i < dnswire_record_count(h) && i < LLMNR_MAX_RECORDS; i++) {
         char name[LLMNR_NAME_MAX];
-        read_name(c, msg, name, sizeof name);
+        dnswire_read_name(c, msg, name, sizeof name);
         uint16_t type = cursor_be16(c);
         cursor_skip(c, 6); /* class ttl */
         uint16_t rdlength = cursor_be16(c);
@@ -202,8 +104,8 @@ static DissectResult llmnr_dissect(Cursor *c, DissectCtx *ctx)
 {
     bool is_clipped = cursor_is_clipped(c);
     Cursor msg = *c;
-    LlmnrHeader h;
-    read_header(c, &h);
+    DnsWireHeader h;
+    dnswire_read_header(c, &h);
     if (!cursor_ok(c))
         return dissect_fail(ctx, c, ANOM_BAD_HEADER);
     if (!header_is_sane(&h, cursor_left(c))) {
@@ -217,7 +119,7 @@ static DissectResult llmnr_dissect(Cursor *c, DissectCtx *ctx)
     memset(&info, 0, sizeof info);
     for (unsigned i = 0; i < h.qdcount; i++) {
         char name[LLMNR_NAME_MAX];
-        read_name(c, &msg, name, sizeof name);
+        dnswire_read_name(c, &msg, name, sizeof name);
         uint16_t type = cursor_be16(c);
         cursor_skip(c, 2);
         if (i == 0 && cursor_ok(c)) {
@@ -232,7 +134,7 @@ static DissectResult llmnr_dissect(Cursor *c, DissectCtx *ctx)
     bool is_response = (h.flags & LLMNR_QR) != 0;
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     char detail[FACT_DETAIL_MAX];
-    format_name_type(detail, sizeof detail, info.first_name, info.first_type);
+    dnswire_format_name_type(detail, sizeof detail, info.first_name, info.first_type);
     dissect_op(ctx, 0, "query", OP_READ, is_response, (int32_t)(h.flags & 0xf), detail);
     if (is_response && info.host[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_HOSTNAME, info.host, FACT_CONF_HIGH);

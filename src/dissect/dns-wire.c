@@ -1,0 +1,103 @@
+/*
+ * dns-wire.c - the DNS message format shared by mDNS and LLMNR (see
+ * dns-wire.h).  References: RFC 1035 sections 4.1 and 4.1.4 (compression).
+ */
+#include "config.h"
+
+#include "dns-wire.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { DNSWIRE_MAX_LABELS = 128, DNSWIRE_MAX_JUMPS = 16 };
+
+void dnswire_read_header(Cursor *c, DnsWireHeader *h)
+{
+    cursor_skip(c, 2); /* ID */
+    h->flags = cursor_be16(c);
+    h->qdcount = cursor_be16(c);
+    h->ancount = cursor_be16(c);
+    h->nscount = cursor_be16(c);
+    h->arcount = cursor_be16(c);
+}
+
+size_t dnswire_record_count(const DnsWireHeader *h)
+{
+    return (size_t)h->ancount + h->nscount + h->arcount;
+}
+
+/* Name at c into dst (may be NULL); msg spans the message for pointers,
+ * which must go backwards.  Fails c on a bad name. */
+void dnswire_read_name(Cursor *c, const Cursor *msg, char *dst, size_t dstsz)
+{
+    Cursor at = *c;
+    Cursor *src = c;
+    size_t out = 0;
+    size_t lowest_target = cursor_offset(c);
+    int jumps = 0;
+    if (dst)
+        dst[0] = '\0';
+    for (int i = 0; i < DNSWIRE_MAX_LABELS; i++) {
+        size_t label_start = cursor_offset(src);
+        uint8_t len = cursor_u8(src);
+        if (!cursor_ok(src))
+            break;
+        if (len == 0)
+            return;
+        if ((len & 0xc0) == 0xc0) {
+            size_t target = (size_t)((len & 0x3f) << 8) | cursor_u8(src);
+            if (!cursor_ok(src) || target >= label_start || target >= lowest_target ||
+                ++jumps > DNSWIRE_MAX_JUMPS)
+                break;
+            lowest_target = target;
+            at = *msg;
+            cursor_skip(&at, target);
+            src = &at;
+            continue;
+        }
+        if (len > 63)
+            break;
+        char label[64];
+        size_t n = cursor_str(src, len, label, sizeof label);
+        if (!cursor_ok(src))
+            break;
+        if (dst && out + n + 2 <= dstsz) {
+            if (out > 0)
+                dst[out++] = '.';
+            memcpy(dst + out, label, n);
+            out += n;
+            dst[out] = '\0';
+        }
+    }
+    if (cursor_ok(c))
+        cursor_set_bad(c);
+}
+
+static const char *type_name(uint16_t type)
+{
+    switch (type) {
+    case DNSWIRE_TYPE_A:
+        return "A";
+    case DNSWIRE_TYPE_AAAA:
+        return "AAAA";
+    case 12:
+        return "PTR";
+    case 16:
+        return "TXT";
+    case 33:
+        return "SRV";
+    case 255:
+        return "ANY";
+    default:
+        return NULL;
+    }
+}
+
+void dnswire_format_name_type(char *dst, size_t dstsz, const char *name, uint16_t type)
+{
+    const char *tname = type_name(type);
+    if (tname)
+        snprintf(dst, dstsz, "%s %s", tname, name);
+    else
+        snprintf(dst, dstsz, "TYPE%u %s", (unsigned)type, name);
+}
