@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cip-device.h"
 #include "dissect.h"
 #include "otscope/vendors.h"
 
@@ -116,14 +117,22 @@ static const struct {
     uint16_t id;
     const char *name;
 } cip_classes[] = {
-    {0x01, "Identity"},       {0x02, "Message Router"},
-    {0x04, "Assembly"},       {0x05, "Connection"},
-    {0x06, "Connection Manager"}, {0x07, "Register"},
-    {0x0f, "Parameter"},      {0x37, "File"},
-    {0x43, "Time Sync"},      {0x47, "DLR"},
-    {0x48, "QoS"},            {0x67, "PCCC"},
-    {0x6b, "Symbol"},         {0x6c, "Template"},
-    {0xf4, "Port"},           {0xf5, "TCP/IP Interface"},
+    {0x01, "Identity"},
+    {0x02, "Message Router"},
+    {0x04, "Assembly"},
+    {0x05, "Connection"},
+    {0x06, "Connection Manager"},
+    {0x07, "Register"},
+    {0x0f, "Parameter"},
+    {0x37, "File"},
+    {0x43, "Time Sync"},
+    {0x47, "DLR"},
+    {0x48, "QoS"},
+    {0x67, "PCCC"},
+    {0x6b, "Symbol"},
+    {0x6c, "Template"},
+    {0xf4, "Port"},
+    {0xf5, "TCP/IP Interface"},
     {0xf6, "Ethernet Link"},
 };
 
@@ -326,53 +335,6 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
     return DISSECT_OK;
 }
 
-/* CIP device profiles (Vol. 1 chapter 6): the Identity object's device
- * type, for the ones a plant network shows. */
-static const struct {
-    uint16_t type;
-    const char *name;
-} device_types[] = {
-    {0x00, "Generic Device"},
-    {0x02, "AC Drive"},
-    {0x03, "Motor Overload"},
-    {0x04, "Limit Switch"},
-    {0x05, "Inductive Proximity Switch"},
-    {0x06, "Photoelectric Sensor"},
-    {0x07, "General Purpose Discrete I/O"},
-    {0x09, "Resolver"},
-    {0x0c, "Communications Adapter"},
-    {0x0e, "Programmable Logic Controller"},
-    {0x10, "Position Controller"},
-    {0x13, "DC Drive"},
-    {0x15, "Contactor"},
-    {0x16, "Motor Starter"},
-    {0x17, "Soft Start"},
-    {0x18, "Human-Machine Interface"},
-    {0x1a, "Mass Flow Controller"},
-    {0x1b, "Pneumatic Valve"},
-    {0x22, "Encoder"},
-    {0x23, "Safety Discrete I/O Device"},
-    {0x25, "CIP Motion Drive"},
-    {0x28, "CIP Modbus Device"},
-    {0x29, "CIP Modbus Translator"},
-    {0x2a, "Safety Analog I/O Device"},
-    {0x2b, "Generic Device (keyable)"},
-    {0x2c, "Managed Ethernet Switch"},
-    {0x32, "ControlNet Physical Layer Component"},
-    {0x33, "Circuit Breaker"},
-    {0x34, "HART Device"},
-    {0x35, "CIP-HART Translator"},
-    {0xc8, "Embedded Component"},
-};
-
-static const char *device_type_name(uint16_t type)
-{
-    for (size_t i = 0; i < sizeof(device_types) / sizeof(device_types[0]); i++)
-        if (device_types[i].type == type)
-            return device_types[i].name;
-    return "Device";
-}
-
 /* A Get_Attribute_All reply is the Identity object's when the request
  * asked class 1, or, with no request seen, when its data has exactly the
  * Identity layout: 14 fixed bytes, a SHORT_STRING name ending the data or
@@ -417,8 +379,8 @@ static void identity_reply(DissectCtx *ctx, Cursor *c)
     dissect_attr(ctx, SIDE_SRC, ATTR_FIRMWARE, buf, FACT_CONF_HIGH);
     snprintf(buf, sizeof buf, "0x%08x", serial);
     dissect_attr(ctx, SIDE_SRC, ATTR_SERIAL, buf, FACT_CONF_HIGH);
-    snprintf(buf, sizeof buf, "%s (device type %u, product code %u)", device_type_name(device_type),
-             device_type, product_code);
+    snprintf(buf, sizeof buf, "%s (device type %u, product code %u)",
+             cip_device_type_name(device_type), device_type, product_code);
     dissect_attr(ctx, SIDE_SRC, ATTR_DESCRIPTION, buf, FACT_CONF_HIGH);
 }
 

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cip-device.h"
 #include "dissect.h"
 #include "otscope/vendors.h"
 
@@ -171,58 +172,15 @@ typedef struct EnipIdentity {
     char name[IDENTITY_NAME_MAX];
 } EnipIdentity;
 
-/* CIP device profiles (Vol. 1 chapter 6), the Identity object's device
- * type; the ones a plant network shows. */
-static const struct {
-    uint16_t type;
-    const char *name;
-} device_types[] = {
-    {0x00, "Generic Device"},
-    {0x02, "AC Drive"},
-    {0x03, "Motor Overload"},
-    {0x04, "Limit Switch"},
-    {0x05, "Inductive Proximity Switch"},
-    {0x06, "Photoelectric Sensor"},
-    {0x07, "General Purpose Discrete I/O"},
-    {0x09, "Resolver"},
-    {0x0c, "Communications Adapter"},
-    {0x0e, "Programmable Logic Controller"},
-    {0x10, "Position Controller"},
-    {0x13, "DC Drive"},
-    {0x15, "Contactor"},
-    {0x16, "Motor Starter"},
-    {0x17, "Soft Start"},
-    {0x18, "Human-Machine Interface"},
-    {0x1a, "Mass Flow Controller"},
-    {0x1b, "Pneumatic Valve"},
-    {0x22, "Encoder"},
-    {0x23, "Safety Discrete I/O Device"},
-    {0x25, "CIP Motion Drive"},
-    {0x28, "CIP Modbus Device"},
-    {0x29, "CIP Modbus Translator"},
-    {0x2a, "Safety Analog I/O Device"},
-    {0x2b, "Generic Device (keyable)"},
-    {0x2c, "Managed Ethernet Switch"},
-    {0x32, "ControlNet Physical Layer Component"},
-    {0x33, "Circuit Breaker"},
-    {0x34, "HART Device"},
-    {0x35, "CIP-HART Translator"},
-    {0xc8, "Embedded Component"},
-};
-
-static const char *device_type_name(uint16_t type)
-{
-    for (size_t i = 0; i < sizeof(device_types) / sizeof(device_types[0]); i++)
-        if (device_types[i].type == type)
-            return device_types[i].name;
-    return "Device";
-}
-
 /* Identity object state attribute (Vol. 1 5A-2.2). */
 static const char *state_name(uint8_t state)
 {
     static const char *const names[] = {
-        "nonexistent", "self-testing", "standby", "operational", "major-recoverable-fault",
+        "nonexistent",
+        "self-testing",
+        "standby",
+        "operational",
+        "major-recoverable-fault",
         "major-unrecoverable-fault",
     };
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "other";
@@ -263,7 +221,7 @@ static void emit_identity(DissectCtx *ctx, const EnipIdentity *id)
     snprintf(buf, sizeof buf, "0x%08x", id->serial);
     dissect_attr(ctx, SIDE_SRC, ATTR_SERIAL, buf, FACT_CONF_HIGH);
     snprintf(buf, sizeof buf, "%s (device type %u, product code %u)",
-             device_type_name(id->device_type), id->device_type, id->product_code);
+             cip_device_type_name(id->device_type), id->device_type, id->product_code);
     dissect_attr(ctx, SIDE_SRC, ATTR_DESCRIPTION, buf, FACT_CONF_HIGH);
 }
 
