@@ -54,20 +54,7 @@ static const char attributes_sql[] =
     " ORDER BY m.asset_id IS NULL, m.asset_id, t.addr, t.name, t.value, t.protocol";
 
 static const ColumnDesc xfinding_columns[] = {
-    { "finding_id", "ID", CELL_INT, 4, true },
-    { "severity", "SEVERITY", CELL_TEXT, 8, false },
-    { "rule", "RULE", CELL_TEXT, 16, false },
-    { "title", "TITLE", CELL_TEXT, 30, false },
-    { "src", "SOURCE", CELL_TEXT, 15, false },
-    { "dst", "DESTINATION", CELL_TEXT, 15, false },
-    { "protocol", "PROTOCOL", CELL_TEXT, 10, false },
-    { "count", "COUNT", CELL_INT, 6, true },
-    { "first_seen", "FIRST SEEN", CELL_TIME, 27, false },
-    { "last_seen", "LAST SEEN", CELL_TIME, 27, false },
-    { "evidence", "EVIDENCE", CELL_TEXT, 30, false },
-    { "recommendation", "RECOMMENDATION", CELL_TEXT, 30, false },
-    { "attack_id", "ATT&CK", CELL_TEXT, 6, false },
-    { "why", "WHY", CELL_TEXT, 30, false },
+    STORE_FINDING_COLUMNS
     { "first_pkt", "FIRST PKT", CELL_INT, 8, true },
     { "last_pkt", "LAST PKT", CELL_INT, 8, true },
     { "capture", "CAPTURE", CELL_TEXT, 20, false },

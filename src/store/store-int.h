@@ -35,4 +35,22 @@ bool store_resolve_assets(Store *s, Err *err);
 /* Roles, evidence and Purdue levels of all assets from what they do. */
 bool store_infer_roles(Store *s, Err *err);
 
+/* The findings columns of DESIGN.md plus why (store-read.c); the export
+ * appends its own (store-export.c). */
+#define STORE_FINDING_COLUMNS                                      \
+    { "finding_id", "ID", CELL_INT, 4, true },                     \
+    { "severity", "SEVERITY", CELL_TEXT, 8, false },               \
+    { "rule", "RULE", CELL_TEXT, 16, false },                      \
+    { "title", "TITLE", CELL_TEXT, 30, false },                    \
+    { "src", "SOURCE", CELL_TEXT, 15, false },                     \
+    { "dst", "DESTINATION", CELL_TEXT, 15, false },                \
+    { "protocol", "PROTOCOL", CELL_TEXT, 10, false },              \
+    { "count", "COUNT", CELL_INT, 6, true },                       \
+    { "first_seen", "FIRST SEEN", CELL_TIME, 27, false },          \
+    { "last_seen", "LAST SEEN", CELL_TIME, 27, false },            \
+    { "evidence", "EVIDENCE", CELL_TEXT, 30, false },              \
+    { "recommendation", "RECOMMENDATION", CELL_TEXT, 30, false },  \
+    { "attack_id", "ATT&CK", CELL_TEXT, 6, false },                \
+    { "why", "WHY", CELL_TEXT, 30, false },
+
 #endif /* OTS_STORE_STORE_INT_H */

@@ -100,22 +100,7 @@ static const char ops_sql[] =
     " GROUP BY protocol, src, dst, function_code, function, class"
     " ORDER BY protocol, src, dst, function_code, function, class";
 
-static const ColumnDesc finding_columns[] = {
-    { "finding_id", "ID", CELL_INT, 4, true },
-    { "severity", "SEVERITY", CELL_TEXT, 8, false },
-    { "rule", "RULE", CELL_TEXT, 16, false },
-    { "title", "TITLE", CELL_TEXT, 30, false },
-    { "src", "SOURCE", CELL_TEXT, 15, false },
-    { "dst", "DESTINATION", CELL_TEXT, 15, false },
-    { "protocol", "PROTOCOL", CELL_TEXT, 10, false },
-    { "count", "COUNT", CELL_INT, 6, true },
-    { "first_seen", "FIRST SEEN", CELL_TIME, 27, false },
-    { "last_seen", "LAST SEEN", CELL_TIME, 27, false },
-    { "evidence", "EVIDENCE", CELL_TEXT, 30, false },
-    { "recommendation", "RECOMMENDATION", CELL_TEXT, 30, false },
-    { "attack_id", "ATT&CK", CELL_TEXT, 6, false },
-    { "why", "WHY", CELL_TEXT, 30, false },
-};
+static const ColumnDesc finding_columns[] = { STORE_FINDING_COLUMNS };
 
 static const char findings_sql[] =
     "SELECT finding_id, severity, rule, title, src, dst, protocol, count, first_ns, last_ns,"
