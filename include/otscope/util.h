@@ -24,4 +24,10 @@ const char *oui_source(void);
 /* Overrides the ieee-data folder (tests); call before the first lookup. */
 void oui_set_dir(const char *dir);
 
+/* A secret attribute value ("kind:secret") masked for display: the kind
+ * (and an http-basic user) readable, the secret as its first and last
+ * character and its length, e.g. "snmp-community:p****c (6 chars)".
+ * Returns a new string; caller frees with g_free. */
+char *secret_mask(const char *value);
+
 #endif /* OTS_OTSCOPE_UTIL_H */

@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "otscope/util.h"
 #include "rules-int.h"
 
 enum {
@@ -79,7 +80,7 @@ static void secrets(RuleCtx *ctx)
         Finding *f = rule_hit(ctx, key, &hit);
         g_free(key);
         bool is_first = f->count == hit.count;
-        char *masked = rule_mask_secret(value);
+        char *masked = secret_mask(value);
         char *masked_note = g_strdup_printf("%s sent in clear to %s", masked, hit.dst);
         char *plain_note = g_strdup_printf("%s sent in clear to %s", value, hit.dst);
         rule_note_secret(ctx, f, masked_note, plain_note);

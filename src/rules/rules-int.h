@@ -115,9 +115,6 @@ AddrKind rule_addr_kind(const char *addr);
 /* True for the industrial protocols (not IT, L2 housekeeping or discovery
  * helpers such as LLDP, ARP, DHCP, DNS). */
 bool rule_is_ot_protocol(const char *protocol);
-/* Masks a secret attribute value "kind:secret" (http-basic keeps its
- * user): "ftp-password:********".  Returns a new string. */
-char *rule_mask_secret(const char *value);
 /* True when src polls dst with reads (or other routine requests) across
  * most of the capture: a controller of that device, not a one-off. */
 bool rule_is_regular_master(RuleCtx *ctx, const char *src, const char *dst);

@@ -525,22 +525,6 @@ bool rule_is_ot_protocol(const char *protocol)
     return false;
 }
 
-static const char mask[] = "********";
-
-char *rule_mask_secret(const char *value)
-{
-    const char *colon = strchr(value, ':');
-    if (!colon)
-        return g_strdup(mask);
-    /* http-basic:user:password keeps the user: it is no secret */
-    if (g_str_has_prefix(value, "http-basic:")) {
-        const char *second = strchr(colon + 1, ':');
-        if (second)
-            return g_strdup_printf("%.*s%s", (int)(second - value + 1), value, mask);
-    }
-    return g_strdup_printf("%.*s%s", (int)(colon - value + 1), value, mask);
-}
-
 bool rule_is_regular_master(RuleCtx *ctx, const char *src, const char *dst)
 {
     sqlite3_stmt *st = rule_query(ctx,

@@ -1396,7 +1396,7 @@ bool store_asset_attrs(Store *s, int64_t asset_id, int limit, StoreRowFn fn, voi
     PageScope sc = { .kind = SCOPE_ASSET, .id = asset_id };
     /* Secrets stay masked on screen, as in findings. */
     return detail_query(s,
-                        "SELECT name, CASE WHEN name=:attr_secret THEN '********' ELSE value END,"
+                        "SELECT name, CASE WHEN name=:attr_secret THEN ots_mask_secret(value) ELSE value END,"
                         " protocol, max(confidence), min(first_pkt) FROM attrs"
                         " WHERE addr IN " ADDRS_OF_ID " GROUP BY name, value, protocol"
                         " ORDER BY name, value LIMIT :limit",

@@ -43,7 +43,7 @@ static const char attributes_sql[] =
     "WITH addr_map(addr, asset_id) AS (SELECT ip, asset_id FROM asset_ips"
     "  UNION SELECT mac, asset_id FROM assets WHERE mac<>'')"
     " SELECT m.asset_id, t.addr, t.name,"
-    "  CASE WHEN t.name='secret' AND NOT ?1 THEN '****' ELSE t.value END,"
+    "  CASE WHEN t.name='secret' AND NOT ?1 THEN ots_mask_secret(t.value) ELSE t.value END,"
     "  t.protocol, max(t.confidence), sum(t.count), min(t.first_ns), max(t.last_ns),"
     "  min(t.first_pkt), max(t.last_pkt),"
     "  (SELECT group_concat(path, ';') FROM (SELECT DISTINCT c.path FROM attrs u"

@@ -330,6 +330,19 @@ static bool create_private(const char *path, Err *err)
     return true;
 }
 
+/* ots_mask_secret(value): secret_mask() for the queries that print
+ * attribute values, so every presenter masks the same way. */
+static void sql_mask_secret(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *value = (const char *)sqlite3_value_text(argv[0]);
+    if (!value) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, secret_mask(value), -1, g_free);
+}
+
 Store *store_open(const char *path, StoreMode mode, Err *err)
 {
     bool exists = g_file_test(path, G_FILE_TEST_EXISTS);
@@ -350,6 +363,13 @@ Store *store_open(const char *path, StoreMode mode, Err *err)
     }
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    if (sqlite3_create_function(s->db, "ots_mask_secret", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_mask_secret, NULL, NULL) != SQLITE_OK) {
+        store_fail(s, err, "register functions");
+        store_close(s);
+        return NULL;
+    }
     bool ok = store_exec(s, "PRAGMA foreign_keys=ON", err);
     if (ok && !s->is_read_only)
         ok = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);

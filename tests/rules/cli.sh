@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 fails=0
-echo "1..17"
+echo "1..20"
 check() { # description, then the test command
     n=$((n + 1))
     what=$1
@@ -29,10 +29,19 @@ ftp="$tmp/ftp.db"
 "$bin" findings --db "$ftp" --format csv >"$tmp/masked.csv"
 "$bin" findings --db "$ftp" --format json --show-secrets >"$tmp/plain.json"
 "$bin" findings --db "$ftp" --format table >"$tmp/table.txt"
-check "evidence masks the FTP password" grep -q 'ftp-password:\*\*\*\*\*\*\*\*' "$tmp/masked.csv"
+check "evidence masks the FTP password (first and last character, length)" \
+    grep -q 'ftp-password:s\*\*\*\*w (9 chars)' "$tmp/masked.csv"
 check "the password is in no default output" \
     sh -c "! grep -q s3cr3t-Pw '$tmp/masked.csv' '$tmp/table.txt'"
 check "--show-secrets shows it" grep -q 'ftp-password:s3cr3t-Pw' "$tmp/plain.json"
+# the secret attribute itself, in the exports of every table
+"$bin" export --db "$ftp" --format csv,ndjson -o "$tmp/exp" -q
+"$bin" export --db "$ftp" --format csv -o "$tmp/exp-plain" -q --show-secrets
+check "export masks the secret attribute" \
+    grep -q 'secret,ftp-password:s\*\*\*\*w (9 chars)' "$tmp/exp/asset_attributes.csv"
+check "no export file holds the password" sh -c "! grep -rq s3cr3t-Pw '$tmp/exp'"
+check "export --show-secrets shows the attribute" \
+    grep -q 'secret,ftp-password:s3cr3t-Pw' "$tmp/exp-plain/asset_attributes.csv"
 check "--fail-on high exits 1 (a high finding exists)" status_is 1 "$bin" findings --db "$ftp" --fail-on high
 check "--fail-on critical exits 0 (none)" status_is 0 "$bin" findings --db "$ftp" --fail-on critical
 check "--fail-on with an unknown severity is a usage error" \
