@@ -78,7 +78,9 @@ typedef enum Anomaly {
     X(SOFTWARE, "software")                                                                        \
     X(DOMAIN, "domain")                                                                            \
     X(USER, "user")                                                                                \
-    X(SECRET, "secret")
+    X(SECRET, "secret")                                                                            \
+    X(FINGERPRINT, "fingerprint")                                                                  \
+    X(WEB_TITLE, "web_title")
 
 typedef enum AttrKind {
 #define X(id, str) ATTR_##id,

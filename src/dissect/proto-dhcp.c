@@ -4,7 +4,11 @@
  * Parses the BOOTP fixed header, requires the DHCP magic cookie, walks the
  * options once and reports the DHCP message type (option 53) as an
  * operation.  Client messages reveal the client's identity: host name
- * (option 12), client FQDN (option 81) and vendor class (option 60).
+ * (option 12), client FQDN (option 81) and vendor class (option 60);
+ * the Parameter Request List (option 55) is the client's DHCP fingerprint
+ * ("dhcp-prl:1,15,3,..."), and when data/dhcp-fingerprints.tsv knows it,
+ * the OS family whose DHCP client asks that way (medium confidence: a
+ * fingerprint names a client implementation, not a version).
  * DHCPv6 (UDP 546/547) is parsed to its message type, with the Client FQDN
  * (option 39) and Vendor Class (option 16) of client messages.  Relay
  * messages are reported as such; the relayed inner message is not opened
@@ -39,6 +43,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/dhcpfp.h"
 
 enum {
     BOOTP_FIXED_LEN = 236, /* op .. file, before the magic cookie */
@@ -52,6 +57,7 @@ enum {
     DHCP_OPT_HOSTNAME = 12,
     DHCP_OPT_REQUESTED_IP = 50,
     DHCP_OPT_MSG_TYPE = 53,
+    DHCP_OPT_PARAM_LIST = 55,
     DHCP_OPT_VENDOR_CLASS = 60,
     DHCP_OPT_FQDN = 81,
     DHCP_OPT_END = 255,
@@ -67,6 +73,8 @@ enum {
     DNS_MAX_LABELS = 64, /* a 255-byte name has at most 127 labels; we keep 64 */
     DHCP_NAME_MAX = FACT_VALUE_MAX,
 };
+
+#define DHCP_PRL_PREFIX "dhcp-prl:"
 
 typedef struct DhcpTok {
     uint8_t code;
@@ -133,6 +141,8 @@ typedef struct DhcpInfo {
     char hostname[DHCP_NAME_MAX];
     char fqdn[DHCP_NAME_MAX];
     char vendor_class[DHCP_NAME_MAX];
+    /* option 55 as "1,15,3,..."; "" when absent or too long for the attribute */
+    char prl[FACT_VALUE_MAX - sizeof DHCP_PRL_PREFIX + 1];
 } DhcpInfo;
 
 /* DNS wire-format name without compression (RFC 1035 3.1) into dst as
@@ -173,6 +183,25 @@ static void read_option_fqdn(Cursor *val, char *dst, size_t dstsz)
         cursor_str(val, cursor_left(val), dst, dstsz);
 }
 
+/* Option 55 as decimal codes joined by ','.  A list too long for the
+ * attribute is dropped whole: a cut list would match a wrong fingerprint. */
+static void read_param_list(Cursor *val, char *dst, size_t dstsz)
+{
+    size_t out = 0;
+    dst[0] = '\0';
+    while (cursor_left(val) > 0) {
+        uint8_t code = cursor_u8(val);
+        char num[5];
+        int n = snprintf(num, sizeof num, out ? ",%u" : "%u", (unsigned)code);
+        if (out + (size_t)n + 1 > dstsz) {
+            dst[0] = '\0';
+            return;
+        }
+        memcpy(dst + out, num, (size_t)n + 1);
+        out += (size_t)n;
+    }
+}
+
 static void read_v4_options(Cursor *c, DhcpInfo *info)
 {
     for (int i = 0; i < DHCP_MAX_OPTIONS && cursor_left(c) > 0; i++) {
@@ -204,6 +233,9 @@ static void read_v4_options(Cursor *c, DhcpInfo *info)
         case DHCP_OPT_FQDN:
             read_option_fqdn(&val, info->fqdn, sizeof info->fqdn);
             break;
+        case DHCP_OPT_PARAM_LIST:
+            read_param_list(&val, info->prl, sizeof info->prl);
+            break;
         default:
             break;
         }
@@ -226,6 +258,14 @@ static void emit_client_identity(DissectCtx *ctx, const DhcpInfo *info)
         dissect_attr(ctx, SIDE_SRC, ATTR_HOSTNAME, info->fqdn, FACT_CONF_HIGH);
     if (info->vendor_class[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_SOFTWARE, info->vendor_class, FACT_CONF_HIGH);
+    if (info->prl[0]) {
+        char fp[FACT_VALUE_MAX];
+        snprintf(fp, sizeof fp, DHCP_PRL_PREFIX "%s", info->prl);
+        dissect_attr(ctx, SIDE_SRC, ATTR_FINGERPRINT, fp, FACT_CONF_HIGH);
+        const char *os = dhcpfp_os(info->prl);
+        if (os)
+            dissect_attr(ctx, SIDE_SRC, ATTR_OS, os, FACT_CONF_MEDIUM);
+    }
 }
 
 static bool is_v6_ports(const DissectCtx *ctx)

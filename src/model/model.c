@@ -431,11 +431,25 @@ static void take_op(Model *m, const Packet *pkt, const Fact *f, const Verdict *v
     op->is_dirty = true;
 }
 
+/* The address an attribute describes.  A host without an address yet
+ * (a DHCP client sends from 0.0.0.0 or ::) is only its MAC: its names and
+ * fingerprint belong to that MAC's asset, not to a shared "0.0.0.0". */
+static void attr_addr(const Packet *pkt, bool is_src, NetAddr *a)
+{
+    const IpAddr *ip = is_src ? &pkt->src_ip : &pkt->dst_ip;
+    bool has_mac = is_src ? pkt->has_src_mac : pkt->has_dst_mac;
+    const MacAddr *mac = is_src ? &pkt->src_mac : &pkt->dst_mac;
+    if (pkt->ip_ver && ipaddr_is_zero(ip) && has_mac && !macaddr_is_group(mac))
+        netaddr_mac(a, mac, pkt->vlan);
+    else
+        packet_addr(pkt, is_src, a);
+}
+
 static void take_attr(Model *m, const Packet *pkt, const Fact *f)
 {
     AttrKey key;
     memset(&key, 0, sizeof key);
-    packet_addr(pkt, f->side == SIDE_SRC, &key.addr);
+    attr_addr(pkt, f->side == SIDE_SRC, &key.addr);
     key.key = f->u.attr.key;
     g_strlcpy(key.value, f->u.attr.value, sizeof key.value);
     AttrNode *node = g_hash_table_lookup(m->attrs, &key);
