@@ -2,7 +2,7 @@
  * baseline.h - what the site knows beyond its captures, and comparisons
  * (src/baseline/): baselines saved from a known-good DB and loaded to be
  * checked against, diffs of two DBs or time windows, the zone policy,
- * the plant's asset ledger and offline advisories.
+ * the plant's asset ledger, offline advisories and IOC lists.
  *
  * Everything the rules judge against is kept in the site DB (loaded
  * baseline, zones, ledger, advisories), so that every later analysis and
@@ -166,5 +166,27 @@ bool advisories_clear(Store *s, Err *err);
  * affected, cvss, kev, title, fix, source. */
 const ColumnDesc *advisories_columns(int *n_columns);
 bool advisories_read(Store *s, StoreRowFn fn, void *user, Err *err);
+
+/* ---- IOC lists (ioc.c) ------------------------------------------------------------------ */
+
+enum { IOC_STATS_TYPES = 8 }; /* indicator types (rules/ioc-match.h) */
+
+typedef struct IocStats {
+    int64_t indicators;                /* kept */
+    int64_t duplicates;                /* the same type and value again: the first is kept */
+    int64_t by_type[IOC_STATS_TYPES];  /* indexed like ioc_stats_type_name() */
+} IocStats;
+
+/* Reads IOC list files (NULL-terminated paths; format: man otscope, IOC
+ * LISTS) into the DB, replacing the lists it had.  ERR_INPUT with file
+ * and line when a line is no indicator; nothing changes then. */
+bool ioc_load(Store *s, const char *const *paths, IocStats *stats, Err *err);
+bool ioc_clear(Store *s, Err *err);
+/* The type name of stats->by_type[i]. */
+const char *ioc_stats_type_name(int i);
+/* The loaded indicators: type, value, note, source, line, findings (how
+ * many ioc-match findings name it). */
+const ColumnDesc *ioc_columns(int *n_columns);
+bool ioc_read(Store *s, StoreRowFn fn, void *user, Err *err);
 
 #endif /* OTS_OTSCOPE_BASELINE_H */

@@ -1,6 +1,6 @@
 /*
  * cli-site.h - what the commands about site knowledge share (baseline,
- * diff, zones, ledger, advisories): option parsing, the output format,
+ * diff, zones, ledger, advisories, IOC lists): option parsing, the output format,
  * judging the DB again after a load, and printing the findings of a
  * group of rules.
  */
@@ -24,5 +24,11 @@ int cli_site_rejudge(Store *s, bool quiet);
 /* Prints the findings of the rules named (NULL-terminated) to stdout: the
  * contract columns in csv/json, a narrower set in a table. */
 bool cli_site_print_findings(Store *s, const char *const *rules, TableFormat fmt, Err *err);
+
+/* Loads IOC lists (NULL-terminated paths) into the DB, replacing the
+ * ones it had, says how many indicators of each type unless quiet, and
+ * notes it in the audit trail (cmd-ioc.c; also analyze --ioc); does not
+ * judge.  Returns the exit status. */
+int cli_ioc_load(Store *s, const char *const *paths, bool quiet);
 
 #endif /* OTS_CLI_CLI_SITE_H */

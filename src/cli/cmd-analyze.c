@@ -17,6 +17,7 @@
 
 #include "capture.h"
 #include "cli-audit.h"
+#include "cli-site.h"
 #include "cli.h"
 #include "ingest.h"
 #include "otscope/baseline.h"
@@ -47,6 +48,7 @@ typedef struct AnalyzeArgs {
     gchar *run_as;
     gchar *fail_on;
     gchar *baseline;
+    gchar **iocs;
     gint snaplen;
     gint64 count;
     gint commit_interval;
@@ -125,6 +127,7 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose, "more detail", NULL },
         { "fail-on", 0, 0, G_OPTION_ARG_STRING, &a->fail_on, "exit 1 at or above", "SEV" },
         { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &a->baseline, "check against", "FILE" },
+        { "ioc", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->iocs, "IOC list", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *ctx = g_option_context_new(NULL);
@@ -187,6 +190,9 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     if (status == ERR_OK && a.baseline &&
         !baseline_use(store, a.baseline, &(BaselineStats){ 0 }, &err))
         status = cli_fail(&err);
+    /* and the IOC lists (kept in the DB too, replacing the ones it had) */
+    if (status == ERR_OK && a.iocs)
+        status = cli_ioc_load(store, (const char *const *)a.iocs, a.quiet);
     if (status == ERR_OK) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -240,6 +246,7 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     g_free(a.run_as);
     g_free(a.fail_on);
     g_free(a.baseline);
+    g_strfreev(a.iocs);
     return status;
 }
 
@@ -247,7 +254,7 @@ const CmdDesc cmd_analyze = {
     "analyze",
     "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | -i IFACE [-f BPF] [-s N] [-c N] "
     "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [--fail-on SEV] [--baseline FILE] "
-    "[-q] [-v]",
+    "[--ioc FILE]... [-q] [-v]",
     "read captures or an interface into the DB (no console)",
     "  -r, --read FILE        capture file (pcap, pcapng, gzip'ed); repeatable; '-' is stdin\n"
     "      --file-list LIST   a file with one capture path per line\n"
@@ -261,6 +268,7 @@ const CmdDesc cmd_analyze = {
     "      --commit-interval SECS  write a batch to the DB every SECS seconds (default 5)\n"
     "      --fail-on SEV      exit 1 when the DB then holds a finding at or above SEV\n"
     "      --baseline FILE    judge against this baseline (otscope baseline save); kept in the DB\n"
+    "      --ioc FILE         judge against this IOC list (repeatable; otscope ioc); kept in the DB\n"
     "  -q, --quiet            no progress bar or summary\n"
     "  -v, --verbose          more detail\n",
     run_analyze,

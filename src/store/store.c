@@ -260,6 +260,12 @@ static const char *const migrations[] = {
     "CREATE INDEX ops_src ON ops(src);"
     "CREATE INDEX ops_dst ON ops(dst);"
     "CREATE INDEX ops_class ON ops(class);",
+    /* 8: IOC lists (src/baseline/ioc.c): indicators in their normal form
+     * (rules/ioc-match.c), with the file and line they came from. */
+    "CREATE TABLE iocs ("
+    "  ioc_id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, line INTEGER NOT NULL,"
+    "  UNIQUE (type, value)) STRICT;",
 };
 
 bool store_fail(Store *s, Err *err, const char *what)
