@@ -12,6 +12,7 @@
 
 #include "bench.h"
 #include "plant.h"
+#include "site.h"
 
 typedef struct GenCommand {
     const char *name;
@@ -25,6 +26,7 @@ static int cmd_help(int argc, char **argv);
 static const GenCommand gen_commands[] = {
     { "plant", "plant -o FILE.pcap", cmd_plant },
     { "bench", "bench [-n PACKETS] [-H HOSTS] [-s SEED] -o FILE.pcap", bench_main },
+    { "site", "site [-b BEFORE.pcap] [-a AFTER.pcap]", site_main },
     { "help", "help", cmd_help },
 };
 

@@ -1,20 +1,11 @@
 #!/usr/bin/python3
-"""Writes the captures of the baseline suite from the plant sample.
+"""Writes the VLAN capture of the baseline suite.
 
-usage: /usr/bin/python3 make-captures.py PLANT.pcap OUTDIR
+usage: /usr/bin/python3 make-captures.py OUTDIR
 
-after.pcap   the plant a week later (every timestamp + 7 days) with:
-             - HMI-01 (10.10.1.50) no longer polling plc-b (10.10.1.20):
-               the S7comm conversation is gone (traffic-anomaly, stopped);
-             - plc-a (10.10.1.10) announcing firmware v2.90 instead of
-               v2.80 in its Modbus device identification (changed-identity);
-             - HIST-01 (10.10.1.70) polling plc-a every 2 s instead of every
-               10 s (traffic-anomaly, period and volume);
-             - a new laptop 10.10.1.120 (00:1b:21:aa:bb:cc) that writes a
-               coil and a register of plc-a over Modbus (new-asset,
-               new-comm);
-             - HMI-01 writing coils of plc-a (Modbus FC15), a function the
-               pair never used (new-ot-function).
+The before/after scenario is samples/before.pcap and samples/after.pcap
+(samples/gen/site.c, golden-tested by site.sh).
+
 vlans.pcap   two cells that reuse 192.168.1.0/24 on VLANs 10 and 20: in
              each an HMI (.10) polls a PLC (.20) over Modbus; on VLAN 20
              the HMI also opens Telnet to its PLC (zone-violation).
@@ -24,16 +15,7 @@ is deterministic: fixed addresses, ports, sequence numbers and times.
 """
 import sys
 
-from scapy.all import ARP, IP, TCP, Dot1Q, Ether, Raw, rdpcap, wrpcap  # noqa: E402
-
-WEEK = 7 * 24 * 3600
-HMI, PLC_A, PLC_B, HIST = "10.10.1.50", "10.10.1.10", "10.10.1.20", "10.10.1.70"
-MAC = {
-    PLC_A: "00:80:f4:0a:1b:2c",
-    HMI: "00:14:22:8e:41:a3",
-    HIST: "00:00:a8:2f:93:c6",
-}
-LAPTOP, LAPTOP_MAC = "10.10.1.120", "00:1b:21:aa:bb:cc"
+from scapy.all import IP, TCP, Dot1Q, Ether, Raw, wrpcap  # noqa: E402
 
 
 class Tcp:
@@ -93,57 +75,6 @@ def conv(pkt, a, b):
     return IP in pkt and {pkt[IP].src, pkt[IP].dst} == {a, b}
 
 
-def after(plant, out):
-    pkts = rdpcap(plant)
-    t0 = float(pkts[0].time)
-    t_end = float(pkts[-1].time)
-    kept = []
-    for p in pkts:
-        if conv(p, HMI, PLC_B):
-            continue  # the stopped polling loop
-        if conv(p, HIST, PLC_A) and TCP in p and 502 in (p[TCP].sport, p[TCP].dport):
-            continue  # replaced by the faster loop below
-        if IP in p and p[IP].src == PLC_A and Raw in p and b"v2.80" in bytes(p[Raw].load):
-            p[Raw].load = bytes(p[Raw].load).replace(b"v2.80", b"v2.90")
-            del p[IP].chksum
-            del p[TCP].chksum
-        kept.append(p)
-    new = []
-    # HIST-01 polls plc-a every 2 s: FC3 100-119 and FC4 0-7
-    hist = Tcp(new, MAC[HIST], MAC[PLC_A], HIST, PLC_A, 49500, 502, t0 + 2.5)
-    tid = 1
-    t = t0 + 3.0
-    while t < t_end - 5:
-        hist.exchange(mbap(tid, b"\x03\x00\x64\x00\x14"), mbap(tid, b"\x03\x28" + bytes(40)), t)
-        hist.exchange(mbap(tid + 1, b"\x04\x00\x00\x00\x08"), mbap(tid + 1, b"\x04\x10" + bytes(16)))
-        tid += 2
-        t += 2.0
-    hist.close()
-    # the new laptop: ARP, then writes to plc-a
-    tl = t0 + 300.0
-    arp = Ether(src=LAPTOP_MAC, dst="ff:ff:ff:ff:ff:ff") / ARP(
-        op=1, hwsrc=LAPTOP_MAC, psrc=LAPTOP, pdst=PLC_A)
-    arp.time = tl
-    rep = Ether(src=MAC[PLC_A], dst=LAPTOP_MAC) / ARP(
-        op=2, hwsrc=MAC[PLC_A], psrc=PLC_A, hwdst=LAPTOP_MAC, pdst=LAPTOP)
-    rep.time = tl + 0.001
-    new += [arp, rep]
-    lap = Tcp(new, LAPTOP_MAC, MAC[PLC_A], LAPTOP, PLC_A, 51000, 502, tl + 0.01)
-    lap.exchange(mbap(1, b"\x05\x00\x0a\xff\x00"), mbap(1, b"\x05\x00\x0a\xff\x00"), tl + 0.5)
-    lap.exchange(mbap(2, b"\x06\x00\x05\x03\xe8"), mbap(2, b"\x06\x00\x05\x03\xe8"), tl + 1.5)
-    lap.close()
-    # HMI-01 writes coils of plc-a (FC15) on a connection of its own
-    th = t0 + 320.0
-    hmi = Tcp(new, MAC[HMI], MAC[PLC_A], HMI, PLC_A, 52000, 502, th)
-    hmi.exchange(mbap(7, b"\x0f\x00\x00\x00\x08\x01\xff"), mbap(7, b"\x0f\x00\x00\x00\x08"), th + 0.2)
-    hmi.close()
-    allp = kept + new
-    allp.sort(key=lambda p: float(p.time))
-    for p in allp:
-        p.time = float(p.time) + WEEK
-    wrpcap(out, allp)
-
-
 def vlans(out):
     pkts = []
     t0 = 1709625600.0
@@ -167,5 +98,4 @@ def vlans(out):
 
 
 if __name__ == "__main__":
-    after(sys.argv[1], sys.argv[2] + "/after.pcap")
-    vlans(sys.argv[2] + "/vlans.pcap")
+    vlans(sys.argv[1] + "/vlans.pcap")
