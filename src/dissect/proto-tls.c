@@ -4,7 +4,12 @@
  * Frames records by their 5-byte header.  Plaintext handshake records are
  * opened: the ClientHello gives the legacy version and the server name
  * (SNI), the ServerHello the negotiated version (supported_versions for
- * TLS 1.3) and cipher suite; alerts and heartbeats are reported.  After a
+ * TLS 1.3) and cipher suite; alerts and heartbeats are reported.  The
+ * ClientHello's cipher suites and extensions (supported groups, point
+ * formats, signature algorithms, ALPN, supported versions) give the
+ * client's JA3 and JA4 fingerprints (tls-fp.c) as attributes of the client
+ * ("ja3:<md5>", "ja4:t13d1516h2_..."): the TLS library of a device says
+ * what software it runs even when everything else is encrypted.  After a
  * ChangeCipherSpec in a direction, that direction's handshake records are
  * encrypted and only counted.  Certificates, other extensions, SSLv2
  * hellos and DTLS are deliberately not parsed.
@@ -22,6 +27,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "tls-fp.h"
 
 enum {
     TLS_RECORD_HEADER_LEN = 5,
@@ -35,9 +41,12 @@ enum {
     TLS_SERVER_HELLO = 2,
     TLS_RANDOM_LEN = 32,
     TLS_EXT_SERVER_NAME = 0,
+    TLS_EXT_SUPPORTED_GROUPS = 10,
+    TLS_EXT_EC_POINT_FORMATS = 11,
+    TLS_EXT_SIGNATURE_ALGORITHMS = 13,
+    TLS_EXT_ALPN = 16,
     TLS_EXT_SUPPORTED_VERSIONS = 43,
     TLS_SNI_HOST_NAME = 0,
-    TLS_MAX_EXTENSIONS = 64,
     TLS_MAX_HANDSHAKES = 16, /* messages per record */
     TLS_ALERT_FATAL = 2,
     TLS_NAME_MAX = 256,
@@ -136,6 +145,7 @@ typedef struct Hello {
     uint16_t version;       /* legacy_version, or supported_versions (server) */
     uint16_t cipher_suite;  /* server */
     char sni[TLS_NAME_MAX]; /* client */
+    TlsHelloFp fp;          /* client: what JA3/JA4 are made of */
 } Hello;
 
 static void read_sni(Cursor *ext, Hello *h)
@@ -150,25 +160,123 @@ static void read_sni(Cursor *ext, Hello *h)
         cursor_set_bad(ext);
 }
 
+/* Big-endian 16-bit values filling the window c, at most cap kept. */
+static void read_u16s(Cursor *c, uint16_t *dst, size_t cap, size_t *n, bool *is_cut)
+{
+    while (cursor_left(c) >= 2) {
+        uint16_t v = cursor_be16(c);
+        if (*n < cap)
+            dst[(*n)++] = v;
+        else
+            *is_cut = true;
+    }
+    if (cursor_left(c) != 0)
+        cursor_set_bad(c); /* a list of 16-bit values has an even length */
+}
+
+/* A list with its own 16-bit length prefix inside the extension. */
+static void read_u16_list(Cursor *ext, uint16_t *dst, size_t cap, size_t *n, bool *is_cut)
+{
+    Cursor list;
+    if (cursor_take(ext, cursor_be16(ext), &list))
+        read_u16s(&list, dst, cap, n, is_cut);
+    if (!cursor_ok(&list))
+        cursor_set_bad(ext);
+}
+
+static void read_point_formats(Cursor *ext, TlsHelloFp *fp)
+{
+    Cursor list;
+    cursor_take(ext, cursor_u8(ext), &list);
+    while (cursor_left(&list) > 0) {
+        uint8_t v = cursor_u8(&list);
+        if (fp->n_point_formats < TLSFP_MAX_POINT_FORMATS)
+            fp->point_formats[fp->n_point_formats++] = v;
+        else
+            fp->is_cut = true;
+    }
+}
+
+/* JA4 wants the first and last byte of the first protocol id only. */
+static void read_alpn(Cursor *ext, TlsHelloFp *fp)
+{
+    Cursor list;
+    cursor_take(ext, cursor_be16(ext), &list);
+    uint8_t len = cursor_u8(&list);
+    Cursor id;
+    if (!cursor_take(&list, len, &id) || len == 0)
+        return;
+    char ends[2];
+    ends[0] = (char)cursor_u8(&id);
+    cursor_skip(&id, len >= 2 ? len - 2u : 0);
+    ends[1] = len >= 2 ? (char)cursor_u8(&id) : ends[0];
+    if (cursor_ok(&id))
+        tlsfp_set_alpn(fp, ends, 2);
+}
+
+/* Client: a one-byte length, then versions; the highest non-GREASE wins. */
+static void read_client_versions(Cursor *ext, TlsHelloFp *fp)
+{
+    Cursor list;
+    cursor_take(ext, cursor_u8(ext), &list);
+    while (cursor_left(&list) >= 2) {
+        uint16_t v = cursor_be16(&list);
+        if (!tlsfp_is_grease(v) && v > fp->max_version)
+            fp->max_version = v;
+    }
+}
+
+static void read_client_extension(Cursor *ext, uint16_t type, Hello *h)
+{
+    TlsHelloFp *fp = &h->fp;
+    switch (type) {
+    case TLS_EXT_SERVER_NAME:
+        fp->has_sni = true;
+        read_sni(ext, h);
+        break;
+    case TLS_EXT_SUPPORTED_GROUPS:
+        read_u16_list(ext, fp->groups, TLSFP_MAX_GROUPS, &fp->n_groups, &fp->is_cut);
+        break;
+    case TLS_EXT_EC_POINT_FORMATS:
+        read_point_formats(ext, fp);
+        break;
+    case TLS_EXT_SIGNATURE_ALGORITHMS:
+        read_u16_list(ext, fp->sigalgs, TLSFP_MAX_SIGALGS, &fp->n_sigalgs, &fp->is_cut);
+        break;
+    case TLS_EXT_ALPN:
+        read_alpn(ext, fp);
+        break;
+    case TLS_EXT_SUPPORTED_VERSIONS:
+        read_client_versions(ext, fp);
+        break;
+    default:
+        break;
+    }
+}
+
 static void read_extensions(Cursor *c, Hello *h, bool is_server)
 {
     if (cursor_left(c) == 0)
         return; /* extensions are optional before TLS 1.3 */
     Cursor exts;
     cursor_take(c, cursor_be16(c), &exts);
-    for (int i = 0; i < TLS_MAX_EXTENSIONS && cursor_left(&exts) > 0; i++) {
+    for (size_t i = 0; i < TLSFP_MAX_EXTS && cursor_left(&exts) > 0; i++) {
         uint16_t type = cursor_be16(&exts);
         uint16_t len = cursor_be16(&exts);
         Cursor ext;
         if (!cursor_take(&exts, len, &ext))
             break;
-        if (type == TLS_EXT_SERVER_NAME && !is_server)
-            read_sni(&ext, h);
-        else if (type == TLS_EXT_SUPPORTED_VERSIONS && is_server)
+        if (!is_server) {
+            h->fp.exts[h->fp.n_exts++] = type; /* the loop bound keeps n_exts in range */
+            read_client_extension(&ext, type, h);
+        } else if (type == TLS_EXT_SUPPORTED_VERSIONS) {
             h->version = cursor_be16(&ext);
+        }
         if (!cursor_ok(&ext))
             cursor_set_bad(&exts);
     }
+    if (cursor_left(&exts) > 0)
+        h->fp.is_cut = true; /* more extensions than we keep */
     if (!cursor_ok(&exts))
         cursor_set_bad(c);
 }
@@ -182,10 +290,28 @@ static void read_hello(Cursor *c, Hello *h, bool is_server)
         h->cipher_suite = cursor_be16(c);
         cursor_skip(c, 1); /* compression method */
     } else {
-        cursor_skip(c, cursor_be16(c)); /* cipher suites */
-        cursor_skip(c, cursor_u8(c));   /* compression methods */
+        h->fp.legacy_version = h->version;
+        Cursor suites;
+        if (cursor_take(c, cursor_be16(c), &suites))
+            read_u16s(&suites, h->fp.ciphers, TLSFP_MAX_CIPHERS, &h->fp.n_ciphers, &h->fp.is_cut);
+        if (!cursor_ok(&suites))
+            cursor_set_bad(c);
+        cursor_skip(c, cursor_u8(c)); /* compression methods */
     }
     read_extensions(c, h, is_server);
+}
+
+static void emit_fingerprints(DissectCtx *ctx, const TlsHelloFp *fp)
+{
+    char ja3[TLSFP_JA3_LEN];
+    char ja4[TLSFP_JA4_LEN];
+    char value[FACT_VALUE_MAX];
+    tlsfp_ja3(fp, ja3);
+    snprintf(value, sizeof value, "ja3:%s", ja3);
+    dissect_attr(ctx, SIDE_SRC, ATTR_FINGERPRINT, value, FACT_CONF_HIGH);
+    tlsfp_ja4(fp, ja4);
+    snprintf(value, sizeof value, "ja4:%s", ja4);
+    dissect_attr(ctx, SIDE_SRC, ATTR_FINGERPRINT, value, FACT_CONF_HIGH);
 }
 
 static void emit_hello(DissectCtx *ctx, const Hello *h, bool is_server)
@@ -203,6 +329,8 @@ static void emit_hello(DissectCtx *ctx, const Hello *h, bool is_server)
             snprintf(detail, sizeof detail, "version=%s", version_name(h->version));
         ctx->dir_hint = DIR_REQUEST;
         dissect_op(ctx, TLS_CLIENT_HELLO, "client hello", OP_SESSION, false, 0, detail);
+        if (!h->fp.is_cut)
+            emit_fingerprints(ctx, &h->fp);
     }
 }
 

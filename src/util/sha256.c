@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(OTS_SHA256_PORTABLE)
 #include <cpuid.h>
 #include <immintrin.h>
 #define OTS_SHA256_HAVE_NI 1
