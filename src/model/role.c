@@ -3,6 +3,7 @@
  *
  * Order matters, first match wins:
  *   network-device   forwards for many IPs, or advertises itself by LLDP/CDP
+ *                    or sends spanning-tree BPDUs (only bridges do)
  *                    while serving no industrial protocol
  *   engineering-workstation  sent program/control/config operations to
  *                    controllers as their client (downloads, stops, PI
@@ -202,7 +203,7 @@ void role_infer(const AssetBehaviour *b, RoleResult *out)
         set(out, "network-device", -1);
         g_snprintf(out->evidence, sizeof out->evidence, "%s",
                  b->is_router ? "forwards traffic for addresses it does not own"
-                              : "advertises itself by LLDP/CDP");
+                              : "advertises itself by LLDP/CDP/STP");
         return;
     }
     if (b->eng_ops > 0) {

@@ -73,7 +73,7 @@ const char *site_baseline_label(RuleCtx *ctx)
 
 static const ProtoId housekeeping[] = {
     PROTO_ID(arp), PROTO_ID(lldp), PROTO_ID(cdp), PROTO_ID(dhcp),
-    PROTO_ID(mdns), PROTO_ID(llmnr), PROTO_ID(nbns), PROTO_ID(ssdp),
+    PROTO_ID(mdns), PROTO_ID(llmnr), PROTO_ID(nbns), PROTO_ID(ssdp), PROTO_ID(stp),
 };
 
 bool site_is_housekeeping(const char *protocol)

@@ -54,7 +54,7 @@ static const char sql_ops[] =
 
 static const char sql_lldp[] =
     "SELECT DISTINCT r.asset_id FROM ops o JOIN role_addr r ON r.addr=o.src"
-    " WHERE o.protocol IN ('lldp','cdp')";
+    " WHERE o.protocol IN ('lldp','cdp','stp')";
 
 static AssetBehaviour *behaviour_of(GHashTable *by_id, int64_t asset_id)
 {
