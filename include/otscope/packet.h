@@ -65,6 +65,13 @@ typedef struct ArpInfo {
     IpAddr spa, tpa;
 } ArpInfo;
 
+/* An IPv6 Neighbor Discovery message's address claim (decode-nd.c). */
+typedef struct NdClaim {
+    bool is_claim;
+    IpAddr addr;   /* the address the message claims */
+    MacAddr owner; /* the MAC that claims it */
+} NdClaim;
+
 typedef struct Packet {
     /* capture */
     uint64_t pkt_no;   /* 1-based frame number in its file (Wireshark's numbering) */
@@ -112,6 +119,7 @@ typedef struct Packet {
     Cursor tcp_opts;
     uint8_t icmp_type;
     uint8_t icmp_code;
+    NdClaim nd; /* ICMPv6 RS/RA/NS/NA: who owns which address */
 
     /* L4 payload for TCP/UDP, the message for ICMP, the L2 payload for
      * TP_ETHER frames, the IP payload for TP_IP. */

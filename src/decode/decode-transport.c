@@ -84,6 +84,8 @@ static SkipReason decode_icmp(Cursor *c, Packet *pkt, Transport tp)
     pkt->icmp_code = (uint8_t)code;
     pkt->transport = tp;
     pkt->payload = cursor_rest(c);
+    if (tp == TP_ICMPV6)
+        decode_nd(&pkt->payload, pkt);
     return SKIP_NONE;
 }
 

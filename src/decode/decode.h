@@ -51,6 +51,9 @@ SkipReason decode_arp(Cursor *c, Packet *pkt);
 SkipReason decode_ipv4(Decoder *d, Cursor *c, Packet *pkt);
 SkipReason decode_ipv6(Decoder *d, Cursor *c, Packet *pkt);
 SkipReason decode_transport(Cursor *c, Packet *pkt);
+/* Fills pkt->nd from an ICMPv6 Neighbor Discovery message (icmp_type and
+ * the IPv6 header already decoded); leaves it alone for anything else. */
+void decode_nd(const Cursor *msg, Packet *pkt);
 
 /* The Decoder's fragment table, for decode-ipv4.c/decode-ipv6.c. */
 IpFragTable *decoder_frags(Decoder *d);

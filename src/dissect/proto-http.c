@@ -9,8 +9,8 @@
  * when it is an error (>= 400).  User-Agent is the client's software,
  * Server the server's; HTTP Basic credentials give the client's user and
  * the secret "http-basic:<user>:<password>" of the server they open, never
- * a detail; the <title> of an HTML page in the same segment describes the
- * server (device web pages often name the model there).  Bodies, chunked
+ * a detail; the <title> of an HTML page in the same segment is the
+ * server's web_title (device web pages often name the model there).  Bodies, chunked
  * encoding, pipelined requests after the first, HTTP/2 and WebSocket
  * frames are deliberately not parsed; segments that continue a body are
  * counted.
@@ -275,7 +275,7 @@ static void emit_response(DissectCtx *ctx, const HttpState *st, const HttpMsg *m
     if (m->software[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_SOFTWARE, m->software, FACT_CONF_HIGH);
     if (m->title[0])
-        dissect_attr(ctx, SIDE_SRC, ATTR_DESCRIPTION, m->title, FACT_CONF_MEDIUM);
+        dissect_attr(ctx, SIDE_SRC, ATTR_WEB_TITLE, m->title, FACT_CONF_MEDIUM);
 }
 
 static DissectResult http_dissect(Cursor *c, DissectCtx *ctx)

@@ -3,7 +3,8 @@
  *
  * Input: every (MAC, IP) pair observed, summed over the captures of a DB.
  * Output: assets.  A device on the captured segment is its MAC (and VLAN);
- * its IPs are those it claims in ARP or carries alone.  A MAC that carries
+ * its IPs are those it claims in ARP or IPv6 Neighbor Discovery or
+ * carries alone.  A MAC that carries
  * many IPs, or IPs from different networks, is a router: the IPs it
  * carries but does not claim are devices behind it and become IP-only
  * assets — never attributes of the router (a router fronting a whole IT

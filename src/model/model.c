@@ -265,6 +265,10 @@ static void count_endpoints(Model *m, const Packet *pkt, const Verdict *v)
             ep->arp_claims++;
         return;
     }
+    /* IPv6 Neighbor Discovery claims an address like an ARP sender does;
+     * the packet itself is counted below as any other. */
+    if (pkt->nd.is_claim)
+        endpoint_get(m, &pkt->nd.owner, &pkt->nd.addr, pkt->vlan, NULL)->arp_claims++;
     const IpAddr *sip = pkt->ip_ver ? &pkt->src_ip : NULL;
     const IpAddr *dip = pkt->ip_ver && ip_is_unicast(&pkt->dst_ip) ? &pkt->dst_ip : NULL;
     if (smac || sip) {
