@@ -12,13 +12,19 @@
  * gateways: unit, function, data, CRC-16, no MBAP) is recognised by a
  * valid CRC at a length the function's request or response shape allows,
  * which also tells request from response; its details start with "rtu".
- * Deliberately not parsed: register values, file record sub-requests,
- * UMAS payloads beyond the function byte, Modbus ASCII.
+ * Modbus ASCII over TCP (':', the ADU as hexadecimal characters, LRC,
+ * CR LF, as serial-to-Ethernet gateways pass it through) is recognised by
+ * that structure and a valid LRC; the decoded ADU is dissected like an RTU
+ * one (the function's request/response shape tells the side) and its
+ * details start with "ascii".  It stays protocol "modbus": same functions,
+ * same rules.  Deliberately not parsed: register values, file record
+ * sub-requests, UMAS payloads beyond the function byte.
  *
  * Reference: MODBUS Application Protocol Specification V1.1b3 (2012),
  * sections 4-7; MODBUS Messaging on TCP/IP Implementation Guide V1.0b
  * (2006), section 3.1.3 (MBAP header); MODBUS over Serial Line V1.02
- * (2006), 2.5.1 (RTU frame) and 6.2.2 (CRC-16).  UMAS function codes as published
+ * (2006), 2.5.1 (RTU frame), 2.5.2 (ASCII frame), 6.2.1 (LRC) and 6.2.2
+ * (CRC-16).  UMAS function codes as published
  * by Schneider-facing research (e.g. Wireshark's Modbus "Unity" field).
  *
  *  0               1               2               3
@@ -30,6 +36,7 @@
  *  |  data ...                                                     |
  *
  *  RTU over TCP: | unit id | function code | data ... | CRC-16 (lo, hi) |
+ *  ASCII:        | ':' | unit (2 hex) | function (2 hex) | data (2n hex) | LRC (2 hex) | CR LF |
  */
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +62,10 @@ enum {
     RTU_CRC_INIT = 0xffff,
     RTU_CRC_POLY_REFLECTED = 0xa001,
     RTU_MAX_CANDIDATES = 2,
+    ASCII_START = ':',
+    ASCII_MIN = 1 + 3 * 2 + 2, /* ':', unit + function + LRC in hex, CR LF */
+    ASCII_MAX = 513, /* ':' + 2 * (unit, function, 252 data, LRC) + CR LF (serial line 2.5.2.1) */
+    ASCII_ADU_MAX = (ASCII_MAX - 3) / 2,
 };
 
 typedef struct FuncTok {
@@ -142,7 +153,7 @@ static const FuncTok umas_funcs[] = {
 /* Per flow: the UMAS function of the last FC90 request, because UMAS
  * responses do not repeat it. */
 /* How a flow frames its ADUs, settled by the first one dissected. */
-typedef enum Framing { FRAMING_UNSURE, FRAMING_MBAP, FRAMING_RTU } Framing;
+typedef enum Framing { FRAMING_UNSURE, FRAMING_MBAP, FRAMING_RTU, FRAMING_ASCII } Framing;
 
 typedef struct ModbusState {
     uint8_t last_umas_func;
@@ -391,6 +402,95 @@ static size_t rtu_frame_len(const Cursor *c, RtuForm *form)
     return is_pending ? 0 : PDU_LEN_BAD;
 }
 
+/* ---- ASCII framing (serial ASCII frames passed through over TCP) ---------- */
+
+/* The value of a hexadecimal digit, -1 for any other byte.  The spec
+ * says upper case; gateways forward what the serial device sent, so
+ * lower case is accepted too. */
+static int hex_digit(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    return -1;
+}
+
+/* The byte written as two hex digits at off (both known to be digits). */
+static uint8_t hex_byte_at(const Cursor *c, size_t off)
+{
+    return (uint8_t)(hex_digit(cursor_peek(c, off)) << 4 | hex_digit(cursor_peek(c, off + 1)));
+}
+
+/* True when the bytes of the n_digits hex digits after the ':' sum to 0
+ * mod 256: the last byte is the LRC, the two's complement of the others
+ * (serial line 6.2.1). */
+static bool ascii_lrc_ok(const Cursor *c, size_t n_digits)
+{
+    uint8_t sum = 0;
+    for (size_t off = 1; off < 1 + n_digits; off += 2)
+        sum = (uint8_t)(sum + hex_byte_at(c, off));
+    return sum == 0;
+}
+
+/* Length of the ASCII frame at the start of c (':' to LF), 0 when more
+ * bytes are needed, PDU_LEN_BAD when the bytes are not one: a byte that
+ * is not a hex digit before CR LF, an odd digit count, too few digits for
+ * unit + function + LRC, or an LRC that does not check. */
+static size_t ascii_frame_len(const Cursor *c)
+{
+    int start = cursor_peek(c, 0);
+    if (start < 0)
+        return 0;
+    if (start != ASCII_START)
+        return PDU_LEN_BAD;
+    size_t left = cursor_left(c);
+    for (size_t i = 1; i < left && i < ASCII_MAX; i++) {
+        int ch = cursor_peek(c, i);
+        if (hex_digit(ch) >= 0)
+            continue;
+        if (ch != '\r')
+            return PDU_LEN_BAD;
+        int lf = cursor_peek(c, i + 1);
+        if (lf < 0)
+            return 0;
+        size_t n_digits = i - 1;
+        if (lf != '\n' || n_digits % 2 != 0 || n_digits + 3 < ASCII_MIN ||
+            !ascii_lrc_ok(c, n_digits))
+            return PDU_LEN_BAD;
+        return i + 2;
+    }
+    return left < ASCII_MAX ? 0 : PDU_LEN_BAD;
+}
+
+/* The ADU (unit, function, data; without the LRC) of a checked frame of
+ * frame_len bytes, decoded into buf.  Returns its length. */
+static size_t ascii_decode(const Cursor *c, size_t frame_len, uint8_t *buf, size_t bufsz)
+{
+    size_t n_bytes = (frame_len - 3) / 2 - 1;
+    for (size_t i = 0; i < n_bytes && i < bufsz; i++)
+        buf[i] = hex_byte_at(c, 1 + 2 * i);
+    return n_bytes < bufsz ? n_bytes : bufsz;
+}
+
+/* Which side sent a decoded ASCII ADU: the RTU shapes of its function
+ * with the 2-byte CRC in place of the 1-byte LRC.  RTU_EITHER when no
+ * shape or more than the first fits. */
+static RtuForm ascii_form(const Cursor *adu)
+{
+    int fc = cursor_peek(adu, 1);
+    if (fc < 0)
+        return RTU_EITHER;
+    RtuCandidate cands[RTU_MAX_CANDIDATES];
+    size_t n = rtu_candidates(adu, (uint8_t)fc, cands);
+    for (size_t i = 0; i < n; i++)
+        if (cands[i].len == cursor_left(adu) + 2)
+            return cands[i].form;
+    return RTU_EITHER;
+}
+
 static bool is_frame_len(size_t n)
 {
     return n != 0 && n != PDU_LEN_BAD;
@@ -398,18 +498,22 @@ static bool is_frame_len(size_t n)
 
 /* ---- descriptor callbacks ----------------------------------------------- */
 
-/* MBAP first (the common case); RTU only when its CRC proves it. */
+/* MBAP first (the common case); ASCII and RTU only when their LRC or CRC
+ * proves them. */
 static DissectResult modbus_probe(Cursor *c, const DissectCtx *ctx)
 {
     (void)ctx;
     DissectResult mbap = mbap_probe(c);
     if (mbap == DISSECT_OK)
         return DISSECT_OK;
+    size_t ascii = ascii_frame_len(c);
+    if (is_frame_len(ascii))
+        return DISSECT_OK;
     RtuForm form;
     size_t rtu = rtu_frame_len(c, &form);
     if (is_frame_len(rtu))
         return DISSECT_OK;
-    if (rtu == 0 || mbap == DISSECT_NEED_MORE)
+    if (rtu == 0 || ascii == 0 || mbap == DISSECT_NEED_MORE)
         return DISSECT_NEED_MORE;
     return DISSECT_NOT_MINE;
 }
@@ -428,12 +532,15 @@ static bool mbap_is_whole(const Cursor *c, size_t mbap)
  * else waits. */
 static size_t modbus_pdu_len(Cursor *c)
 {
+    size_t ascii = ascii_frame_len(c);
+    if (is_frame_len(ascii))
+        return ascii;
     RtuForm form;
     size_t rtu = rtu_frame_len(c, &form);
     if (is_frame_len(rtu))
         return rtu;
     size_t mbap = mbap_pdu_len(c);
-    if (rtu == 0)
+    if (rtu == 0 || ascii == 0)
         return mbap_is_whole(c, mbap) ? mbap : 0;
     return mbap;
 }
@@ -608,10 +715,12 @@ static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, const char *unit
     return DISSECT_OK;
 }
 
-/* Unit id + function + data, the same in MBAP and RTU framing.  form
- * says which side sent an RTU frame when its length told (RTU_EITHER for
+/* Unit id + function + data, the same in MBAP, RTU and ASCII framing.
+ * framing_tag starts the detail ("", "rtu ", "ascii ").  form says which
+ * side sent an RTU or ASCII frame when its length told (RTU_EITHER for
  * MBAP: the core's orientation decides). */
-static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, bool is_rtu, RtuForm form)
+static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framing_tag,
+                                RtuForm form)
 {
     uint8_t unit_id = cursor_u8(adu);
     uint8_t fc_byte = cursor_u8(adu);
@@ -631,7 +740,7 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, bool is_rtu, RtuFo
     const char *name = tok ? tok->name : "User-Defined Function";
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char unit[16];
-    snprintf(unit, sizeof unit, "%sunit=%u", is_rtu ? "rtu " : "", unit_id);
+    snprintf(unit, sizeof unit, "%sunit=%u", framing_tag, unit_id);
     char detail[FACT_DETAIL_MAX];
 
     if (is_exception) {
@@ -674,7 +783,7 @@ static DissectResult mbap_dissect(Cursor *c, DissectCtx *ctx)
     Cursor adu;
     if (!cursor_take(c, len, &adu))
         return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
-    return modbus_adu(ctx, &adu, false, RTU_EITHER);
+    return modbus_adu(ctx, &adu, "", RTU_EITHER);
 }
 
 /* Once a flow has shown its framing, the other one is not tried again:
@@ -685,19 +794,43 @@ static size_t modbus_pdu_len_in(Cursor *c, const void *state)
     const ModbusState *st = state;
     if (st && st->framing == FRAMING_MBAP)
         return mbap_pdu_len(c);
+    if (st && st->framing == FRAMING_ASCII)
+        return ascii_frame_len(c);
     return modbus_pdu_len(c);
+}
+
+/* An ASCII frame: decoded into a local buffer, then the same ADU parser. */
+static DissectResult ascii_dissect(Cursor *c, DissectCtx *ctx, size_t frame_len)
+{
+    uint8_t buf[ASCII_ADU_MAX];
+    size_t n = ascii_decode(c, frame_len, buf, sizeof buf);
+    cursor_skip(c, frame_len);
+    Cursor adu = cursor_make(buf, n, false);
+    return modbus_adu(ctx, &adu, "ascii ", ascii_form(&adu));
 }
 
 static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
 {
     ModbusState *st = ctx->state;
     Framing framing = st ? (Framing)st->framing : FRAMING_UNSURE;
+    if (framing != FRAMING_MBAP && framing != FRAMING_RTU) {
+        size_t ascii = ascii_frame_len(c);
+        if (is_frame_len(ascii)) {
+            DissectResult r = ascii_dissect(c, ctx, ascii);
+            if (st && r == DISSECT_OK)
+                st->framing = FRAMING_ASCII;
+            return r;
+        }
+        /* The capture cut an ASCII frame before its CR LF. */
+        if (ascii == 0 && cursor_is_clipped(c))
+            return DISSECT_SHORT;
+    }
     RtuForm form;
     size_t rtu = framing == FRAMING_MBAP ? PDU_LEN_BAD : rtu_frame_len(c, &form);
     if (is_frame_len(rtu)) {
         Cursor adu;
         cursor_take(c, rtu - 2, &adu); /* the CRC was checked by rtu_frame_len() */
-        DissectResult r = modbus_adu(ctx, &adu, true, form);
+        DissectResult r = modbus_adu(ctx, &adu, "rtu ", form);
         if (st && r == DISSECT_OK)
             st->framing = FRAMING_RTU;
         return r;
