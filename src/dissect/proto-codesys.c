@@ -11,9 +11,13 @@
  * layer (open/close channel, keep-alive, acknowledgements, application
  * blocks).  The first application block of a message carries the service
  * layer: service group and service id become the op (code = group * 256 +
- * service), named and classed by the group (CmpApp application services,
- * CmpFileTransfer, CmpIecVarAccess, PlcShell, CmpUserMgr, ...); service
- * ids are shown, not named.  A secured service layer (TLS-wrapped channel
+ * service).  The services whose ids public tools use are named and classed
+ * one by one (CmpDevice login/logout/identification, CmpApp login, create,
+ * delete, download, online change, start, stop, reset, breakpoints, single
+ * cycle, read status, application list, boot project; PlcShell commands;
+ * CmpMonitor variable reads/writes), every other service is named and
+ * classed by its group (CmpFileTransfer, CmpIecVarAccess, CmpUserMgr, ...)
+ * with the ids in the detail.  A secured service layer (TLS-wrapped channel
  * content) is counted as "Secure Service".  Deliberately not parsed: the
  * tag-encoded service content (application names, variables, files),
  * later blocks of a message split over several blocks, CODESYS V2
@@ -22,6 +26,13 @@
  * Reference: no public CODESYS specification.  Layout as implemented by
  * Microsoft's ics-forensics-tools (CodeSysV3 plugin, 2023) and the
  * runtime's interface headers (CmpCommunicationLibItf: service groups).
+ * Service ids: the pycodesys client of the FieldFuzz research (NYU
+ * momalab, 2022: CmpApp login 0x01, logout 0x02, read status 0x14,
+ * application list 0x18, single cycle 0x22; CmpDevice logout 0x03;
+ * PlcShell 0x01; CmpMonitor read 0x01) and the CmpApp service list of the
+ * runtime's online-service interface as described in public research
+ * (create 0x03, delete 0x04, download 0x05, online change 0x06, start
+ * 0x10, stop 0x11, reset 0x12, breakpoints 0x13/0x15, boot project 0x23).
  *
  *  TCP block driver: | magic 00 01 17 e8 | length (le32, whole PDU) |
  *  datagram layer:   | c5 | hop<<3|hdr words | prio/flags | service |
@@ -95,6 +106,49 @@ static const CodesysGroup codesys_groups[] = {
     {0x1f, "CmpCoreDump", OP_DIAGNOSTIC},
     {0x22, "CmpOpenSSL", OP_SESSION},
 };
+
+typedef struct CodesysService {
+    uint8_t group;
+    uint8_t service;
+    const char *name;
+    OpClass cls;
+} CodesysService;
+
+/* Services named one by one (see the reference above); the rest take the
+ * group's name and class. */
+static const CodesysService codesys_services[] = {
+    {0x01, 0x01, "Device Get Target Ident", OP_DISCOVERY},
+    {0x01, 0x02, "Device Login", OP_SESSION},
+    {0x01, 0x03, "Device Logout", OP_SESSION},
+    {0x01, 0x04, "Device Reset Origin", OP_CONFIG}, /* back to factory settings */
+    {0x01, 0x05, "Device Echo", OP_DIAGNOSTIC},
+    {0x02, 0x01, "App Login", OP_SESSION},
+    {0x02, 0x02, "App Logout", OP_SESSION},
+    {0x02, 0x03, "App Create", OP_PROGRAM},
+    {0x02, 0x04, "App Delete", OP_PROGRAM},
+    {0x02, 0x05, "App Download", OP_PROGRAM},
+    {0x02, 0x06, "App Online Change", OP_PROGRAM},
+    {0x02, 0x10, "App Start", OP_CONTROL},
+    {0x02, 0x11, "App Stop", OP_CONTROL},
+    {0x02, 0x12, "App Reset", OP_CONTROL},
+    {0x02, 0x13, "App Set Breakpoint", OP_CONTROL}, /* halts the task that hits it */
+    {0x02, 0x14, "App Read Status", OP_READ},
+    {0x02, 0x15, "App Delete Breakpoint", OP_CONTROL},
+    {0x02, 0x18, "App Read Application List", OP_READ},
+    {0x02, 0x22, "App Single Cycle", OP_CONTROL},
+    {0x02, 0x23, "App Create Boot Project", OP_PROGRAM},
+    {0x11, 0x01, "PlcShell Execute", OP_CONFIG},
+    {0x1b, 0x01, "Monitor Read Variables", OP_READ},
+    {0x1b, 0x02, "Monitor Write Variables", OP_WRITE},
+};
+
+static const CodesysService *service_find(uint8_t group, uint16_t service)
+{
+    for (size_t i = 0; i < sizeof(codesys_services) / sizeof(codesys_services[0]); i++)
+        if (codesys_services[i].group == group && codesys_services[i].service == service)
+            return &codesys_services[i];
+    return NULL;
+}
 
 static const CodesysGroup *group_find(uint8_t group)
 {
@@ -259,12 +313,14 @@ static DissectResult service_layer(DissectCtx *ctx, Cursor *sl, bool is_request_
     uint8_t group = group_word & SL_GROUP_MASK;
     bool is_response = (group_word & SL_RESPONSE_BIT) != 0;
     const CodesysGroup *g = group_find(group);
+    const CodesysService *svc = service_find(group, service);
+    const char *name = svc ? svc->name : g ? g->name : "Service";
+    OpClass cls = svc ? svc->cls : g ? g->cls : OP_OTHER;
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "group=0x%02x service=0x%02x session=0x%08x", group,
-             service, session);
+    snprintf(detail, sizeof detail, "%s group=0x%02x service=0x%02x session=0x%08x",
+             g ? g->name : "unknown", group, service, session);
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
-    dissect_op(ctx, (uint32_t)group << 8 | (service & 0xff), g ? g->name : "Service",
-               g ? g->cls : OP_OTHER, is_response, 0, detail);
+    dissect_op(ctx, (uint32_t)group << 8 | (service & 0xff), name, cls, is_response, 0, detail);
     return DISSECT_OK;
 }
 

@@ -5,9 +5,9 @@
  * Which function of which protocol does what is policy, so it lives here
  * and not in the dissectors: the table below maps (protocol, function
  * code, and a word of the function name or detail where one code covers
- * several commands) to the rule.  CODESYS application services are class
- * "other" in its dissector (service ids are not named there), hence the
- * query takes both classes; the table decides.  One finding per requester, target and
+ * several commands) to the rule.  The query takes classes control and
+ * other (a vendor's state change may be classed other where its dissector
+ * cannot name it); the table decides.  One finding per requester, target and
  * protocol, with the commands counted.  A command every reply of which was
  * an error (the device refused it) is reported one severity lower.  Not
  * covered: vendor commands inside opaque payloads (S7comm-plus Invoke,
