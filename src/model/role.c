@@ -36,12 +36,12 @@ enum { SCADA_MIN_DEVICES = 10 };
 static const char *const ot_protocols[] = {
     "modbus", "s7comm", "s7comm-plus", "cotp", "enip", "cip", "dnp3", "iec104", "mms", "goose",
     "sv", "bacnet", "opcua", "profinet-dcp", "profinet-rt", "slmp", "fins", "hart-ip", "ethercat",
-    "srtp", "codesys", "cclink-ie-fb",
+    "srtp", "codesys", "codesys-v2", "cclink-ie-fb",
 };
 /* Served by a controller of the plant floor. */
 static const char *const plc_protocols[] = {
     "modbus", "s7comm", "s7comm-plus", "enip", "cip", "slmp", "fins", "hart-ip", "bacnet",
-    "srtp", "codesys",
+    "srtp", "codesys", "codesys-v2",
 };
 static const char *const rtu_protocols[] = { "dnp3", "iec104" };
 /* Cyclic field buses: the master is a controller, the slaves are I/O. */

@@ -511,7 +511,7 @@ static const ProtoId ot_protocols[] = {
     PROTO_ID(iec104), PROTO_ID(bacnet), PROTO_ID(opcua), PROTO_ID(slmp),
     PROTO_ID(fins),  PROTO_ID(hart_ip), PROTO_ID(goose), PROTO_ID(sv),
     PROTO_ID(profinet_dcp), PROTO_ID(profinet_rt), PROTO_ID(ethercat), PROTO_ID(srtp),
-    PROTO_ID(codesys), PROTO_ID(cclink_ie_fb),
+    PROTO_ID(codesys), PROTO_ID(codesys_v2), PROTO_ID(cclink_ie_fb),
 };
 
 bool rule_is_ot_protocol(const char *protocol)
