@@ -39,6 +39,9 @@ struct Dissector {
     void *drain_user;
     size_t state_size;
     OsFp *osfp; /* p0f signatures, loaded with the dissector */
+    /* OTSCOPE_NO_DISSECT set: flows are tracked and counted as unknown,
+     * no probe or dissector runs (the benchmark's baseline, bench.sh). */
+    bool is_dissection_off;
 };
 
 /* ---- facts -------------------------------------------------------------- */
@@ -313,6 +316,7 @@ Dissector *dissector_new(size_t max_flows, FlowDrainFn drain, void *drain_user)
     d->drain_user = drain_user;
     d->flows = flow_table_new(max_flows, d->state_size, on_flow_leave, d);
     d->osfp = osfp_open();
+    d->is_dissection_off = g_getenv("OTSCOPE_NO_DISSECT") != NULL;
     return d;
 }
 
@@ -327,7 +331,7 @@ void dissector_free(Dissector *d)
 
 /* L2 frames have no flow: each frame is identified by its ethertype (or
  * LLC/SNAP) candidates on its own. */
-static void dissect_l2(const Packet *pkt, DissectCtx *ctx, Verdict *v)
+static void dissect_l2(const Packet *pkt, DissectCtx *ctx, Verdict *v, bool is_off)
 {
     memset(v, 0, sizeof *v);
     v->conv.transport = TP_ETHER;
@@ -341,7 +345,7 @@ static void dissect_l2(const Packet *pkt, DissectCtx *ctx, Verdict *v)
     dissect_ctx_reset(ctx, pkt, true);
     ctx->state = NULL;
     ctx->child_state_ = NULL;
-    for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
+    for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT && !is_off; id++) {
         const ProtoDesc *desc = proto_desc((ProtoId)id);
         if (!desc || !(desc->transports & PT_ETHER) || (desc->flags & PROTO_CARRIED))
             continue;
@@ -508,7 +512,7 @@ static bool try_identify(Flow *f, uint8_t sender, DissectCtx *ctx)
 void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict *v)
 {
     if (pkt->transport == TP_ETHER || pkt->ip_ver == 0) {
-        dissect_l2(pkt, ctx, v);
+        dissect_l2(pkt, ctx, v, d->is_dissection_off);
         return;
     }
     FlowKey key;
@@ -541,8 +545,12 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
         fingerprint_syn(d, pkt, ctx);
     ctx->child_state_ = f->child_state;
     ctx->child_proto_ = f->child_proto;
-    bool is_just_decided = try_identify(f, sender, ctx);
-    run_dissector(d, f, sender, pkt, ctx, is_just_decided);
+    if (d->is_dissection_off) {
+        f->proto = PROTO_UNKNOWN;
+    } else {
+        bool is_just_decided = try_identify(f, sender, ctx);
+        run_dissector(d, f, sender, pkt, ctx, is_just_decided);
+    }
     f->child_proto = ctx->child_proto_;
     d->stats.facts_dropped += ctx->n_dropped_facts;
 
