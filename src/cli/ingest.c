@@ -30,7 +30,22 @@
 enum {
     CHECK_EVERY = 1 << 14,  /* packets between clock/progress/signal checks */
     MAX_FLOWS = 1 << 18,    /* flow table cap (LRU eviction beyond) */
+    /* Packets decoded ahead of the one analyzed: enough for a flow's
+     * memory to arrive from DRAM while the packets before it are
+     * analyzed, few enough to stay in L1. */
+    LOOKAHEAD = 8,
+    FLOW_AHEAD = 4,  /* the flow is fetched this many packets before its turn */
+    MODEL_AHEAD = 2, /* and the model entries it caches, this many */
+    SLOT_MIN_BYTES = 2048,
 };
+
+/* A decoded packet waiting its turn, with its own copy of the bytes. */
+typedef struct Slot {
+    Packet pkt;
+    uint64_t flow_hash;
+    uint8_t *bytes;
+    size_t cap;
+} Slot;
 
 typedef struct Run {
     Store *store;
@@ -47,6 +62,9 @@ typedef struct Run {
     int commit_interval_s;
     int64_t started_us;
     bool is_live; /* findings at every batch, not only at the end */
+    Slot ring[LOOKAHEAD];
+    unsigned ring_head; /* oldest */
+    unsigned ring_len;
 } Run;
 
 static void drain_flow(const Verdict *v, void *user)
@@ -152,6 +170,54 @@ static bool commit(Run *r, bool is_final, Err *err)
     return true;
 }
 
+static void analyze_packet(Run *r, const Packet *pkt)
+{
+    DissectCtx ctx;
+    Verdict v;
+    dissector_packet(r->dissector, pkt, &ctx, &v);
+    model_packet(r->model, pkt, &v, ctx.facts, ctx.n_facts);
+}
+
+/* Hands the oldest decoded packet on; the two after it take their next
+ * prefetch step first, so their flow and model entries travel while this
+ * one is analyzed. */
+static void analyze_oldest(Run *r)
+{
+    Slot *slot = &r->ring[r->ring_head];
+    r->ring_head = (r->ring_head + 1) % LOOKAHEAD;
+    r->ring_len--;
+    if (r->ring_len > MODEL_AHEAD)
+        dissector_prefetch(r->dissector, r->ring[(r->ring_head + MODEL_AHEAD) % LOOKAHEAD].flow_hash,
+                           PREFETCH_MODEL);
+    if (r->ring_len > FLOW_AHEAD)
+        dissector_prefetch(r->dissector, r->ring[(r->ring_head + FLOW_AHEAD) % LOOKAHEAD].flow_hash,
+                           PREFETCH_FLOW);
+    analyze_packet(r, &slot->pkt);
+}
+
+static void analyze_pending(Run *r)
+{
+    while (r->ring_len)
+        analyze_oldest(r);
+}
+
+/* The frame's bytes in slot (libpcap reuses its buffer at the next
+ * read).  The slot grows to the largest frame seen, once. */
+static Cursor copy_frame(Slot *slot, const Frame *frame)
+{
+    Cursor src = frame->bytes;
+    size_t len = cursor_left(&src);
+    if (len > slot->cap) {
+        slot->cap = len > SLOT_MIN_BYTES ? len : SLOT_MIN_BYTES;
+        slot->bytes = g_realloc(slot->bytes, slot->cap);
+    }
+    cursor_copy(&src, slot->bytes, len);
+    return cursor_make(slot->bytes, len, cursor_is_clipped(&frame->bytes));
+}
+
+/* Counts and decodes a frame into the look-ahead ring; the packet is
+ * analyzed once the ring is full (at once for live captures, whose
+ * packets must not wait for the next ones). */
 static void take_frame(Run *r, const Frame *frame)
 {
     IngestResult *res = r->res;
@@ -162,22 +228,31 @@ static void take_frame(Run *r, const Frame *frame)
     if (frame->ts_ns > r->last_ns)
         r->last_ns = frame->ts_ns;
 
-    Packet pkt;
-    memset(&pkt, 0, sizeof pkt);
-    pkt.pkt_no = res->packets;
-    pkt.ts_ns = frame->ts_ns;
-    pkt.caplen = frame->caplen;
-    pkt.wirelen = frame->wirelen;
-    Cursor bytes = frame->bytes;
-    SkipReason why = decoder_frame(r->decoder, r->linktype, &bytes, &pkt);
+    if (r->ring_len == LOOKAHEAD)
+        analyze_oldest(r);
+    Slot *slot = &r->ring[(r->ring_head + r->ring_len) % LOOKAHEAD];
+    Packet *pkt = &slot->pkt;
+    memset(pkt, 0, sizeof *pkt);
+    pkt->pkt_no = res->packets;
+    pkt->ts_ns = frame->ts_ns;
+    pkt->caplen = frame->caplen;
+    pkt->wirelen = frame->wirelen;
+    Cursor bytes = copy_frame(slot, frame);
+    SkipReason why = decoder_frame(r->decoder, r->linktype, &bytes, pkt);
     if (why != SKIP_NONE) {
         res->skipped[why]++;
         return;
     }
-    DissectCtx ctx;
-    Verdict v;
-    dissector_packet(r->dissector, &pkt, &ctx, &v);
-    model_packet(r->model, &pkt, &v, ctx.facts, ctx.n_facts);
+    if (pkt->is_reassembled || r->is_live) {
+        /* A reassembled packet lives in the decoder's buffer, which the
+         * next frame may reuse: everything before it goes first. */
+        analyze_pending(r);
+        analyze_packet(r, pkt);
+        return;
+    }
+    slot->flow_hash = dissector_flow_hash(pkt);
+    dissector_prefetch(r->dissector, slot->flow_hash, PREFETCH_SLOT);
+    r->ring_len++;
 }
 
 static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
@@ -193,7 +268,7 @@ static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
     return !is_due || commit(r, false, err);
 }
 
-static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
+static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
 {
     Frame frame;
     for (;;) {
@@ -203,6 +278,7 @@ static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
         if (st == SOURCE_END)
             return true;
         if (st == SOURCE_TIMEOUT) {
+            analyze_pending(r);
             if (opts->stop && *opts->stop)
                 return true;
             continue;
@@ -213,6 +289,7 @@ static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
         }
         take_frame(r, &frame);
         if ((r->res->packets % CHECK_EVERY) == 0) {
+            analyze_pending(r); /* a batch holds every packet read before it */
             if (opts->stop && *opts->stop) {
                 r->res->is_interrupted = true;
                 return true;
@@ -221,6 +298,13 @@ static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
                 return false;
         }
     }
+}
+
+static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
+{
+    bool ok = read_frames(r, opts, err);
+    analyze_pending(r);
+    return ok;
 }
 
 static char *skipped_text(const IngestResult *res)
@@ -315,6 +399,8 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
                 strstr(damage.msg, "link") ? " (mixed link types: convert with "
                                              "'editcap -F pcap IN OUT' and analyze per interface)"
                                            : " (the file is truncated or corrupt)");
+    for (int i = 0; i < LOOKAHEAD; i++)
+        g_free(r.ring[i].bytes);
     decoder_free(r.decoder);
     dissector_free(r.dissector);
     model_free(r.model);

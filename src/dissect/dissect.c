@@ -27,8 +27,10 @@ enum {
     /* Payload-bearing packets a flow gets for identification. */
     IDENT_MAX_TRIES = 8,
     CARRIER_HOLD_MAX = 32, /* packets a carrier conversation waits for its carried name */
-    /* Idle time after which a flow is ended by dissector_expire(). */
-    FLOW_IDLE_NS_DEFAULT = 120 * (int64_t)1000000000,
+    /* Idle time after which dissector_expire() ends a flow: TCP as before,
+     * other flows after a minute, Zeek's UDP inactivity timeout. */
+    FLOW_IDLE_NS_STREAM = 120 * (int64_t)1000000000,
+    FLOW_IDLE_NS_DATAGRAM = 60 * (int64_t)1000000000,
 };
 
 struct Dissector {
@@ -570,9 +572,43 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
     v->model_cache = f->model_cache;
 }
 
+uint64_t dissector_flow_hash(const Packet *pkt)
+{
+    if (pkt->transport == TP_ETHER || pkt->ip_ver == 0)
+        return 0;
+    FlowKey key;
+    flow_key_from_packet(pkt, &key);
+    return flow_key_hash(&key);
+}
+
+void dissector_prefetch(const Dissector *d, uint64_t flow_hash, PrefetchStep step)
+{
+    if (!flow_hash)
+        return;
+    if (step == PREFETCH_SLOT) {
+        flow_table_prefetch_slot(d->flows, flow_hash);
+    } else if (step == PREFETCH_FLOW) {
+        flow_table_prefetch_flow(d->flows, flow_hash);
+    } else {
+        const Flow *f = flow_table_peek(d->flows, flow_hash);
+        if (!f)
+            return;
+        for (int i = 0; i < MODEL_CACHE_SLOTS; i++)
+            if (f->model_cache[i]) {
+                /* An entry's key, then the counters after it. */
+                __builtin_prefetch(f->model_cache[i]);
+                __builtin_prefetch((const char *)f->model_cache[i] + 64);
+            }
+    }
+}
+
 void dissector_expire(Dissector *d, int64_t now_ns, bool is_final)
 {
-    size_t n = flow_table_expire(d->flows, now_ns - FLOW_IDLE_NS_DEFAULT, is_final);
+    const int64_t before_ns[FLOW_CLASSES] = {
+        [FLOW_CLASS_STREAM] = now_ns - FLOW_IDLE_NS_STREAM,
+        [FLOW_CLASS_DATAGRAM] = now_ns - FLOW_IDLE_NS_DATAGRAM,
+    };
+    size_t n = flow_table_expire(d->flows, before_ns, is_final);
     if (!is_final)
         d->stats.flows_expired += n;
 }

@@ -165,6 +165,16 @@ void dissector_free(Dissector *d);
  * with the packet's facts; *v says which conversation it belongs to. */
 void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict *v);
 
+/* Look-ahead: the caller decodes a few packets before it hands them to
+ * dissector_packet and announces each one in three steps, a packet
+ * further from its turn taking an earlier step, so that the memory the
+ * packet will touch (the flow table's slot, the flow, the model entries
+ * the flow caches) is on its way into the cache when its turn comes.
+ * dissector_flow_hash returns 0 for a packet without a flow. */
+typedef enum PrefetchStep { PREFETCH_SLOT, PREFETCH_FLOW, PREFETCH_MODEL } PrefetchStep;
+uint64_t dissector_flow_hash(const Packet *pkt);
+void dissector_prefetch(const Dissector *d, uint64_t flow_hash, PrefetchStep step);
+
 /* Ends flows idle since before now_ns - timeout (all flows when is_final),
  * draining their held packets. */
 void dissector_expire(Dissector *d, int64_t now_ns, bool is_final);

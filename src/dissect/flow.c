@@ -24,6 +24,13 @@
  * and flows sit close together in memory. */
 enum { FLOWS_PER_SLAB = 256 };
 
+/* One LRU list per idle timeout: each list is ordered by last use, so
+ * expiry stops at its first live flow. */
+typedef struct FlowLru {
+    Flow *head; /* most recent */
+    Flow *tail; /* least recent */
+} FlowLru;
+
 struct FlowTable {
     GPtrArray *slabs;   /* each FLOWS_PER_SLAB * flow_size bytes */
     Flow *free_list;    /* linked through hash_next */
@@ -34,15 +41,14 @@ struct FlowTable {
     size_t max_flows;
     size_t state_size;
     uint64_t evictions;
-    Flow *lru_head; /* most recent */
-    Flow *lru_tail; /* least recent */
+    FlowLru lru[FLOW_CLASSES];
     FlowEvictFn on_leave;
     void *user;
 };
 
 /* The key is padding-free by construction (memset before filling), so
  * hashing its bytes is well defined. */
-static uint64_t key_hash(const FlowKey *key)
+uint64_t flow_key_hash(const FlowKey *key)
 {
     return ots_hash_bytes(key, sizeof *key);
 }
@@ -64,28 +70,52 @@ FlowTable *flow_table_new(size_t max_flows, size_t state_size, FlowEvictFn on_le
     return t;
 }
 
+FlowClass flow_class(const FlowKey *key)
+{
+    return key->transport == TP_TCP ? FLOW_CLASS_STREAM : FLOW_CLASS_DATAGRAM;
+}
+
+static FlowLru *lru_of(FlowTable *t, const Flow *f)
+{
+    return &t->lru[flow_class(&f->key)];
+}
+
 static void lru_unlink(FlowTable *t, Flow *f)
 {
+    FlowLru *lru = lru_of(t, f);
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
     else
-        t->lru_head = f->lru_next;
+        lru->head = f->lru_next;
     if (f->lru_next)
         f->lru_next->lru_prev = f->lru_prev;
     else
-        t->lru_tail = f->lru_prev;
+        lru->tail = f->lru_prev;
     f->lru_prev = f->lru_next = NULL;
 }
 
 static void lru_push_front(FlowTable *t, Flow *f)
 {
+    FlowLru *lru = lru_of(t, f);
     f->lru_prev = NULL;
-    f->lru_next = t->lru_head;
-    if (t->lru_head)
-        t->lru_head->lru_prev = f;
-    t->lru_head = f;
-    if (!t->lru_tail)
-        t->lru_tail = f;
+    f->lru_next = lru->head;
+    if (lru->head)
+        lru->head->lru_prev = f;
+    lru->head = f;
+    if (!lru->tail)
+        lru->tail = f;
+}
+
+/* The least recently used flow of all classes: the one the cap evicts. */
+static Flow *lru_oldest(const FlowTable *t)
+{
+    Flow *oldest = NULL;
+    for (int c = 0; c < FLOW_CLASSES; c++) {
+        Flow *f = t->lru[c].tail;
+        if (f && (!oldest || f->lru_ns < oldest->lru_ns))
+            oldest = f;
+    }
+    return oldest;
 }
 
 static Flow *flow_alloc(FlowTable *t)
@@ -149,13 +179,13 @@ static void flow_remove(FlowTable *t, Flow *f)
 
 Flow *flow_table_get(FlowTable *t, const FlowKey *key, int64_t now_ns, bool *is_new)
 {
-    uint64_t hash = key_hash(key);
+    uint64_t hash = flow_key_hash(key);
     for (Flow *f = t->buckets[hash & (t->n_buckets - 1)]; f; f = f->hash_next) {
         if (f->hash == hash && ots_key_equal(&f->key, key, sizeof *key)) {
             /* Relinking touches two other flows' cache lines; doing it at
              * most once per LRU_GRAIN_NS keeps the list ordered to within
              * that grain, which is all expiry and eviction need. */
-            if (now_ns - f->lru_ns >= LRU_GRAIN_NS && t->lru_head != f) {
+            if (now_ns - f->lru_ns >= LRU_GRAIN_NS && lru_of(t, f)->head != f) {
                 lru_unlink(t, f);
                 lru_push_front(t, f);
                 f->lru_ns = now_ns;
@@ -164,9 +194,10 @@ Flow *flow_table_get(FlowTable *t, const FlowKey *key, int64_t now_ns, bool *is_
             return f;
         }
     }
-    if (t->count >= t->max_flows && t->lru_tail) {
+    Flow *oldest = t->count >= t->max_flows ? lru_oldest(t) : NULL;
+    if (oldest) {
         t->evictions++;
-        flow_remove(t, t->lru_tail);
+        flow_remove(t, oldest);
     }
     /* One slab slot per flow: the Flow and its two state slots. */
     if (t->count >= t->n_buckets)
@@ -205,14 +236,17 @@ uint8_t flow_key_from_packet(const Packet *pkt, FlowKey *key)
     return sender;
 }
 
-size_t flow_table_expire(FlowTable *t, int64_t before_ns, bool is_all)
+size_t flow_table_expire(FlowTable *t, const int64_t before_ns[FLOW_CLASSES], bool is_all)
 {
     size_t n = 0;
-    /* The LRU tail is the least recently used flow: stop at the first one
-     * still active. */
-    while (t->lru_tail && (is_all || t->lru_tail->lru_ns < before_ns)) {
-        flow_remove(t, t->lru_tail);
-        n++;
+    for (int c = 0; c < FLOW_CLASSES; c++) {
+        /* The tail is the least recently used flow of the class: stop at
+         * the first one still active. */
+        FlowLru *lru = &t->lru[c];
+        while (lru->tail && (is_all || lru->tail->lru_ns < before_ns[c])) {
+            flow_remove(t, lru->tail);
+            n++;
+        }
     }
     return n;
 }
@@ -221,10 +255,34 @@ void flow_table_free(FlowTable *t)
 {
     if (!t)
         return;
-    flow_table_expire(t, 0, true);
+    const int64_t none[FLOW_CLASSES] = { 0 };
+    flow_table_expire(t, none, true);
     g_free(t->buckets);
     g_ptr_array_unref(t->slabs);
     g_free(t);
+}
+
+void flow_table_prefetch_slot(const FlowTable *t, uint64_t hash)
+{
+    __builtin_prefetch(&t->buckets[hash & (t->n_buckets - 1)]);
+}
+
+void flow_table_prefetch_flow(const FlowTable *t, uint64_t hash)
+{
+    const Flow *f = t->buckets[hash & (t->n_buckets - 1)];
+    if (f) {
+        /* The key and links, then the tail with the model cache. */
+        __builtin_prefetch(f);
+        __builtin_prefetch((const char *)f + sizeof *f - sizeof f->model_cache);
+    }
+}
+
+const Flow *flow_table_peek(const FlowTable *t, uint64_t hash)
+{
+    for (const Flow *f = t->buckets[hash & (t->n_buckets - 1)]; f; f = f->hash_next)
+        if (f->hash == hash)
+            return f;
+    return NULL;
 }
 
 size_t flow_table_count(const FlowTable *t)

@@ -64,6 +64,13 @@ typedef struct Flow {
 
 typedef struct FlowTable FlowTable;
 
+/* Flows age out on one of two idle timeouts: TCP (a connection may sit
+ * quiet between polls) and everything else (a datagram exchange such as a
+ * DNS lookup is over after its answer; keeping it as long as a TCP
+ * session made one-shot queries most of the table). */
+typedef enum FlowClass { FLOW_CLASS_STREAM, FLOW_CLASS_DATAGRAM, FLOW_CLASSES } FlowClass;
+FlowClass flow_class(const FlowKey *key);
+
 typedef void (*FlowEvictFn)(Flow *flow, void *user);
 
 /* Returns a new table of at most max_flows flows; state_size is the bytes
@@ -82,7 +89,21 @@ uint8_t flow_key_from_packet(const Packet *pkt, FlowKey *key);
 
 /* Removes flows idle since before before_ns (to within a second; all
  * when is_all). */
-size_t flow_table_expire(FlowTable *t, int64_t before_ns, bool is_all);
+size_t flow_table_expire(FlowTable *t, const int64_t before_ns[FLOW_CLASSES], bool is_all);
+
+/* The hash flow_table_get files key under. */
+uint64_t flow_key_hash(const FlowKey *key);
+
+/* Prefetch hints for a flow that will be looked up a few packets from
+ * now: its bucket slot first, then (once the slot is in cache) the flow it
+ * points to.  Neither changes the table. */
+void flow_table_prefetch_slot(const FlowTable *t, uint64_t hash);
+void flow_table_prefetch_flow(const FlowTable *t, uint64_t hash);
+
+/* The flow filed under hash, or NULL, without touching the LRU order:
+ * for prefetching what the flow points to.  A hash collision may return
+ * another flow, which costs a useless prefetch and nothing else. */
+const Flow *flow_table_peek(const FlowTable *t, uint64_t hash);
 
 size_t flow_table_count(const FlowTable *t);
 uint64_t flow_table_evictions(const FlowTable *t);
