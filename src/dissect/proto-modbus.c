@@ -41,7 +41,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "dissect.h"
+#include "otscope/textbuf.h"
 
 enum {
     MBAP_HDR_LEN = 6,
@@ -545,36 +548,37 @@ static size_t modbus_pdu_len(Cursor *c)
     return mbap;
 }
 
-/* Request detail for the data-access functions: start/quantity fields. */
+/* Request detail for the data-access functions: start/quantity fields.
+ * Runs for every request, hence the appenders instead of snprintf. */
 static void detail_request(Cursor *body, const char *unit, uint8_t fc, char *out, size_t outsz)
 {
+    TextBuf b = textbuf(out, outsz);
+    textbuf_str(&b, unit);
     switch (fc) {
     case 1:
     case 2:
     case 3:
-    case 4: {
+    case 4:
+    case 15:
+    case 16: {
         uint16_t start = cursor_be16(body);
         uint16_t qty = cursor_be16(body);
-        snprintf(out, outsz, "%s start=%u qty=%u", unit, start, qty);
+        textbuf_field(&b, "start", start);
+        textbuf_field(&b, "qty", qty);
         break;
     }
     case 5:
     case 6: {
         uint16_t addr = cursor_be16(body);
         uint16_t value = cursor_be16(body);
-        snprintf(out, outsz, "%s addr=%u value=0x%04x", unit, addr, value);
-        break;
-    }
-    case 15:
-    case 16: {
-        uint16_t start = cursor_be16(body);
-        uint16_t qty = cursor_be16(body);
-        snprintf(out, outsz, "%s start=%u qty=%u", unit, start, qty);
+        textbuf_field(&b, "addr", addr);
+        textbuf_str(&b, " value=0x");
+        textbuf_hex(&b, value, 4);
         break;
     }
     case 22: {
         uint16_t addr = cursor_be16(body);
-        snprintf(out, outsz, "%s addr=%u", unit, addr);
+        textbuf_field(&b, "addr", addr);
         break;
     }
     case 23: {
@@ -582,12 +586,15 @@ static void detail_request(Cursor *body, const char *unit, uint8_t fc, char *out
         uint16_t rd_qty = cursor_be16(body);
         uint16_t wr_start = cursor_be16(body);
         uint16_t wr_qty = cursor_be16(body);
-        snprintf(out, outsz, "%s read=%u+%u write=%u+%u", unit, rd_start, rd_qty, wr_start,
-                 wr_qty);
+        textbuf_field(&b, "read", rd_start);
+        textbuf_char(&b, '+');
+        textbuf_uint(&b, rd_qty);
+        textbuf_field(&b, "write", wr_start);
+        textbuf_char(&b, '+');
+        textbuf_uint(&b, wr_qty);
         break;
     }
     default:
-        snprintf(out, outsz, "%s", unit);
         break;
     }
 }
@@ -740,7 +747,10 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
     const char *name = tok ? tok->name : "User-Defined Function";
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char unit[16];
-    snprintf(unit, sizeof unit, "%sunit=%u", framing_tag, unit_id);
+    TextBuf ub = textbuf(unit, sizeof unit);
+    textbuf_str(&ub, framing_tag);
+    textbuf_str(&ub, "unit=");
+    textbuf_uint(&ub, unit_id);
     char detail[FACT_DETAIL_MAX];
 
     if (is_exception) {
@@ -748,8 +758,7 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
         if (!cursor_ok(adu))
             return dissect_fail(ctx, adu, ANOM_LEN_MISMATCH);
         ctx->dir_hint = DIR_RESPONSE;
-        snprintf(detail, sizeof detail, "%s", unit);
-        dissect_op(ctx, fc, name, cls, true, exc, detail);
+        dissect_op(ctx, fc, name, cls, true, exc, unit);
         dissect_anomaly(ctx, ANOM_EXCEPTION); /* feeds exception-flood counting */
         return DISSECT_OK;
     }
@@ -760,7 +769,7 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
     if (fc == MODBUS_FC_UMAS)
         return modbus_umas(ctx, adu, unit, is_response);
     if (is_response)
-        snprintf(detail, sizeof detail, "%s", unit);
+        g_strlcpy(detail, unit, sizeof detail);
     else
         detail_request(adu, unit, fc, detail, sizeof detail);
     if (!cursor_ok(adu))
