@@ -17,10 +17,19 @@
  * block in a read response gives vendor, order number, serial and software
  * revision.  The object UUID of the RPC header names the server's vendor
  * and device id (DEA00000-6C97-11D1-8271-instance-device-vendor).
- * Deliberately not parsed: IOCR, expected-submodule, alarm CR and module
- * diff blocks, record data other than I&M0, fragments after the first
- * (no reassembly), DCE/RPC over TCP, the endpoint mapper (not the PNIO
- * interface: NOT_MINE).
+ * A call sent in several fragments (flags1 "frag", fragment numbers from
+ * 0, "last fragment" on the last; C706 12.5.3) is followed per flow in
+ * fixed-size state, not buffered: the blocks are walked as the fragments
+ * arrive in order (a block header split between two fragments is carried
+ * over, a block body that runs on is skipped), so the op, emitted at the
+ * last fragment, counts every block of a Connect (IOCRs among them) and
+ * every write of a Write Multiple; a block whose fields straddle a
+ * fragment boundary is counted but not read.  A call whose fragments stop
+ * or arrive out of order is reported at the next first fragment with the
+ * detail "incomplete".  Deliberately not parsed: IOCR, expected-submodule,
+ * alarm CR and module diff block contents, record data other than I&M0,
+ * DCE/RPC over TCP, the endpoint mapper (not the PNIO interface:
+ * NOT_MINE).
  *
  * Reference: IEC 61158-6-10:2014, 5.1 (RPC header, PNIO interface UUIDs,
  * object UUID), 5.2.3 (NDR PNIO request/response: ArgsMaximum, ArgsLength,
@@ -57,6 +66,8 @@ enum {
     RPC_PT_NOCALL = 5,
     RPC_PT_REJECT = 6,
     RPC_PT_LAST = 10,           /* cancel_ack */
+    RPC_PF_LAST_FRAG = 0x02,    /* flags1 */
+    RPC_PF_FRAG = 0x04,
     PNIO_IF_FIRST = 0xdea00001, /* device */
     PNIO_IF_LAST = 0xdea00004,  /* parameter server */
     PNIO_OBJ_DATA1 = 0xdea00000,
@@ -78,6 +89,9 @@ enum {
     BLK_CONTROL_FIRST = 0x0110,
     BLK_CONTROL_LAST = 0x0118,
     BLK_RESPONSE = 0x8000,
+    BLK_IOCR_REQ = 0x0102,
+    IDX_WRITE_MULTIPLE = 0xe040,
+    RW_PAD_ALIGN = 4, /* Write Multiple: each record padded to 4 bytes */
     IDX_USER_LAST = 0x7fff, /* user-specific records: device parameters */
     STATION_NAME_MAX = 240,
     IM0_ORDER_LEN = 20,
@@ -115,6 +129,9 @@ static const ControlCmd control_cmds[] = {
 /* The RPC header fields this file uses. */
 typedef struct RpcHdr {
     uint8_t ptype;
+    uint8_t flags1;
+    uint32_t activity; /* FNV-1a of the activity UUID: names the call with seqnum */
+    uint32_t seqnum;
     bool is_le;
     uint16_t obj_instance;
     uint16_t obj_device;
@@ -125,6 +142,39 @@ typedef struct RpcHdr {
     uint16_t frag_len;
     uint16_t frag_num;
 } RpcHdr;
+
+/* A fragmented call in progress on the flow (C706 12.5.3): where the
+ * block walk stands and what the blocks told so far.  Fixed size: the
+ * core gives every flow this much, whatever its protocol. */
+typedef struct CmState {
+    uint32_t activity;
+    uint32_t seqnum;
+    uint32_t args_left; /* NDR argument bytes still to come */
+    uint32_t skip;      /* bytes of a block body or record data still to skip */
+    uint32_t status;
+    uint16_t next_frag;
+    uint16_t n_frags;
+    uint16_t opnum;
+    uint16_t n_blocks;
+    uint16_t n_iocrs;
+    uint16_t n_writes;
+    uint16_t slot;
+    uint16_t subslot;
+    uint16_t index;
+    uint16_t control;
+    uint16_t obj_vendor;
+    uint16_t obj_device;
+    uint8_t carry[BLK_HDR_LEN]; /* a block header split between fragments */
+    uint8_t n_carry;
+    uint8_t ptype;
+    bool is_active;
+    bool is_le;
+    bool is_pnio_object;
+    bool has_record;
+    bool has_control;
+    bool is_in_multiple; /* inside a Write Multiple's records */
+    bool is_walk_lost;   /* bytes that are not blocks: stop counting */
+} CmState;
 
 /* What the PNIO blocks of one PDU told. */
 typedef struct BlockInfo {
@@ -212,14 +262,21 @@ static bool rpc_header(Cursor *c, RpcHdr *h, RpcUuid *iface)
 {
     uint8_t vers = cursor_u8(c);
     h->ptype = cursor_u8(c);
-    cursor_skip(c, 2); /* flags1, flags2 */
+    h->flags1 = cursor_u8(c);
+    cursor_skip(c, 1); /* flags2 */
     uint8_t drep0 = cursor_u8(c);
     cursor_skip(c, 3); /* drep[1..2], serial_hi */
     h->is_le = (drep0 >> 4) == 1;
     RpcUuid obj;
     uuid_read(c, h->is_le, &obj);
     uuid_read(c, h->is_le, iface);
-    cursor_skip(c, RPC_UUID_LEN + 4 + 4 + 4); /* activity, boot time, if vers, seqnum */
+    uint8_t activity[RPC_UUID_LEN];
+    cursor_copy(c, activity, sizeof activity);
+    cursor_skip(c, 4 + 4); /* boot time, if vers */
+    h->seqnum = rd32(c, h->is_le);
+    h->activity = 2166136261u;
+    for (size_t i = 0; i < sizeof activity; i++)
+        h->activity = (h->activity ^ activity[i]) * 16777619u;
     h->opnum = rd16(c, h->is_le);
     cursor_skip(c, 2 + 2); /* interface hint, activity hint */
     h->frag_len = rd16(c, h->is_le);
@@ -397,30 +454,43 @@ static OpClass op_class(const RpcHdr *h, const BlockInfo *info)
     return pnio_ops[h->opnum].cls;
 }
 
-/* Request or response of a first fragment: NDR header, then blocks. */
-static DissectResult call_pdu(DissectCtx *ctx, Cursor *body, const RpcHdr *h)
+/* The NDR header of a request or response: PNIO status (responses) and
+ * the argument length.  DISSECT_OK, or the failure to return. */
+static DissectResult ndr_header(DissectCtx *ctx, Cursor *body, const RpcHdr *h, uint32_t *status,
+                                uint32_t *args_len)
 {
-    bool is_response = h->ptype == RPC_PT_RESPONSE;
-    uint32_t status = 0;
-    if (is_response) {
+    *status = 0;
+    if (h->ptype == RPC_PT_RESPONSE) {
         uint8_t st[4];
         cursor_copy(body, st, sizeof st);
         /* ErrorCode (st[0]) only repeats the service; ErrorDecode, ErrorCode1
          * and ErrorCode2 say what failed and keep the status positive */
-        status = (uint32_t)st[1] << 16 | (uint32_t)st[2] << 8 | st[3];
+        *status = (uint32_t)st[1] << 16 | (uint32_t)st[2] << 8 | st[3];
     } else {
         rd32(body, h->is_le); /* ArgsMaximum */
     }
-    uint32_t args_len = rd32(body, h->is_le);
+    *args_len = rd32(body, h->is_le);
     rd32(body, h->is_le); /* MaximumCount */
     uint32_t offset = rd32(body, h->is_le);
     uint32_t actual = rd32(body, h->is_le);
     if (!cursor_ok(body))
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
-    if (offset != 0 || actual != args_len) {
+    if (offset != 0 || actual != *args_len) {
         dissect_anomaly(ctx, ANOM_BAD_COUNT);
         return DISSECT_MALFORMED;
     }
+    return DISSECT_OK;
+}
+
+/* Request or response in one fragment: NDR header, then blocks. */
+static DissectResult call_pdu(DissectCtx *ctx, Cursor *body, const RpcHdr *h)
+{
+    bool is_response = h->ptype == RPC_PT_RESPONSE;
+    uint32_t status;
+    uint32_t args_len;
+    DissectResult r = ndr_header(ctx, body, h, &status, &args_len);
+    if (r != DISSECT_OK)
+        return r;
     Cursor args;
     if (!cursor_take(body, args_len, &args))
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
@@ -435,6 +505,191 @@ static DissectResult call_pdu(DissectCtx *ctx, Cursor *body, const RpcHdr *h)
     dissect_op(ctx, h->opnum, pnio_ops[h->opnum].name, op_class(h, &info), is_response,
                (int32_t)status, detail[0] ? detail : NULL);
     identity_facts(ctx, h, &info);
+    return DISSECT_OK;
+}
+
+/* ---- fragmented calls --------------------------------------------------- */
+
+/* RecordDataLength of an IODWriteReqHeader body (after the version). */
+static uint32_t record_data_len(const Cursor *blk)
+{
+    Cursor b = *blk;
+    cursor_skip(&b, 2 + RPC_UUID_LEN + 4 + 2 + 2 + 2 + 2); /* up to and with the index */
+    uint32_t len = cursor_be32(&b);
+    return cursor_ok(&b) ? len : 0;
+}
+
+/* One whole block of a fragmented call: counted, read when it is one this
+ * file reads, and the record data a write header announces skipped. */
+static void stream_block(CmState *st, uint16_t type, Cursor *blk, BlockInfo *info)
+{
+    uint16_t req_type = type & (uint16_t)~BLK_RESPONSE;
+    st->n_blocks++;
+    if (type == BLK_IOCR_REQ)
+        st->n_iocrs++;
+    if (req_type == BLK_WRITE_REQ || req_type == BLK_READ_REQ) {
+        uint32_t data = record_data_len(blk); /* before the header read moves blk */
+        BlockInfo rec = {0};
+        read_write_header(blk, &rec);
+        if (req_type == BLK_WRITE_REQ && type == BLK_WRITE_REQ && st->is_in_multiple)
+            st->n_writes++;
+        if (!st->has_record && rec.has_record) {
+            st->has_record = true;
+            st->slot = rec.slot;
+            st->subslot = rec.subslot;
+            st->index = rec.index;
+            st->is_in_multiple = type == BLK_WRITE_REQ && rec.index == IDX_WRITE_MULTIPLE;
+        }
+        if (type == BLK_WRITE_REQ && !(rec.has_record && rec.index == IDX_WRITE_MULTIPLE)) {
+            /* records inside a Write Multiple are padded to 4 bytes */
+            if (st->is_in_multiple)
+                data += (RW_PAD_ALIGN - data % RW_PAD_ALIGN) % RW_PAD_ALIGN;
+            st->skip = data;
+        }
+    } else if (req_type >= BLK_CONTROL_FIRST && req_type <= BLK_CONTROL_LAST) {
+        BlockInfo ctl = {0};
+        control_block(blk, &ctl);
+        if (!st->has_control && ctl.has_control) {
+            st->has_control = true;
+            st->control = ctl.control;
+        }
+    } else if (type == BLK_AR_REQ) {
+        ar_block_req(blk, info);
+    } else if (type == BLK_IM0) {
+        im0_block(blk, info);
+    }
+}
+
+/* Walks the argument bytes of one fragment, continuing where the last
+ * fragment of the call stopped. */
+static void stream_walk(CmState *st, Cursor *body, BlockInfo *info)
+{
+    size_t n = cursor_left(body) < st->args_left ? cursor_left(body) : st->args_left;
+    Cursor args;
+    cursor_take(body, n, &args);
+    st->args_left -= (uint32_t)n;
+    for (int i = 0; i < BLK_MAX && cursor_left(&args) > 0 && !st->is_walk_lost; i++) {
+        if (st->skip) {
+            size_t k = cursor_left(&args) < st->skip ? cursor_left(&args) : st->skip;
+            cursor_skip(&args, k);
+            st->skip -= (uint32_t)k;
+            continue;
+        }
+        while (st->n_carry < BLK_HDR_LEN && cursor_left(&args) > 0)
+            st->carry[st->n_carry++] = cursor_u8(&args);
+        if (st->n_carry < BLK_HDR_LEN)
+            break;
+        uint16_t type = (uint16_t)(st->carry[0] << 8 | st->carry[1]);
+        uint16_t len = (uint16_t)(st->carry[2] << 8 | st->carry[3]);
+        st->n_carry = 0;
+        if (type == 0 || len < 2) {
+            st->is_walk_lost = true; /* record data, not blocks */
+            break;
+        }
+        size_t body_len = (size_t)len - 2; /* the length counts the version bytes */
+        if (body_len <= cursor_left(&args)) {
+            Cursor blk;
+            cursor_take(&args, body_len, &blk);
+            stream_block(st, type, &blk, info);
+        } else {
+            st->n_blocks++; /* runs on into the next fragment: counted, not read */
+            if (type == BLK_IOCR_REQ)
+                st->n_iocrs++;
+            st->skip = (uint32_t)(body_len - cursor_left(&args));
+            cursor_skip(&args, cursor_left(&args));
+        }
+    }
+}
+
+/* The op of a fragmented call, at its last fragment (or when it is found
+ * cut off). */
+static void emit_call(DissectCtx *ctx, CmState *st, bool is_complete)
+{
+    bool is_response = st->ptype == RPC_PT_RESPONSE;
+    char what[64] = "";
+    if (st->has_record)
+        snprintf(what, sizeof what, "slot=0x%x subslot=0x%x index=0x%04x ", st->slot, st->subslot,
+                 st->index);
+    else if (st->has_control)
+        snprintf(what, sizeof what, "command=%s ", control_name(st->control));
+    else if (st->opnum == PNIO_OP_CONNECT && st->is_pnio_object)
+        snprintf(what, sizeof what, "device=%04x:%04x ", st->obj_vendor, st->obj_device);
+    char detail[FACT_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "%sfragments=%u blocks=%u", what, st->n_frags, st->n_blocks);
+    size_t used = strlen(detail);
+    if (st->n_iocrs)
+        used += (size_t)snprintf(detail + used, sizeof detail - used, " iocrs=%u", st->n_iocrs);
+    if (st->is_in_multiple && used < sizeof detail)
+        used += (size_t)snprintf(detail + used, sizeof detail - used, " writes=%u", st->n_writes);
+    if (!is_complete && used < sizeof detail)
+        snprintf(detail + used, sizeof detail - used, " incomplete");
+    OpClass cls = pnio_ops[st->opnum].cls;
+    if (st->opnum == PNIO_OP_WRITE && st->has_record && st->index <= IDX_USER_LAST)
+        cls = OP_WRITE;
+    dissect_op(ctx, st->opnum, pnio_ops[st->opnum].name, cls, is_response, (int32_t)st->status,
+               detail);
+    st->is_active = false;
+}
+
+static bool is_next_fragment(const CmState *st, const RpcHdr *h)
+{
+    return st->is_active && st->activity == h->activity && st->seqnum == h->seqnum &&
+           st->ptype == h->ptype && st->next_frag == h->frag_num;
+}
+
+/* Fragment 0 of a call: its NDR header, then the first blocks. */
+static DissectResult first_fragment(DissectCtx *ctx, CmState *st, Cursor *body, const RpcHdr *h)
+{
+    uint32_t status;
+    uint32_t args_len;
+    DissectResult r = ndr_header(ctx, body, h, &status, &args_len);
+    if (r != DISSECT_OK)
+        return r;
+    if (st->is_active)
+        emit_call(ctx, st, false); /* the previous call lost fragments */
+    memset(st, 0, sizeof *st);
+    st->is_active = true;
+    st->activity = h->activity;
+    st->seqnum = h->seqnum;
+    st->ptype = h->ptype;
+    st->opnum = h->opnum;
+    st->is_le = h->is_le;
+    st->status = status;
+    st->args_left = args_len;
+    st->next_frag = 1;
+    st->n_frags = 1;
+    st->is_pnio_object = h->is_pnio_object;
+    st->obj_vendor = h->obj_vendor;
+    st->obj_device = h->obj_device;
+    BlockInfo info = {0};
+    stream_walk(st, body, &info);
+    identity_facts(ctx, h, &info);
+    if (h->flags1 & RPC_PF_LAST_FRAG)
+        emit_call(ctx, st, true);
+    return DISSECT_OK;
+}
+
+/* A request or response sent in fragments. */
+static DissectResult fragment(DissectCtx *ctx, Cursor *body, const RpcHdr *h)
+{
+    CmState *st = ctx->state;
+    ctx->dir_hint = h->ptype == RPC_PT_RESPONSE ? DIR_RESPONSE : DIR_REQUEST;
+    if (!st)
+        return h->frag_num == 0 ? call_pdu(ctx, body, h) : DISSECT_OK;
+    if (h->frag_num == 0)
+        return first_fragment(ctx, st, body, h);
+    if (!is_next_fragment(st, h)) {
+        if (st->is_active && st->activity == h->activity && st->seqnum == h->seqnum)
+            emit_call(ctx, st, false); /* a fragment went missing or came out of order */
+        return DISSECT_OK; /* a call whose start the capture did not hold */
+    }
+    BlockInfo info = {0};
+    stream_walk(st, body, &info);
+    identity_facts(ctx, h, &info);
+    st->next_frag++;
+    st->n_frags++;
+    if (h->flags1 & RPC_PF_LAST_FRAG)
+        emit_call(ctx, st, true);
     return DISSECT_OK;
 }
 
@@ -474,10 +729,8 @@ static DissectResult cm_dissect(Cursor *c, DissectCtx *ctx)
                    h.ptype == RPC_PT_FAULT ? "rpc fault" : "rpc reject");
         return DISSECT_OK;
     }
-    if (h.frag_num != 0) {
-        ctx->dir_hint = h.ptype == RPC_PT_RESPONSE ? DIR_RESPONSE : DIR_REQUEST;
-        return DISSECT_OK; /* a later fragment: the call was counted at the first */
-    }
+    if ((h.flags1 & RPC_PF_FRAG) || h.frag_num != 0)
+        return fragment(ctx, &body, &h);
     return call_pdu(ctx, &body, &h);
 }
 
@@ -487,4 +740,5 @@ const ProtoDesc proto_profinet_cm = {
     .ports = {34964},
     .probe = cm_probe,
     .dissect = cm_dissect,
+    .state_size = sizeof(CmState),
 };
