@@ -15,6 +15,7 @@
 
 #include "gen-pcap.h"
 #include "plant-ot2.h"
+#include "plant-ot3.h"
 
 /* Windows 10: MSS, NOP, WS 8, NOP, NOP, SACK permitted. */
 static const uint8_t syn_opts_windows[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
@@ -185,6 +186,7 @@ static const PlantRecipe plant_recipes[] = {
     { "hmi-smb1-historian", recipe_hmi_smb1_historian },
     { "scanner-arp-spoof", recipe_scanner_arp_spoof },
     { "ot2-cell", recipe_ot2_cell },
+    { "ot3-serial", recipe_ot3_serial },
 };
 
 uint64_t plant_delay(Rng *rng, uint64_t lo_us, uint64_t hi_us)
