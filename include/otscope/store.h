@@ -63,6 +63,12 @@ typedef struct CaptureEnd {
 bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
                        int64_t *is_duplicate_of, Err *err);
 
+/* A running (live) capture's figures so far: its row shows the packets,
+ * bytes and time range read (end->packets, bytes, first_ns, last_ns), and
+ * roles are inferred again from what is stored, as at the capture's end,
+ * so the console and the rules see them while the capture runs. */
+bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofar, Err *err);
+
 /* ---- writing ------------------------------------------------------------ */
 
 /* Writes the model's dirty entries for capture_id in one transaction and

@@ -15,6 +15,7 @@ Source *source_alloc(const char *name)
 {
     Source *s = g_new0(Source, 1);
     s->name = g_strdup(name);
+    s->live_fd = -1;
     return s;
 }
 
@@ -50,6 +51,8 @@ SourceStatus source_next(Source *s, Frame *frame, Err *err)
     struct pcap_pkthdr *hdr;
     const u_char *data;
     int rc = pcap_next_ex(s->pcap, &hdr, &data);
+    if (rc == 0 && s->live_fd >= 0 && source_live_wait(s))
+        rc = pcap_next_ex(s->pcap, &hdr, &data);
     if (rc == 1) {
         /* opened with nanosecond precision, tv_usec holds nanoseconds */
         int64_t frac = s->is_micro ? (int64_t)hdr->ts.tv_usec * 1000 : hdr->ts.tv_usec;

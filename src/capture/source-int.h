@@ -14,6 +14,7 @@ struct Source {
     void *cookie; /* file backend state */
     bool is_live;
     bool is_micro; /* timestamps in microseconds (live fallback) */
+    int live_fd;   /* live, non-blocking: the descriptor to poll; -1 when blocking */
     uint64_t bytes_total;
     char *quick_id;
     char *sha256;
@@ -22,5 +23,8 @@ struct Source {
 Source *source_alloc(const char *name);
 uint64_t source_file_bytes_read(const Source *s);
 void source_file_free_cookie(Source *s);
+/* Live, non-blocking: waits up to the read timeout for the interface to
+ * have packets; false when none came. */
+bool source_live_wait(Source *s);
 
 #endif /* OTS_CAPTURE_SOURCE_INT_H */

@@ -1,8 +1,15 @@
 /*
  * source-live.c - live capture: open the interface as root, set the
  * filter, then drop privileges before any packet is parsed.
+ *
+ * The handle is non-blocking and we poll it ourselves: on Linux (TPACKET_V3)
+ * libpcap's own read timeout is the kernel's block timer, which only
+ * fires once a packet has come, so a blocking read on a quiet interface
+ * would never return: no batch committed, no stop request seen.
  */
 #include "config.h"
+
+#include <poll.h>
 
 #include <glib.h>
 #include <pcap/pcap.h>
@@ -45,5 +52,15 @@ Source *source_open_live(const LiveOptions *opts, Err *err)
         source_close(s);
         return NULL;
     }
+    /* Where there is no descriptor to poll, the blocking read stays. */
+    int fd = pcap_get_selectable_fd(p);
+    if (fd >= 0 && pcap_setnonblock(p, 1, errbuf) == 0)
+        s->live_fd = fd;
     return s;
+}
+
+bool source_live_wait(Source *s)
+{
+    struct pollfd pfd = { .fd = s->live_fd, .events = POLLIN };
+    return poll(&pfd, 1, LIVE_TIMEOUT_MS) > 0;
 }

@@ -10,6 +10,11 @@
  * packets would make a fast run pay for the same rows again and again.  A read error keeps what was read: the batch is
  * committed and the capture is marked partial.  The rules run over the
  * capture once it is closed (and at every batch of a live capture).
+ *
+ * A live capture ticks on the clock, not on a packet count: a quiet
+ * plant sends a few packets a second, and its batches, drop counts and
+ * stop requests must not wait for thousands of them.  Stopping is how a
+ * live capture ends, so it is not "interrupted".
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@ enum {
     FLOW_AHEAD = 4,  /* the flow is fetched this many packets before its turn */
     MODEL_AHEAD = 2, /* and the model entries it caches, this many */
     SLOT_MIN_BYTES = 2048,
+    LIVE_TICK_US = 100000,  /* live: clock, drops and stop checks this often */
 };
 
 /* A decoded packet waiting its turn, with its own copy of the bytes. */
@@ -61,10 +67,12 @@ typedef struct Run {
     int64_t next_commit_us;
     int commit_interval_s;
     int64_t started_us;
+    int64_t next_tick_us; /* live */
     bool is_live; /* findings at every batch, not only at the end */
     Slot ring[LOOKAHEAD];
     unsigned ring_head; /* oldest */
     unsigned ring_len;
+    IngestStats *stats;
 } Run;
 
 static void drain_flow(const Verdict *v, void *user)
@@ -154,6 +162,19 @@ static bool update_findings(Run *r, Err *err)
     return false;
 }
 
+/* Live: the capture row and the roles follow each batch (finish() does
+ * it for files). */
+static bool live_progress(Run *r, Err *err)
+{
+    CaptureEnd sofar = {
+        .packets = r->res->packets,
+        .bytes = r->res->bytes,
+        .first_ns = r->first_ns,
+        .last_ns = r->last_ns,
+    };
+    return store_capture_progress(r->store, r->capture_id, &sofar, err);
+}
+
 static bool commit(Run *r, bool is_final, Err *err)
 {
     if (r->first_ns || r->last_ns)
@@ -164,8 +185,12 @@ static bool commit(Run *r, bool is_final, Err *err)
         return false;
     log_verbose("batch: %s written in %s", is_final ? "last" : "interim",
                 stopwatch_text(&sw, took, sizeof took));
+    if (r->is_live && !is_final && !live_progress(r, err))
+        return false;
     if (r->is_live && !is_final && !update_findings(r, err))
         return false;
+    if (r->stats)
+        atomic_fetch_add_explicit(&r->stats->batches, 1, memory_order_relaxed);
     r->next_commit_us = g_get_monotonic_time() + (int64_t)r->commit_interval_s * 1000000;
     return true;
 }
@@ -268,6 +293,52 @@ static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
     return !is_due || commit(r, false, err);
 }
 
+static void publish(Run *r, bool with_drops)
+{
+    if (!r->stats)
+        return;
+    atomic_store_explicit(&r->stats->packets, r->res->packets, memory_order_relaxed);
+    atomic_store_explicit(&r->stats->bytes, r->res->bytes, memory_order_relaxed);
+    if (with_drops) /* pcap_stats is a system call: once a tick */
+        atomic_store_explicit(&r->stats->drops, source_drops(r->src), memory_order_relaxed);
+}
+
+/* Live: housekeeping once a tick, whatever the packet rate. */
+static bool live_tick(Run *r, const IngestOptions *opts, Err *err)
+{
+    int64_t now = g_get_monotonic_time();
+    if (now < r->next_tick_us)
+        return true;
+    r->next_tick_us = now + LIVE_TICK_US;
+    publish(r, true);
+    analyze_pending(r); /* live packets are analyzed as they come: a no-op kept for safety */
+    return housekeeping(r, opts, err);
+}
+
+static bool live_loop(Run *r, const IngestOptions *opts, Err *err)
+{
+    Frame frame;
+    while (!(opts->stop && *opts->stop)) {
+        if (opts->max_packets && r->res->packets >= opts->max_packets)
+            break;
+        SourceStatus st = source_next(r->src, &frame, err);
+        if (st == SOURCE_ERROR) {
+            r->res->is_damaged = true;
+            break;
+        }
+        if (st == SOURCE_FRAME) {
+            take_frame(r, &frame);
+            publish(r, false);
+        }
+        if (st == SOURCE_END)
+            break;
+        if (!live_tick(r, opts, err))
+            return false;
+    }
+    publish(r, true);
+    return true;
+}
+
 static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
 {
     Frame frame;
@@ -302,7 +373,7 @@ static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
 
 static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
 {
-    bool ok = read_frames(r, opts, err);
+    bool ok = r->is_live ? live_loop(r, opts, err) : read_frames(r, opts, err);
     analyze_pending(r);
     return ok;
 }
@@ -367,6 +438,7 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     r.res = res;
     r.linktype = linktype;
     r.is_live = opts->is_live;
+    r.stats = opts->stats;
     r.capture_id = store_capture_begin(store, &info, err);
     if (!r.capture_id)
         return false;

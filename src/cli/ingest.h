@@ -6,6 +6,7 @@
 #define OTS_CLI_INGEST_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,12 +14,23 @@
 #include "otscope/packet.h"
 #include "otscope/store.h"
 
+/* What a live capture shows while it runs (`otscope live`): the capture
+ * thread stores, another thread loads; relaxed atomics, as each figure
+ * stands alone. */
+typedef struct IngestStats {
+    atomic_uint_fast64_t packets;
+    atomic_uint_fast64_t bytes;
+    atomic_uint_fast64_t drops;   /* kernel and interface (pcap_stats) */
+    atomic_uint_fast64_t batches; /* batches committed: the DB has changed */
+} IngestStats;
+
 typedef struct IngestOptions {
     uint64_t max_packets;    /* -c: stop after this many (0: all) */
     int commit_interval_s;   /* wall-clock seconds between batches */
     bool show_progress;      /* progress bar on stderr */
     bool is_live;
-    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM (or the console's q) */
+    IngestStats *stats;          /* live: published every tick when not NULL */
 } IngestOptions;
 
 typedef struct IngestResult {

@@ -519,6 +519,35 @@ static int64_t duplicate_of(Store *s, int64_t capture_id, const char *sha256)
     return id;
 }
 
+bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofar, Err *err)
+{
+    if (!store_exec(s, "BEGIN IMMEDIATE", err))
+        return false;
+    sqlite3_stmt *st = NULL;
+    bool ok = store_prepare(s,
+                            "UPDATE captures SET packets=?2, bytes=?3, first_ns=?4, last_ns=?5"
+                            " WHERE capture_id=?1",
+                            &st, err);
+    if (ok) {
+        sqlite3_bind_int64(st, 1, capture_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)sofar->packets);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)sofar->bytes);
+        if (sofar->packets) {
+            sqlite3_bind_int64(st, 4, sofar->first_ns);
+            sqlite3_bind_int64(st, 5, sofar->last_ns);
+        }
+        ok = sqlite3_step(st) == SQLITE_DONE || store_fail(s, err, "capture progress");
+        sqlite3_finalize(st);
+    }
+    if (ok)
+        ok = store_infer_roles(s, err);
+    if (ok)
+        ok = store_exec(s, "COMMIT", err);
+    if (!ok)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
+}
+
 bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
                        int64_t *is_duplicate_of, Err *err)
 {
