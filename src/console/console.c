@@ -9,6 +9,12 @@
  * handling time (key read to screen updated) is appended to FILE, which
  * is how tests/bench/console-db.sh measures the console on a big DB.
  *
+ * Live (otscope live), a capture thread writes the DB in batches; here,
+ * between keys, about once a second, the capture's figures are read and,
+ * when a batch has landed, the summary and the rows on screen are read
+ * again (other views when they are next shown).  A tick costs a summary
+ * and a page, so keys never wait longer than that.
+ *
  * What this file does not do: SQL (the store), drawing cells (theme.c,
  * tableview.c), anything view-specific (view-*.c).
  */
@@ -36,9 +42,10 @@ enum {
     WIDE_COLS = 160, /* from here the detail pane sits right of the table */
     ESC_DELAY_MS = 25,
     KEY_WAIT_MS = 250, /* getch wakes up this often to see a quit signal */
+    LIVE_TICK_US = 1000000, /* live: the DB is read again this often */
 };
 
-/* Set by SIGINT/SIGTERM: the one piece of global state, as a signal
+/* Set by SIGINT/SIGTERM/SIGHUP: the one piece of global state, as a signal
  * handler can reach nothing else.  Ctrl-C quits like q (exit 0) instead of
  * ncurses' default handler (exit 1, which the contract keeps for the
  * findings gate). */
@@ -550,6 +557,7 @@ static SCREEN *term_start(Console *con, Err *err)
     sa.sa_handler = on_quit_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* the SSH session went: quit as cleanly as q */
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         err_set(err, ERR_USAGE, "cannot start the console on this terminal (TERM=%s)",
@@ -598,17 +606,79 @@ static void console_free(Console *con)
         fclose(con->timing);
 }
 
+/* Re-reads the view's rows when the DB had news since they were read. */
+static void sync_view(Console *con, View *v)
+{
+    if (v->data_gen == con->data_gen)
+        return;
+    v->data_gen = con->data_gen;
+    Err err;
+    err_clear(&err);
+    if (v->table && !tableview_refresh(v->table, &err))
+        console_message(con, ROLE_ERROR, "%s", err.msg);
+}
+
+static void live_reread(Console *con)
+{
+    ConsoleSummary fresh;
+    memset(&fresh, 0, sizeof fresh);
+    Err err;
+    err_clear(&err);
+    if (!store_console_summary(con->store, &fresh, &err)) {
+        store_console_summary_clear(&fresh);
+        console_message(con, ROLE_ERROR, "%s", err.msg);
+        return;
+    }
+    store_console_summary_clear(&con->summary);
+    con->summary = fresh;
+    con->data_gen++;
+}
+
+/* Live: the capture's figures once a second, and the DB when it moved.
+ * True when the screen needs drawing. */
+static bool live_tick(Console *con)
+{
+    const ConsoleLive *live = con->opts.live;
+    int64_t now = g_get_monotonic_time();
+    if (!live || now - con->live_tick_us < LIVE_TICK_US)
+        return false;
+    ConsoleLiveStats st;
+    memset(&st, 0, sizeof st);
+    live->read(live->user, &st);
+    if (con->live_tick_us && st.packets >= con->live.packets)
+        con->live_rate = (double)(st.packets - con->live.packets) * 1e6 /
+                         (double)(now - con->live_tick_us);
+    con->live_tick_us = now;
+    bool is_news = st.batches != con->live.batches;
+    if (con->live.is_running && !st.is_running && st.status[0])
+        console_message(con, ROLE_ERROR, "capture stopped: %s", st.status);
+    con->live = st;
+    if (is_news)
+        live_reread(con);
+    return true;
+}
+
+/* A key first, drawn at once; then, at most once a second, the live tick
+ * with a drawing of its own: a tick never delays the key before it. */
 static void main_loop(Console *con)
 {
     while (!con->is_quit && !quit_signal) {
         int key = getch();
         con->key_us = g_get_monotonic_time();
-        if (key == ERR)
-            continue;
-        handle_key(con, key);
-        if (!con->is_quit)
+        if (key != ERR) {
+            handle_key(con, key);
+            if (con->is_quit)
+                break;
+            sync_view(con, console_view(con));
             console_draw(con);
-        log_timing(con, keys_name(key), console_view(con)->desc->name, con->key_us);
+            log_timing(con, keys_name(key), console_view(con)->desc->name, con->key_us);
+        }
+        int64_t tick_us = g_get_monotonic_time();
+        if (live_tick(con)) {
+            sync_view(con, console_view(con));
+            console_draw(con);
+            log_timing(con, "live-tick", console_view(con)->desc->name, tick_us);
+        }
     }
 }
 
@@ -626,6 +696,10 @@ bool console_run(Store *store, const ConsoleOptions *opts, Err *err)
     bool ok = store_console_summary(store, &con->summary, err);
     int64_t summary_us = g_get_monotonic_time();
     ok = ok && (scr = term_start(con, err));
+    if (ok && opts->live) {
+        opts->live->read(opts->live->user, &con->live);
+        con->live_tick_us = g_get_monotonic_time();
+    }
     if (ok) {
         console_switch(con, view_order[start_tab(opts)]);
         console_draw(con);

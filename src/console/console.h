@@ -22,12 +22,30 @@
 
 /* ---- entry (cli/cmd-console.c) ------------------------------------------- */
 
+/* Where a live capture stands (`otscope live`), as its owner reports it. */
+typedef struct ConsoleLiveStats {
+    uint64_t packets;
+    uint64_t drops;   /* by the kernel and the interface */
+    uint64_t batches; /* batches committed so far: when it moves, the DB has news */
+    bool is_running;
+    char status[160]; /* why the capture stopped ("" while it runs or when it ended well) */
+} ConsoleLiveStats;
+
+/* A capture running beside the console: the console polls it about once
+ * a second and then re-reads the DB, never touching the capture itself. */
+typedef struct ConsoleLive {
+    const char *source; /* the interface, for the header */
+    void (*read)(void *user, ConsoleLiveStats *out);
+    void *user;
+} ConsoleLive;
+
 typedef struct ConsoleOptions {
     const char *start_view; /* view name, or NULL for the first tab */
     bool is_ascii;          /* no line drawing or UTF-8 glyphs */
     bool is_mono;           /* no colour (NO_COLOR, --no-color) */
     bool is_readonly;       /* no triage writes */
     int64_t started_us;     /* monotonic time the command started (timing log) */
+    const ConsoleLive *live; /* NULL unless a capture runs beside the console */
 } ConsoleOptions;
 
 /* Runs the console on an open store until the user quits.  Takes over the
@@ -141,6 +159,8 @@ bool tableview_set_query(TableView *tv, const PageQuery *q, Err *err);
 const PageQuery *tableview_query(const TableView *tv);
 /* Re-reads the rows on screen (after a triage write), keeping the place. */
 bool tableview_reload(TableView *tv, Err *err);
+/* The same after new rows may have come (live): counts them again too. */
+bool tableview_refresh(TableView *tv, Err *err);
 void tableview_move(TableView *tv, int rows);
 void tableview_page(TableView *tv, int pages);
 void tableview_home(TableView *tv);
@@ -215,6 +235,7 @@ struct View {
     char crumb[96];   /* after the title on drill-downs ("of 10.10.1.10"), "" on a root */
     int zoom;         /* view-specific state (timeline) */
     char *filter;     /* owned copy behind query.filter */
+    unsigned data_gen; /* the console's data_gen its rows were read at */
 };
 
 /* Sets the view's query (sort, scope, filter) and runs it. */
@@ -247,6 +268,12 @@ struct Console {
     unsigned detail_gen;
     FILE *timing;
     int64_t key_us; /* when the key being handled was read */
+    /* live: the capture's figures at the last tick, the packet rate over
+     * the last tick, and data_gen, bumped whenever the DB has news */
+    ConsoleLiveStats live;
+    double live_rate;
+    int64_t live_tick_us;
+    unsigned data_gen;
 };
 
 /* The view on top of the stack. */

@@ -3,7 +3,8 @@
  * traffic sparkline) and the tab bar.
  *
  * Everything here comes from the summary read at start-up (and after
- * triage): drawing the header never touches the DB.
+ * triage, and at live ticks) and, live, the capture's own figures read at
+ * the last tick: drawing the header never touches the DB.
  */
 #include "config.h"
 
@@ -72,6 +73,21 @@ static void sparkline(const ConsoleSummary *sum, int y, int x, int width)
     g_free(cells);
 }
 
+/* "live eth1  pkts 1234  drops 0  rate 56/s": first, as they move. */
+static int live_pairs(const Console *con, int x, int width)
+{
+    char buf[64];
+    const ConsoleLiveStats *st = &con->live;
+    g_snprintf(buf, sizeof buf, "%s%s", con->opts.live->source, st->is_running ? "" : " (stopped)");
+    x = pair(0, x, width, "live", buf);
+    g_snprintf(buf, sizeof buf, "%" G_GUINT64_FORMAT, st->packets);
+    x = pair(0, x, width, "pkts", buf);
+    g_snprintf(buf, sizeof buf, "%" G_GUINT64_FORMAT, st->drops);
+    x = pair(0, x, width, "drops", buf);
+    g_snprintf(buf, sizeof buf, "%.0f/s", con->live_rate);
+    return pair(0, x, width, "rate", buf);
+}
+
 void header_draw(Console *con, int width)
 {
     const ConsoleSummary *sum = &con->summary;
@@ -79,6 +95,8 @@ void header_draw(Console *con, int width)
     for (int y = 0; y < 3; y++)
         ui_fill(y, 0, width, ROLE_NORMAL);
     int x = ui_text(0, 0, width, "otscope  ", ROLE_TITLE, false, false);
+    if (con->opts.live)
+        x = live_pairs(con, x, width);
     x = pair(0, x, width, "DB", store_path(con->store));
     g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT "%s%s", sum->n_captures,
                sum->captures[0] ? ": " : "", sum->captures);

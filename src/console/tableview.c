@@ -379,6 +379,12 @@ bool tableview_reload(TableView *tv, Err *err)
     return true;
 }
 
+bool tableview_refresh(TableView *tv, Err *err)
+{
+    count_rows(tv);
+    return tableview_reload(tv, err);
+}
+
 int64_t tableview_column_max(const TableView *tv, int col)
 {
     int64_t max = 0;
