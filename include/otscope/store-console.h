@@ -216,6 +216,21 @@ bool store_pair_ops(Store *s, const char *src, const char *dst, int limit, Store
 /* asset_id, role, name: the asset owning an address (one row or none) */
 bool store_addr_asset(Store *s, const char *addr, StoreRowFn fn, void *user, Err *err);
 
+/* ---- the communications matrix --------------------------------------------- */
+
+typedef enum MatrixAxis {
+    MATRIX_LEVELS, /* the Purdue level of each end's asset ("L0".."L5") */
+    MATRIX_ZONES,  /* the zone of each end's asset (otscope zones) */
+    MATRIX_AXIS_COUNT
+} MatrixAxis;
+
+/* Conversations grouped by what their two ends belong to and by protocol:
+ * one row per (src group, dst group, protocol) with cells src_group,
+ * dst_group (NULL when the address has no asset, or the asset no level or
+ * zone), protocol, conversations, packets.  A conversation seen in several
+ * captures counts once.  One pass over the conversations. */
+bool store_comm_matrix(Store *s, MatrixAxis axis, StoreRowFn fn, void *user, Err *err);
+
 /* ---- triage --------------------------------------------------------------- */
 
 typedef enum TriageState {

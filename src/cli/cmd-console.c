@@ -134,6 +134,8 @@ const CmdDesc cmd_console = {
     "  / F3           search            n N           next/previous match\n"
     "  f F4           filter            s > < S       sort column, reverse\n"
     "  e              export the view to CSV (./otscope-VIEW.csv)\n"
+    "  J K            scroll the detail pane\n"
+    "  Comms: m matrix of Purdue levels x protocols, then zones, then the list.\n"
     "  Findings: a acknowledge, x false positive (both ask first), N note.\n"
     "  Timeline: + and - zoom; Enter opens a bucket or an event.\n"
     "Filter and search: text, column=value, column!=value, column~text, column>n, column<n.\n"

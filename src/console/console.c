@@ -127,10 +127,17 @@ static View *view_new(Console *con, const ViewDesc *desc, const PageScope *scope
     return v;
 }
 
+bool view_owns_body(const View *v)
+{
+    return v->desc->owns_body && v->desc->owns_body(v);
+}
+
 static void view_free(View *v)
 {
     if (!v)
         return;
+    if (v->desc->fini)
+        v->desc->fini(v);
     tableview_free(v->table);
     g_free(v->filter);
     g_free(v);
@@ -212,7 +219,7 @@ static void draw_title(Console *con, View *v, int y, int width)
                v->desc->title, v->crumb[0] ? " " : "", v->crumb, extra ? "  " : "",
                extra ? extra : "");
     int x = ui_text(y, 0, width, left, ROLE_TITLE, false, false);
-    if (!v->table || con->show_help)
+    if (!v->table || con->show_help || view_owns_body(v))
         return;
     char right[160];
     char pos[64];
@@ -235,19 +242,37 @@ static void update_detail(Console *con, View *v)
     unsigned gen = tableview_selection_gen(v->table);
     if (con->detail_view == v && con->detail_gen == gen)
         return;
+    /* The same row read again (live, triage) keeps its scroll: its
+     * heading names it. */
+    char *was = con->detail_view == v && con->detail.n ? g_strdup(con->detail.lines[0].text) : NULL;
     detail_clear(&con->detail);
     const PageRow *row = tableview_selected(v->table);
     if (row && v->desc->detail)
         v->desc->detail(v, row, &con->detail);
+    if (!was || !con->detail.n || strcmp(was, con->detail.lines[0].text) != 0)
+        con->detail_top = 0;
+    g_free(was);
     con->detail_view = v;
     con->detail_gen = gen;
+}
+
+/* "Detail" and, when it does not all fit, which rows show: "Detail
+ * 7-12/30 J/K". */
+static void detail_title(const Console *con, int rows, int h, char *buf, size_t size)
+{
+    if (rows <= h)
+        g_strlcpy(buf, "Detail", size);
+    else
+        g_snprintf(buf, size, "Detail %d-%d/%d J/K", con->detail_top + 1,
+                   MIN(rows, con->detail_top + h), rows);
 }
 
 static void draw_table_body(Console *con, View *v, int y, int h, int width)
 {
     update_detail(con, v);
+    char title[64];
     if (con->is_detail_full) {
-        detail_draw(&con->detail, y, 0, h, width);
+        con->detail_top = detail_draw(&con->detail, con->detail_top, y, 0, h, width);
         return;
     }
     if (width >= WIDE_COLS) {
@@ -256,8 +281,9 @@ static void draw_table_body(Console *con, View *v, int y, int h, int width)
         tableview_draw(v->table, v, y, 0, h, tw);
         for (int r = 0; r < h; r++)
             ui_text(y + r, tw, 1, " ", ROLE_NORMAL, false, false);
-        ui_text(y, tw + 1, dw, "Detail", ROLE_COLUMN, true, false);
-        detail_draw(&con->detail, y + 1, tw + 1, h - 1, dw);
+        con->detail_top = detail_draw(&con->detail, con->detail_top, y + 1, tw + 1, h - 1, dw);
+        detail_title(con, detail_rows(&con->detail, dw), h - 1, title, sizeof title);
+        ui_text(y, tw + 1, dw, title, ROLE_COLUMN, true, false);
         return;
     }
     int dh = MAX(6, h / 3);
@@ -265,8 +291,11 @@ static void draw_table_body(Console *con, View *v, int y, int h, int width)
     tableview_draw(v->table, v, y, 0, th, width);
     for (int i = 0; i < width; i++)
         ui_text(y + th, i, 1, theme_glyphs()->hline, ROLE_DIM, false, false);
-    ui_text(y + th, 2, 8, " Detail ", ROLE_DIM, false, false);
-    detail_draw(&con->detail, y + th + 1, 0, dh, width);
+    con->detail_top = detail_draw(&con->detail, con->detail_top, y + th + 1, 0, dh, width);
+    detail_title(con, detail_rows(&con->detail, width), dh, title + 1, sizeof title - 2);
+    title[0] = ' ';
+    g_strlcat(title, " ", sizeof title);
+    ui_text(y + th, 2, ui_width(title), title, ROLE_DIM, false, false);
 }
 
 void console_draw(Console *con)
@@ -284,7 +313,7 @@ void console_draw(Console *con)
     draw_title(con, v, TITLE_Y, width);
     if (con->show_help)
         con->help_top = keys_draw_help(v, con->help_top, BODY_Y, 0, body_h, width);
-    else if (v->table)
+    else if (v->table && !view_owns_body(v))
         draw_table_body(con, v, BODY_Y, body_h, width);
     else if (v->desc->draw)
         v->desc->draw(v, BODY_Y, 0, body_h, width);
@@ -481,6 +510,10 @@ static void run_action(Console *con, View *v, Action a, int arg)
         break;
     case ACT_DETAIL:
         con->is_detail_full = !con->is_detail_full;
+        break;
+    case ACT_DETAIL_DOWN:
+    case ACT_DETAIL_UP:
+        con->detail_top += a == ACT_DETAIL_DOWN ? 1 : -1; /* clamped when drawn */
         break;
     case ACT_REDRAW:
         clearok(curscr, TRUE);

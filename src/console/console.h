@@ -143,8 +143,11 @@ void detail_clear(Detail *d);
 void detail_add(Detail *d, UiRole role, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void detail_head(Detail *d, const char *title);
-/* Draws the lines, wrapping text under its label, within the box. */
-void detail_draw(const Detail *d, int y, int x, int height, int width);
+/* Wrapped rows the lines take at this width. */
+int detail_rows(const Detail *d, int width);
+/* Draws the lines, wrapping text under its label, within the box, from
+ * wrapped row top on (clamped so the box stays full); returns that top. */
+int detail_draw(const Detail *d, int top, int y, int x, int height, int width);
 
 /* ---- the paged table widget (tableview.c) ------------------------------------ */
 
@@ -218,6 +221,10 @@ typedef struct ViewDesc {
     bool (*draw_cell)(View *v, const PageRow *row, int col, int y, int x, int w,
                       bool is_selected);
     ViewResult (*on_key)(View *v, int key);
+    /* A mode in which a table view draws its body itself through draw and
+     * exports through export_csv (the comms matrix); NULL: never. */
+    bool (*owns_body)(const View *v);
+    void (*fini)(View *v); /* frees priv */
     const char *(*title_extra)(View *v); /* more for the title line ("zoom 1m") */
     bool (*export_csv)(View *v, FILE *f, int64_t *n_rows, Err *err); /* table-less views */
     const ViewKey *keys;                              /* NULL-label terminated */
@@ -236,7 +243,11 @@ struct View {
     int zoom;         /* view-specific state (timeline) */
     char *filter;     /* owned copy behind query.filter */
     unsigned data_gen; /* the console's data_gen its rows were read at */
+    void *priv;        /* view-specific state, freed by desc->fini */
 };
+
+/* Whether the view draws its own body now (owns_body). */
+bool view_owns_body(const View *v);
 
 /* Sets the view's query (sort, scope, filter) and runs it. */
 bool view_apply(View *v, Err *err);
@@ -266,6 +277,7 @@ struct Console {
     Detail detail;
     const View *detail_view;
     unsigned detail_gen;
+    int detail_top; /* first wrapped detail row shown (J/K scroll it) */
     FILE *timing;
     int64_t key_us; /* when the key being handled was read */
     /* live: the capture's figures at the last tick, the packet rate over
@@ -295,6 +307,23 @@ void console_refresh_summary(Console *con);
  * console is read-only or the DB cannot be written. */
 StoreTriage *console_triage(Console *con);
 
+/* ---- the comms matrix (comms-matrix.c) ------------------------------------------ */
+
+typedef struct CommMatrix CommMatrix;
+
+CommMatrix *comm_matrix_new(void);
+void comm_matrix_free(CommMatrix *m);
+/* Reads the matrix of axis from the store, unless what it holds is of
+ * that axis and data_gen already.  False + err on a DB failure. */
+bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_gen, Err *err);
+/* Scrolls by rows and protocol columns (clamped). */
+void comm_matrix_scroll(CommMatrix *m, int rows, int cols);
+/* Rows a page key moves. */
+int comm_matrix_page(const CommMatrix *m);
+void comm_matrix_draw(CommMatrix *m, int y, int x, int h, int w);
+/* The matrix as CSV: one row per pair, one column per protocol. */
+bool comm_matrix_export(const CommMatrix *m, FILE *f, int64_t *n_rows);
+
 /* ---- keys (keys.c) ------------------------------------------------------------- */
 
 typedef enum Action {
@@ -321,6 +350,8 @@ typedef enum Action {
     ACT_SORT_REVERSE,
     ACT_EXPORT,
     ACT_DETAIL,
+    ACT_DETAIL_DOWN,
+    ACT_DETAIL_UP,
     ACT_REDRAW,
 } Action;
 

@@ -86,7 +86,7 @@ bool csv_save_view(View *v, const char *path, int64_t *n_rows, Err *err)
     if (!f)
         return false;
     bool ok;
-    if (v->table)
+    if (v->table && !view_owns_body(v))
         ok = save_table(v, f, n_rows, err);
     else if (v->desc->export_csv)
         ok = v->desc->export_csv(v, f, n_rows, err);

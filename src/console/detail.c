@@ -60,34 +60,61 @@ static size_t wrap_at(const char *text, int cells)
     return (size_t)(p - text);
 }
 
-void detail_draw(const Detail *d, int y, int x, int height, int width)
+static bool is_visible(bool draw, int row, int top, int height)
+{
+    return draw && row >= top && row < top + height;
+}
+
+/* Lays the lines out in wrapped rows, drawing those from top on that fit
+ * in height (none when draw is false); returns the rows in all. */
+static int layout(const Detail *d, bool draw, int top, int y, int x, int height, int width)
 {
     int row = 0;
-    for (int i = 0; i < d->n && row < height; i++) {
+    int text_x = x + DETAIL_LABEL_W + 1;
+    int text_w = MAX(1, width - DETAIL_LABEL_W - 1);
+    for (int i = 0; i < d->n; i++) {
         const DetailLine *l = &d->lines[i];
         if (l->role == ROLE_DETAIL_HEAD) {
-            ui_text(y + row++, x, width, l->text, ROLE_DETAIL_HEAD, true, false);
+            if (is_visible(draw, row, top, height))
+                ui_text(y + row - top, x, width, l->text, ROLE_DETAIL_HEAD, true, false);
+            row++;
             continue;
         }
-        int text_x = x + DETAIL_LABEL_W + 1;
-        int text_w = width - DETAIL_LABEL_W - 1;
-        ui_text(y + row, x, DETAIL_LABEL_W + 1, l->label, ROLE_DETAIL_LABEL, true, false);
         const char *p = l->text;
         do {
             size_t n = wrap_at(p, text_w);
             if (n == 0)
                 n = strlen(p);
-            char *piece = g_strndup(p, n);
-            if (p != l->text)
-                ui_fill(y + row, x, DETAIL_LABEL_W + 1, ROLE_NORMAL);
-            ui_text(y + row, text_x, text_w, piece, l->role, true, false);
-            g_free(piece);
+            if (is_visible(draw, row, top, height)) {
+                int sy = y + row - top;
+                char *piece = g_strndup(p, n);
+                if (p == l->text)
+                    ui_text(sy, x, DETAIL_LABEL_W + 1, l->label, ROLE_DETAIL_LABEL, true, false);
+                else
+                    ui_fill(sy, x, DETAIL_LABEL_W + 1, ROLE_NORMAL);
+                ui_text(sy, text_x, text_w, piece, l->role, true, false);
+                g_free(piece);
+            }
             p += n;
             while (*p == ' ')
                 p++;
             row++;
-        } while (*p && row < height);
+        } while (*p);
     }
-    for (; row < height; row++)
-        ui_fill(y + row, x, width, ROLE_NORMAL);
+    return row;
+}
+
+int detail_rows(const Detail *d, int width)
+{
+    return layout(d, false, 0, 0, 0, 0, width);
+}
+
+int detail_draw(const Detail *d, int top, int y, int x, int height, int width)
+{
+    int rows = detail_rows(d, width);
+    top = CLAMP(top, 0, MAX(0, rows - height));
+    for (int r = 0; r < height; r++)
+        ui_fill(y + r, x, width, ROLE_NORMAL);
+    layout(d, true, top, y, x, height, width);
+    return top;
 }

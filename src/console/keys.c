@@ -43,6 +43,8 @@ const KeyBinding key_bindings[] = {
     { { 'S', 'r' }, ACT_SORT_REVERSE, "S r", "reverse the sort", NULL },
     { { 'e' }, ACT_EXPORT, "e", "export this view (its filter and sort) to CSV", "Export" },
     { { 'd' }, ACT_DETAIL, "d", "detail pane: normal or full height", NULL },
+    { { 'J', KEY_SF }, ACT_DETAIL_DOWN, "J Shift-Down", "scroll the detail pane down", NULL },
+    { { 'K', KEY_SR }, ACT_DETAIL_UP, "K Shift-Up", "scroll the detail pane up", NULL },
     { { KEY_CTRL_L }, ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL },
     { { 'q', KEY_F(10) }, ACT_QUIT, "q F10", "quit", "Quit" },
 };

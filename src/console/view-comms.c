@@ -1,7 +1,9 @@
 /*
  * view-comms.c - the conversations: who opened what with whom, over which
  * protocol and port, how much.  The detail names both ends and lists the
- * operations seen on the pair; Enter lists those operations.
+ * operations seen on the pair; Enter lists those operations.  m turns the
+ * list into a matrix of Purdue levels, then of zones, then back
+ * (comms-matrix.c draws it).
  */
 #include "config.h"
 
@@ -87,8 +89,122 @@ static void comms_detail(View *v, const PageRow *row, Detail *d)
         detail_add(d, ROLE_DIM, "operations", "none decoded");
 }
 
+typedef enum CommsMode { MODE_LIST, MODE_LEVELS, MODE_ZONES, MODE_COUNT } CommsMode;
+
+typedef struct CommsState {
+    CommsMode mode;
+    CommMatrix *matrix;
+} CommsState;
+
+static CommsState *state(View *v)
+{
+    if (!v->priv)
+        v->priv = g_new0(CommsState, 1);
+    return v->priv;
+}
+
+static void comms_fini(View *v)
+{
+    CommsState *st = v->priv;
+    if (st)
+        comm_matrix_free(st->matrix);
+    g_free(st);
+    v->priv = NULL;
+}
+
+static bool comms_owns_body(const View *v)
+{
+    const CommsState *st = v->priv;
+    return st && st->mode != MODE_LIST;
+}
+
+/* Reads the matrix when first shown and when the DB has news (live). */
+static CommMatrix *matrix(View *v)
+{
+    CommsState *st = state(v);
+    if (!st->matrix)
+        st->matrix = comm_matrix_new();
+    Err err;
+    err_clear(&err);
+    MatrixAxis axis = st->mode == MODE_ZONES ? MATRIX_ZONES : MATRIX_LEVELS;
+    if (!comm_matrix_load(st->matrix, v->con->store, axis, v->con->data_gen, &err))
+        console_message(v->con, ROLE_ERROR, "%s", err.msg);
+    return st->matrix;
+}
+
+static void comms_draw(View *v, int y, int x, int h, int w)
+{
+    comm_matrix_draw(matrix(v), y, x, h, w);
+}
+
+static const char *comms_title_extra(View *v)
+{
+    const CommsState *st = v->priv;
+    if (!st || st->mode == MODE_LIST)
+        return NULL;
+    return st->mode == MODE_LEVELS ? "matrix of all conversations by Purdue level and protocol"
+                                   : "matrix of all conversations by zone and protocol";
+}
+
+static bool comms_export(View *v, FILE *f, int64_t *n_rows, Err *err)
+{
+    (void)err;
+    return comm_matrix_export(matrix(v), f, n_rows);
+}
+
+static ViewResult matrix_key(View *v, int key)
+{
+    CommMatrix *m = matrix(v);
+    int page = comm_matrix_page(m);
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        comm_matrix_scroll(m, -1, 0);
+        break;
+    case KEY_DOWN:
+    case 'j':
+        comm_matrix_scroll(m, 1, 0);
+        break;
+    case KEY_PPAGE:
+    case 'b':
+        comm_matrix_scroll(m, -page, 0);
+        break;
+    case KEY_NPAGE:
+    case ' ':
+        comm_matrix_scroll(m, page, 0);
+        break;
+    case KEY_HOME:
+    case 'g':
+        comm_matrix_scroll(m, INT32_MIN / 2, 0);
+        break;
+    case KEY_END:
+    case 'G':
+        comm_matrix_scroll(m, INT32_MAX / 2, 0);
+        break;
+    case KEY_LEFT:
+        comm_matrix_scroll(m, 0, -1);
+        break;
+    case KEY_RIGHT:
+        comm_matrix_scroll(m, 0, 1);
+        break;
+    case 27: /* Esc: back to the list */
+        state(v)->mode = MODE_LIST;
+        break;
+    default:
+        return VIEW_UNHANDLED;
+    }
+    return VIEW_HANDLED;
+}
+
 static ViewResult comms_on_key(View *v, int key)
 {
+    CommsState *st = state(v);
+    if (key == 'm') {
+        st->mode = (st->mode + 1) % MODE_COUNT;
+        return VIEW_HANDLED;
+    }
+    if (st->mode != MODE_LIST)
+        return matrix_key(v, key);
     if (key != KEY_ENTER)
         return VIEW_UNHANDLED;
     const PageRow *row = tableview_selected(v->table);
@@ -103,6 +219,12 @@ static ViewResult comms_on_key(View *v, int key)
     return VIEW_PUSH;
 }
 
+static const ViewKey comms_keys[] = {
+    { "m", "matrix of all conversations: Purdue level pairs x protocols, then zone pairs, "
+           "then the list again; the arrows scroll it, Esc leaves it", "Matrix" },
+    { NULL, NULL, NULL },
+};
+
 const ViewDesc view_comms = {
     .name = "comms",
     .title = "Comms",
@@ -112,4 +234,10 @@ const ViewDesc view_comms = {
     .enter_help = "the operations of this client > server pair",
     .detail = comms_detail,
     .on_key = comms_on_key,
+    .draw = comms_draw,
+    .title_extra = comms_title_extra,
+    .export_csv = comms_export,
+    .owns_body = comms_owns_body,
+    .fini = comms_fini,
+    .keys = comms_keys,
 };
