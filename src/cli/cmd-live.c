@@ -202,8 +202,8 @@ static int live_on(const char *db_path, const LiveArgs *a, int64_t started_us)
             status = cli_fail(&r->err) == ERR_DB ? ERR_DB : ERR_INPUT;
         else if (r->res.is_damaged)
             log_warn("%s", r->err.msg);
-        log_info("%s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT
-                 " dropped by the kernel",
+        log_info("%s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
+                 " bytes, %" G_GUINT64_FORMAT " dropped by the kernel",
                  a->iface, r->res.packets, r->res.bytes, source_drops(r->src));
     }
     source_close(r->src);

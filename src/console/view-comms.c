@@ -201,6 +201,13 @@ static ViewResult comms_on_key(View *v, int key)
     CommsState *st = state(v);
     if (key == 'm') {
         st->mode = (st->mode + 1) % MODE_COUNT;
+        if (st->mode != MODE_LIST) {
+            /* one pass over every conversation (seconds on millions): say so first */
+            ui_text(LINES - 1, 0, COLS, "counting the conversations...", ROLE_MESSAGE, true,
+                    false);
+            refresh();
+            matrix(v);
+        }
         return VIEW_HANDLED;
     }
     if (st->mode != MODE_LIST)
