@@ -17,6 +17,7 @@ abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 otscope=$(abspath "$1")
 sample=$(abspath "$2")
 expected=$(abspath "$3")
+zones_conf=$(abspath "$(dirname "$0")/../../data/zones-example.conf")
 command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux not installed"; exit 77; }
 
 work=$(mktemp -d)
@@ -215,6 +216,35 @@ keys 5 j
 check big-findings
 keys 6 + Enter
 check big-timeline-events
+stop
+
+# the comms matrix (m: Purdue levels, zones, the list again), scrolled
+# sideways; the detail pane scrolled (J/K)
+start 80x24 --view comms
+keys m
+check matrix-levels
+keys Right Right
+check matrix-scrolled
+keys m
+check matrix-no-zones
+keys m
+check matrix-list-again
+keys 2 '~/' :10.10.1.50 Enter J J
+check detail-scrolled
+keys K
+check detail-scrolled-back
+stop
+# a DB with the example zone policy (data/zones-example.conf)
+cp plant.db zones.db
+"$otscope" zones load -q "$zones_conf" --db zones.db >/dev/null ||
+    { echo "Bail out! cannot load the example zones"; exit 1; }
+start 200x50 --view comms --db zones.db
+keys m
+check big-matrix-levels
+keys m
+check big-matrix-zones
+keys 2 '~/' :10.10.1.50 Enter J
+check big-detail-fits
 stop
 
 echo "1..$n_test"
