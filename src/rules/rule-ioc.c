@@ -41,7 +41,12 @@ typedef struct Ioc {
 typedef struct Lists {
     GPtrArray *all;       /* Ioc*, owns them */
     GHashTable *by_value; /* "type:value" -> Ioc* (ip, domain, fingerprints) */
-    GPtrArray *nets;      /* Ioc* of type cidr */
+    /* networks are found by masking an address to each prefix length a
+     * listed network has (longest first) and looking "cidr:NET/LEN" up in
+     * by_value: a feed of thousands of networks costs a few lookups per
+     * address, not a scan */
+    bool has_v4_prefix[33];
+    bool has_v6_prefix[129];
     size_t n_names;
     size_t n_prints;
 } Lists;
@@ -59,7 +64,6 @@ static bool lists_load(RuleCtx *ctx, Lists *l)
 {
     l->all = g_ptr_array_new_with_free_func(ioc_free);
     l->by_value = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    l->nets = g_ptr_array_new();
     sqlite3_stmt *st = rule_query(ctx, "SELECT type, value, note, source, line FROM iocs"
                                        " ORDER BY ioc_id");
     while (rule_step(ctx, st)) {
@@ -74,9 +78,12 @@ static bool lists_load(RuleCtx *ctx, Lists *l)
         i->line = rule_int(st, 4);
         g_ptr_array_add(l->all, i);
         if (t == IOC_CIDR) {
-            if (cidr_parse(i->value, &i->cidr))
-                g_ptr_array_add(l->nets, i);
-            continue;
+            if (!cidr_parse(i->value, &i->cidr))
+                continue;
+            if (i->cidr.is_v4)
+                l->has_v4_prefix[i->cidr.prefix] = true;
+            else
+                l->has_v6_prefix[i->cidr.prefix] = true;
         }
         g_hash_table_insert(l->by_value, g_strdup_printf("%s:%s", ioc_type_name(t), i->value), i);
         l->n_names += t == IOC_DOMAIN;
@@ -89,8 +96,6 @@ static void lists_clear(Lists *l)
 {
     if (l->by_value)
         g_hash_table_destroy(l->by_value);
-    if (l->nets)
-        g_ptr_array_free(l->nets, TRUE);
     if (l->all)
         g_ptr_array_unref(l->all);
 }
@@ -104,7 +109,7 @@ static const Ioc *lookup(const Lists *l, IocType t, const char *value)
 }
 
 /* The indicator an address matches: the address itself first, then the
- * first listed network that holds it. */
+ * most specific listed network that holds it. */
 static const Ioc *address_match(const Lists *l, const char *addr)
 {
     IpAddr ip;
@@ -112,10 +117,19 @@ static const Ioc *address_match(const Lists *l, const char *addr)
     if (!ipaddr_parse(addr, &ip))
         return NULL;
     const Ioc *i = lookup(l, IOC_IP, ipaddr_str(&ip, buf));
-    for (guint n = 0; !i && n < l->nets->len; n++) {
-        const Ioc *net = g_ptr_array_index(l->nets, n);
-        if (cidr_contains(&net->cidr, &ip))
-            i = net;
+    bool is_v4 = ipaddr_is_v4(&ip);
+    const bool *has = is_v4 ? l->has_v4_prefix : l->has_v6_prefix;
+    for (int len = is_v4 ? 32 : 128; !i && len >= 0; len--) {
+        if (!has[len])
+            continue;
+        char net[80];
+        Cidr c;
+        g_snprintf(net, sizeof net, "%s/%d", buf, len);
+        if (cidr_parse(net, &c)) {
+            g_snprintf(net, sizeof net, "%s/%d", ipaddr_str(&c.net, buf), len);
+            ipaddr_str(&ip, buf);
+            i = lookup(l, IOC_CIDR, net);
+        }
     }
     return i;
 }
