@@ -190,9 +190,14 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
     if (status == ERR_OK && a.baseline &&
         !baseline_use(store, a.baseline, &(BaselineStats){ 0 }, &err))
         status = cli_fail(&err);
-    /* and the IOC lists (kept in the DB too, replacing the ones it had) */
+    /* and the IOC lists (kept in the DB too, replacing the ones it had):
+     * the captures already in the DB are judged against the new lists
+     * now, as `otscope ioc load` does, so that no finding is left from
+     * the lists they replaced */
     if (status == ERR_OK && a.iocs)
         status = cli_ioc_load(store, (const char *const *)a.iocs, a.quiet);
+    if (status == ERR_OK && a.iocs)
+        status = cli_site_rejudge(store, true);
     if (status == ERR_OK) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);

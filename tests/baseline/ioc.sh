@@ -84,6 +84,13 @@ check "analyze --ioc with a bad list fails before reading (exit 3)" \
 check "ioc load without a file is a usage error" status_is 2 "$bin" ioc load --db "$db"
 check "an unknown ioc verb is a usage error" status_is 2 "$bin" ioc check "$fx/iocs.txt" --db "$db"
 
+# analyze --ioc on a DB that has captures judges them against the new lists
+cp "$db" "$tmp/again.db"
+printf '203.0.113.50 only this\n' >"$tmp/one.txt"
+"$bin" analyze -q --db "$tmp/again.db" --ioc "$tmp/one.txt" -r "$fx/../rules/pcaps/modbus-reads.pcap" 2>/dev/null
+check "analyze --ioc judges the captures already in the DB against the new list (1 finding left)" \
+    test "$("$bin" findings --db "$tmp/again.db" --rule ioc-match --format csv | tail -n +2 | wc -l)" -eq 1
+
 # the shipped example loads and matches the sample
 "$bin" ioc load -q "$data/ioc-example.txt" --db "$db" --format csv >"$tmp/example.csv"
 check "data/ioc-example.txt: the vendor cloud address and name match the sample" \
