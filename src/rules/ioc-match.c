@@ -192,7 +192,7 @@ static bool infer(const char *v, IocType *type)
         *type = IOC_CIDR;
     else if (ipaddr_parse(v, &ip))
         *type = IOC_IP;
-    else if (is_ja4(v))
+    else if (ioc_name_normalize(v, buf, sizeof buf) && is_ja4(buf)) /* any case */
         *type = IOC_JA4;
     else if (hex_normalize(v, buf, sizeof buf) == 32)
         *type = IOC_JA3;

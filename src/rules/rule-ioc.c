@@ -9,9 +9,10 @@
  *                  each client, server and function: a name asked again
  *                  after another is not kept), the name or any subdomain;
  *   ja3, ja3s, ja4, cert-sha1, cert-sha256
- *                  identity attribute values (the JA3/JA4 attributes of
- *                  TLS clients, certificate hashes), whatever the
- *                  attribute is called: a hash matches no other value.
+ *                  identity attribute values: the TLS clients'
+ *                  fingerprint attributes ("ja3:<md5>", "ja4:t13d..."),
+ *                  and bare hashes whatever the attribute is called
+ *                  (certificate hashes): a hash matches no other value.
  * One finding per indicator and plant host (the end that is not the
  * indicator), so a bad address reached by ten hosts is ten rows and a
  * host's hundred connections to it one.  High by default; a domain only
@@ -247,6 +248,22 @@ static void names(RuleCtx *ctx, const Lists *l, bool dns_pass)
     }
 }
 
+/* A value that names its kind, as the TLS dissector's fingerprint
+ * attributes do ("ja3:<md5>", "ja4:t13d..."): the indicator of that type
+ * with that hash, or NULL. */
+static const Ioc *typed_match(const Lists *l, const char *value)
+{
+    const char *colon = strchr(value, ':');
+    if (!colon || colon - value > 12)
+        return NULL;
+    char kind[16];
+    g_strlcpy(kind, value, (gsize)(colon - value) + 1);
+    IocType t;
+    if (!ioc_type_from_name(kind, &t) || !ioc_type_is_fingerprint(t))
+        return NULL;
+    return lookup(l, t, colon + 1);
+}
+
 static void fingerprints(RuleCtx *ctx, const Lists *l)
 {
     sqlite3_stmt *st = rule_query(ctx, "SELECT addr, '', protocol, count, first_ns, last_ns,"
@@ -256,16 +273,16 @@ static void fingerprints(RuleCtx *ctx, const Lists *l)
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
-        /* certificate hashes are often printed "AB:CD:..." */
         char *value = g_ascii_strdown(rule_text(st, 9), -1);
-        if (strchr(value, ':') && !strchr(value, '_')) {
+        const Ioc *i = typed_match(l, value);
+        /* certificate hashes are often printed "AB:CD:..." */
+        if (!i && strchr(value, ':') && strlen(value) >= 59) { /* 20 or 32 hex pairs */
             char *w = value;
             for (const char *r = value; *r; r++)
                 if (*r != ':')
                     *w++ = *r;
             *w = '\0';
         }
-        const Ioc *i = NULL;
         for (int t = 0; !i && t < IOC_TYPE_COUNT; t++)
             if (ioc_type_is_fingerprint((IocType)t))
                 i = lookup(l, (IocType)t, value);

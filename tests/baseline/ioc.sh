@@ -93,8 +93,8 @@ check "analyze --ioc judges the captures already in the DB against the new list 
 
 # the shipped example loads and matches the sample
 "$bin" ioc load -q "$data/ioc-example.txt" --db "$db" --format csv >"$tmp/example.csv"
-check "data/ioc-example.txt: the vendor cloud address and name match the sample" \
-    test "$(grep -c '^[0-9]*,[a-z]*,ioc-match,' "$tmp/example.csv")" -eq 2
+check "data/ioc-example.txt: the vendor cloud's address and name, the gateway's JA3 and JA4 match" \
+    test "$(grep -c '^[0-9]*,[a-z]*,ioc-match,' "$tmp/example.csv")" -eq 4
 check "ioc clear: no ioc-match findings left" sh -c "'$bin' ioc clear -q --db '$db' &&
     test \$('$bin' findings --db '$db' --rule ioc-match --format csv | wc -l) -eq 1"
 
