@@ -167,6 +167,7 @@ typedef struct Observation {
     int64_t first_ns;
     int64_t last_ns;
     uint64_t arp_claims;
+    uint8_t min_ttl; /* lowest TTL / hop limit it sent with (255 when it sent nothing) */
 } Observation;
 
 typedef enum AssetKind {

@@ -116,11 +116,23 @@ static bool is_link_local_v6(const IpAddr *ip)
     return !ipaddr_is_v4(ip) && ip->b[0] == 0xfe && (ip->b[1] & 0xc0) == 0x80;
 }
 
+/* TTLs stacks start with: a packet that still carries one was not
+ * forwarded by a router on the way (p0f's initial TTL idea). */
+static bool is_initial_ttl(uint8_t ttl)
+{
+    return ttl == 32 || ttl == 60 || ttl == 64 || ttl == 128 || ttl == 255;
+}
+
 /* A MAC is a router when it sends from several addresses it does not
- * claim, or from IPv4 networks (/16) that no single host spans. */
+ * claim, or from IPv4 networks (/16) that no single host spans when one
+ * of those unclaimed addresses arrives with a decremented TTL.  A
+ * dual-homed host sends from two networks too, but with its own initial
+ * TTL: it stays one asset with both addresses even when no ARP of it was
+ * captured. */
 static void judge_router(MacInfo *mi, const Observation *obs)
 {
     unsigned n_foreign = 0;
+    unsigned n_forwarded = 0; /* unclaimed and with a decremented TTL */
     uint32_t first_net = 0;
     bool has_net = false;
     bool spans_nets = false;
@@ -137,10 +149,11 @@ static void judge_router(MacInfo *mi, const Observation *obs)
         has_net = true;
         if (o->arp_claims == 0) {
             n_foreign++;
+            n_forwarded += !is_initial_ttl(o->min_ttl);
             ipaddr_str(&o->ip, example);
         }
     }
-    if (n_foreign >= ROUTER_MIN_FOREIGN_IPS || (spans_nets && n_foreign > 0)) {
+    if (n_foreign >= ROUTER_MIN_FOREIGN_IPS || (spans_nets && n_forwarded > 0)) {
         mi->is_router = true;
         snprintf(mi->evidence, sizeof mi->evidence,
                  "forwards traffic of %u IPv4 addresses it does not claim (e.g. %s)%s", n_foreign,

@@ -311,7 +311,7 @@ static GArray *load_observations(Store *s, Err *err)
     sqlite3_stmt *st;
     if (!store_prepare(s,
                        "SELECT mac, vlan, ip, sum(tx_packets), sum(rx_packets),"
-                       " sum(tx_bytes + rx_bytes), min(first_ns), max(last_ns), sum(arp_claims)"
+                       " sum(tx_bytes + rx_bytes), min(first_ns), max(last_ns), sum(arp_claims), min(min_ttl)"
                        " FROM endpoints GROUP BY mac, vlan, ip ORDER BY mac, vlan, ip",
                        &st, err))
         return NULL;
@@ -332,6 +332,7 @@ static GArray *load_observations(Store *s, Err *err)
         o.first_ns = sqlite3_column_int64(st, 6);
         o.last_ns = sqlite3_column_int64(st, 7);
         o.arp_claims = (uint64_t)sqlite3_column_int64(st, 8);
+        o.min_ttl = (uint8_t)sqlite3_column_int(st, 9);
         g_array_append_val(obs, o);
     }
     if (rc != SQLITE_DONE) {
