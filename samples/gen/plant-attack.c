@@ -5,7 +5,7 @@
  *   - ENG-WS01 logs in to the switch over Telnet (cleartext credentials,
  *     an insecure protocol);
  *   - HMI-01 reads a share on HIST-01 over SMB1: the historian's old
- *     Windows Server 2003 only speaks SMB1, and its NTLM challenge tells
+ *     Windows XP only speaks SMB1, and its NTLM challenge tells
  *     its version (insecure protocol, end-of-support OS);
  *   - after its scans, the contractor laptop poisons HMI-01's ARP cache for
  *     the gateway and plc-a with its own MAC (ARP spoofing).
@@ -195,9 +195,9 @@ static void ntlm_challenge(Buf *b)
     buf_le16(b, (unsigned)info_len); /* target info */
     buf_le16(b, (unsigned)info_len);
     buf_le32(b, (uint32_t)(56 + name_len));
-    buf_u8(b, 5); /* version: Windows Server 2003 (5.2, build 3790) */
-    buf_u8(b, 2);
-    buf_le16(b, 3790);
+    buf_u8(b, 5); /* version: Windows XP SP3 (5.1, build 2600) */
+    buf_u8(b, 1);
+    buf_le16(b, 2600);
     buf_zero(b, 3);
     buf_u8(b, 15); /* NTLM revision */
     utf16(b, target);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gen-pcap.h"
+#include "plant-itid.h"
 #include "plant-ot2.h"
 #include "plant-ot3.h"
 
@@ -121,7 +122,7 @@ const HostDesc plant_hosts[HOST_COUNT] = {
     [HOST_HISTORIAN] = {
         .name = "HIST-01",
         .vendor = "Stratus Technologies",
-        .role = "historian (Windows Server)",
+        .role = "historian (Windows XP)",
         .mac = { 0x00, 0x00, 0xa8, 0x2f, 0x93, 0xc6 },
         .ip = 0x0a0a0146, /* 10.10.1.70 */
         .ttl = 128,
@@ -187,6 +188,7 @@ static const PlantRecipe plant_recipes[] = {
     { "scanner-arp-spoof", recipe_scanner_arp_spoof },
     { "ot2-cell", recipe_ot2_cell },
     { "ot3-serial", recipe_ot3_serial },
+    { "it-identity", recipe_it_identity },
 };
 
 uint64_t plant_delay(Rng *rng, uint64_t lo_us, uint64_t hi_us)

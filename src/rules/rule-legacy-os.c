@@ -9,7 +9,7 @@
  * and the consumer 9x line.  The list, with end-of-support dates, is data:
  * data/os-support.tsv.  Windows 10 and Server 2016+ share version 10.0 and
  * are deliberately not judged from the version alone.  An OS guessed from
- * a TCP SYN fingerprint (below high confidence) counts only for the lines
+ * a TCP SYN or DHCP fingerprint (below high confidence) counts only for the lines
  * marked fingerprint=yes (stacks nothing modern resembles), at low
  * severity.  One finding per host.
  */
@@ -105,8 +105,10 @@ static void legacy_os_run(RuleCtx *ctx)
                       hit.protocol, o->name, o->end_of_support);
             rule_raise(f, ctx->meta->severity);
         } else {
-            rule_note(ctx, f, "%s looks like %s by its TCP SYN (a fingerprint guess): %s, out of "
-                      "support since %s", hit.src, os, o->name, o->end_of_support);
+            /* p0f guesses come from the core (no protocol); DHCP names its own */
+            const char *how = hit.protocol && hit.protocol[0] ? hit.protocol : "TCP SYN";
+            rule_note(ctx, f, "%s looks like %s by its %s fingerprint (a guess): %s, out of "
+                      "support since %s", hit.src, os, how, o->name, o->end_of_support);
             if (f->count == hit.count) /* only guesses so far */
                 rule_lower(f, SEV_LOW);
         }
