@@ -77,12 +77,13 @@ check "carve of a finding that does not exist is a usage error" \
 check "carve without -o is a usage error" status_is 2 "$bin" carve --db "$s7" "${id:-0}"
 
 # risk: the stopped and reprogrammed PLC of the sample scores high, the
-# switch nobody attacked low
+# switch nobody attacked (but with Telnet and an SNMP community in clear:
+# two medium findings) well below it
 plant="$tmp/plant.db"
 "$bin" analyze -q --db "$plant" -r "$sample"
 "$bin" assets --db "$plant" --format json >"$tmp/assets.json"
 risk_of() { grep "\"ips\": \"$1\"" "$tmp/assets.json" | sed -n 's/.*"risk_score": \([0-9]*\),.*/\1/p'; }
 check "plc-b (stopped, downloaded) has a risk score >= 60 ($(risk_of 10.10.1.20))" \
     test "$(risk_of 10.10.1.20)" -ge 60
-check "the switch has a risk score < 20 ($(risk_of 10.10.1.2))" test "$(risk_of 10.10.1.2)" -lt 20
+check "the switch has a risk score < 40 ($(risk_of 10.10.1.2))" test "$(risk_of 10.10.1.2)" -lt 40
 [ "$fails" -eq 0 ]
