@@ -29,6 +29,9 @@ typedef enum StoreMode {
  * (ERR_DB, or ERR_INPUT for a missing DB in read mode) on failure. */
 Store *store_open(const char *path, StoreMode mode, Err *err);
 void store_close(Store *s);
+/* Secrets (passwords, community strings) in clear from now on in what
+ * this Store hands to presenters (--show-secrets); masked by default. */
+void store_show_secrets(Store *s, bool is_shown);
 const char *store_path(const Store *s);
 
 /* ---- captures ----------------------------------------------------------- */

@@ -24,6 +24,7 @@ typedef struct ConsoleArgs {
     gboolean is_ascii;
     gboolean is_no_color;
     gboolean is_readonly;
+    gboolean is_showing_secrets;
 } ConsoleArgs;
 
 static bool parse_args(const CmdDesc *self, int *argc, char ***argv, ConsoleArgs *a, int *status)
@@ -34,6 +35,8 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, ConsoleArgs
         { "ascii", 0, 0, G_OPTION_ARG_NONE, &a->is_ascii, "ASCII only", NULL },
         { "no-color", 0, 0, G_OPTION_ARG_NONE, &a->is_no_color, "no colour", NULL },
         { "readonly", 0, 0, G_OPTION_ARG_NONE, &a->is_readonly, "no triage writes", NULL },
+        { "show-secrets", 0, 0, G_OPTION_ARG_NONE, &a->is_showing_secrets, "secrets in clear",
+          NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *ctx = g_option_context_new(NULL);
@@ -86,6 +89,7 @@ static int console_on(const char *db_path, const ConsoleArgs *a, int64_t started
     Store *s = open_store(db_path, a->is_readonly, &err);
     if (!s)
         return cli_fail(&err);
+    store_show_secrets(s, a->is_showing_secrets);
     ConsoleOptions opts = { a->view, a->is_ascii, a->is_no_color || is_no_color_env(),
                             a->is_readonly, started_us };
     int status = console_run(s, &opts, &err) ? ERR_OK : cli_fail(&err);
@@ -116,7 +120,8 @@ static int run_console(const CmdDesc *self, int argc, char **argv)
 
 const CmdDesc cmd_console = {
     "console",
-    "otscope console [--db DB] [--view NAME] [--ascii] [--no-color] [--readonly]",
+    "otscope console [--db DB] [--view NAME] [--ascii] [--no-color] [--readonly] "
+    "[--show-secrets]",
     "the interactive console: dashboard, assets, comms, ops, findings, timeline",
     "      --db DB        database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
     "      --view NAME    open on dashboard (default), assets, comms, ops, findings or timeline\n"
@@ -124,6 +129,7 @@ const CmdDesc cmd_console = {
     "UTF-8)\n"
     "      --no-color     no colour (also when NO_COLOR is set)\n"
     "      --readonly     never write to the DB: triage keys are off\n"
+    "      --show-secrets passwords and community strings unmasked in the detail panes\n"
     "\n"
     "Keys (F1 or ? in the console lists them all):\n"
     "  F1 ?           help              q F10         quit\n"

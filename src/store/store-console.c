@@ -279,8 +279,11 @@ static const SourceCol finding_cols[FCOL_N] = {
                     "f.last_ns", NULL, COL_SORT },
     [FCOL_ATTACK] = { { "attack_id", "ATT&CK", CELL_TEXT, 6, false }, "f.attack_id", NULL,
                       "f.attack_id", NULL, COL_SORT | COL_FILTER | COL_SEARCH },
-    [FCOL_EVIDENCE] = { { "evidence", "EVIDENCE", CELL_TEXT, 30, false }, "f.evidence", NULL,
-                        NULL, NULL, COL_FILTER | COL_SEARCH },
+    /* the unmasked evidence only after store_show_secrets() (--show-secrets) */
+    [FCOL_EVIDENCE] = { { "evidence", "EVIDENCE", CELL_TEXT, 30, false },
+                        "CASE WHEN ots_secrets_shown() AND f.evidence_secret IS NOT NULL"
+                        " THEN f.evidence_secret ELSE f.evidence END",
+                        NULL, NULL, NULL, COL_FILTER | COL_SEARCH },
     [FCOL_RECOMMENDATION] = { { "recommendation", "RECOMMENDATION", CELL_TEXT, 30, false },
                               "f.recommendation", NULL, NULL, NULL, COL_FILTER },
     [FCOL_WHY] = { { "why", "WHY", CELL_TEXT, 30, false }, "f.why", NULL, NULL, NULL,

@@ -12,6 +12,7 @@ struct Store {
     sqlite3 *db;
     char *path;
     bool is_read_only;
+    bool is_showing_secrets; /* store_show_secrets(): ots_mask_secret() passes values through */
     /* prepared once, reused for every batch */
     sqlite3_stmt *put_endpoint;
     sqlite3_stmt *put_comm;

@@ -357,16 +357,32 @@ static bool create_private(const char *path, Err *err)
 }
 
 /* ots_mask_secret(value): secret_mask() for the queries that print
- * attribute values, so every presenter masks the same way. */
+ * attribute values, so every presenter masks the same way; the value
+ * itself once store_show_secrets() asked for it. */
 static void sql_mask_secret(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
+    const Store *s = sqlite3_user_data(ctx);
     const char *value = (const char *)sqlite3_value_text(argv[0]);
-    if (!value) {
-        sqlite3_result_null(ctx);
+    if (!value || s->is_showing_secrets) {
+        sqlite3_result_value(ctx, argv[0]);
         return;
     }
     sqlite3_result_text(ctx, secret_mask(value), -1, g_free);
+}
+
+/* ots_secrets_shown(): 1 after store_show_secrets(s, true). */
+static void sql_secrets_shown(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    const Store *s = sqlite3_user_data(ctx);
+    sqlite3_result_int(ctx, s->is_showing_secrets);
+}
+
+void store_show_secrets(Store *s, bool is_shown)
+{
+    s->is_showing_secrets = is_shown;
 }
 
 Store *store_open(const char *path, StoreMode mode, Err *err)
@@ -389,9 +405,11 @@ Store *store_open(const char *path, StoreMode mode, Err *err)
     }
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
-    if (sqlite3_create_function(s->db, "ots_mask_secret", 1,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_mask_secret, NULL, NULL) != SQLITE_OK) {
+    /* not DETERMINISTIC: the answer follows store_show_secrets() */
+    if (sqlite3_create_function(s->db, "ots_mask_secret", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, s,
+                                sql_mask_secret, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(s->db, "ots_secrets_shown", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, s,
+                                sql_secrets_shown, NULL, NULL) != SQLITE_OK) {
         store_fail(s, err, "register functions");
         store_close(s);
         return NULL;

@@ -247,5 +247,15 @@ keys 2 '~/' :10.10.1.50 Enter J
 check big-detail-fits
 stop
 
+# secrets: the SNMP community masked in the detail pane unless --show-secrets
+start 200x50 --view findings
+keys '~/' :community Enter
+check secrets-masked
+stop
+start 200x50 --view findings --show-secrets
+keys '~/' :community Enter
+check secrets-shown
+stop
+
 echo "1..$n_test"
 [ $n_fail = 0 ]
