@@ -95,3 +95,13 @@ bool cli_site_print_findings(Store *s, const char *const *rules, TableFormat fmt
     }
     return table_print_rows(picked, src.n_pick, read_rules, &src, fmt, stdout, err);
 }
+
+int cli_site_rejudge_and_print(Store *s, const char *const *rules, TableFormat fmt, bool quiet)
+{
+    int status = cli_site_rejudge(s, quiet);
+    Err err;
+    err_clear(&err);
+    if (status == ERR_OK && !cli_site_print_findings(s, rules, fmt, &err))
+        status = cli_fail(&err);
+    return status;
+}

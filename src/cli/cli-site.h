@@ -24,6 +24,9 @@ int cli_site_rejudge(Store *s, bool quiet);
 /* Prints the findings of the rules named (NULL-terminated) to stdout: the
  * contract columns in csv/json, a narrower set in a table. */
 bool cli_site_print_findings(Store *s, const char *const *rules, TableFormat fmt, Err *err);
+/* After a site list changed: cli_site_rejudge, then the findings of the
+ * rules named printed; returns the exit status. */
+int cli_site_rejudge_and_print(Store *s, const char *const *rules, TableFormat fmt, bool quiet);
 
 /* Loads IOC lists (NULL-terminated paths) into the DB, replacing the
  * ones it had, says how many indicators of each type unless quiet, and

@@ -93,9 +93,7 @@ static int run_advisories(const CmdDesc *self, int argc, char **argv)
             }
         }
         if (status == ERR_OK)
-            status = cli_site_rejudge(s, quiet);
-        if (status == ERR_OK && !cli_site_print_findings(s, advisory_rules, fmt, &err))
-            status = cli_fail(&err);
+            status = cli_site_rejudge_and_print(s, advisory_rules, fmt, quiet);
     } else if (status == ERR_OK && is_clear) {
         if (!advisories_clear(s, &err))
             status = cli_fail(&err);

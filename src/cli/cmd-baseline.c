@@ -113,9 +113,7 @@ static int do_check(const CmdDesc *self, const BaselineArgs *a)
     else if (n_meta == 0)
         status = cli_usage_error(self, "%s has no baseline: give --baseline FILE", store_path(s));
     if (status == ERR_OK)
-        status = cli_site_rejudge(s, a->quiet);
-    if (status == ERR_OK && !cli_site_print_findings(s, baseline_rules, fmt, &err))
-        status = cli_fail(&err);
+        status = cli_site_rejudge_and_print(s, baseline_rules, fmt, a->quiet);
     if (fflush(stdout) != 0 && status == ERR_OK)
         status = ERR_INPUT;
     if (status == ERR_OK)

@@ -100,9 +100,7 @@ static int run_ioc(const CmdDesc *self, int argc, char **argv)
     if (status == ERR_OK && is_load) {
         status = cli_ioc_load(s, (const char *const *)argv + 2, quiet);
         if (status == ERR_OK)
-            status = cli_site_rejudge(s, quiet);
-        if (status == ERR_OK && !cli_site_print_findings(s, ioc_rules, fmt, &err))
-            status = cli_fail(&err);
+            status = cli_site_rejudge_and_print(s, ioc_rules, fmt, quiet);
     } else if (status == ERR_OK && is_clear) {
         if (!ioc_clear(s, &err))
             status = cli_fail(&err);

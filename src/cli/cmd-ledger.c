@@ -77,9 +77,7 @@ static int run_ledger(const CmdDesc *self, int argc, char **argv)
             status = err.code == ERR_USAGE ? cli_usage_error(self, "%s", err.msg) : cli_fail(&err);
         } else {
             log_info("%s: %" G_GINT64_FORMAT " ledger rows", argv[2], rows);
-            status = cli_site_rejudge(s, quiet);
-            if (status == ERR_OK && !cli_site_print_findings(s, ledger_rules, fmt, &err))
-                status = cli_fail(&err);
+            status = cli_site_rejudge_and_print(s, ledger_rules, fmt, quiet);
             if (status == ERR_OK)
                 cli_audit(s, "ledger import", NULL, argv[2], NULL);
         }

@@ -73,9 +73,7 @@ static int run_zones(const CmdDesc *self, int argc, char **argv)
         } else {
             log_info("%s: %" G_GINT64_FORMAT " zones, %" G_GINT64_FORMAT " networks, %"
                      G_GINT64_FORMAT " conduits", argv[2], st.zones, st.nets, st.conduits);
-            status = cli_site_rejudge(s, quiet);
-            if (status == ERR_OK && !cli_site_print_findings(s, zone_rules, fmt, &err))
-                status = cli_fail(&err);
+            status = cli_site_rejudge_and_print(s, zone_rules, fmt, quiet);
             if (status == ERR_OK)
                 cli_audit(s, "zones load", NULL, argv[2], NULL);
         }
