@@ -171,17 +171,18 @@ typedef struct Observation {
 } Observation;
 
 typedef enum AssetKind {
-    ASSET_MAC, /* a device on the captured segment, keyed by MAC + VLAN */
-    ASSET_IP,  /* a device seen only behind a router, keyed by IP */
+    ASSET_MAC, /* a device on the captured segment, keyed by MAC (on any VLAN) */
+    ASSET_IP,  /* a device seen only behind a router, keyed by IP + VLAN */
 } AssetKind;
 
 enum { ASSET_KEY_MAX = 64, ASSET_EVIDENCE_MAX = 160 };
 
 typedef struct ResolvedAsset {
     AssetKind kind;
-    char key[ASSET_KEY_MAX]; /* "mac:aa:bb:..@vlan" or "ip:10.0.0.1" */
+    char key[ASSET_KEY_MAX]; /* "mac:aa:bb:.." or "ip:10.0.0.1" ("ip:..@vlan" when tagged) */
     MacAddr mac;
-    uint16_t vlan;
+    uint16_t vlan;  /* the first of vlans */
+    GArray *vlans;  /* uint16_t, ascending, owned: every VLAN it was seen on (0: untagged) */
     bool is_router; /* a MAC fronting many IPs */
     char router_evidence[ASSET_EVIDENCE_MAX];
     GArray *ips; /* IpAddr, owned */
@@ -191,7 +192,8 @@ typedef struct ResolvedAsset {
     int64_t last_ns;
 } ResolvedAsset;
 
-/* Resolves observations into assets: MAC assets for unicast MACs, IPs
+/* Resolves observations into assets: MAC assets for unicast MACs (one per
+ * MAC whatever its VLANs), IPs
  * bound to the MAC that claims them (ARP) or carries them alone; IPs
  * carried by a router MAC become IP-only assets.  Returns a GPtrArray of
  * ResolvedAsset (free with g_ptr_array_unref). */

@@ -93,7 +93,7 @@ static const char assets_sql[] =
     "  WHERE asset_id=a.asset_id ORDER BY ip)), ''),"
     " a.vendor, a.role, a.purdue_level, a.packets, a.first_ns, a.last_ns FROM @S.assets a"
     " WHERE EXISTS (SELECT 1 FROM @S.endpoints e WHERE e.first_ns<?2 AND e.last_ns>=?1"
-    "  AND e.mac=a.mac AND e.vlan=a.vlan AND a.kind='mac')"
+    "  AND e.mac=a.mac AND a.kind='mac')"
     " OR EXISTS (SELECT 1 FROM @S.endpoints e JOIN @S.asset_ips i ON i.ip=e.ip"
     "  WHERE i.asset_id=a.asset_id AND a.kind<>'mac' AND e.first_ns<?2 AND e.last_ns>=?1)";
 

@@ -207,8 +207,10 @@ static void fill_asset(NdCtx *c, const char *const *v)
     char macbuf[18];
     char *owned_name;
     char *owned_ip;
+    char *owned_vlan;
     const char *name = first_item(names, &owned_name);
     const char *ip = first_item(ips, &owned_ip);
+    const char *first_vlan = first_item(col(c, "vlan"), &owned_vlan);
     json_set_str(c->doc, "host.name", name ? name : (ip ? ip : mac));
     json_set_str(c->doc, "host.hostname", name);
     json_set_str_list(c->doc, "host.ip", ips, ';');
@@ -235,7 +237,11 @@ static void fill_asset(NdCtx *c, const char *const *v)
     json_set_int_text(c->doc, "otscope.asset.packets", col(c, "packets"));
     json_set_int_text(c->doc, "otscope.asset.bytes", col(c, "bytes"));
     json_set_int_text(c->doc, "otscope.asset.risk_score", col(c, "risk_score"));
-    json_set_int_text(c->doc, "otscope.asset.vlan", col(c, "vlan"));
+    /* vlan is the ;-list of every VLAN the device was seen on: the first
+     * stays a number for older readers, the whole list is vlans */
+    json_set_int_text(c->doc, "otscope.asset.vlan", first_vlan);
+    json_set_str_list(c->doc, "otscope.asset.vlans", col(c, "vlan"), ';');
+    g_free(owned_vlan);
     g_free(owned_name);
     g_free(owned_ip);
 }

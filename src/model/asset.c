@@ -2,9 +2,13 @@
  * asset.c - which addresses form one device.
  *
  * Input: every (MAC, IP) pair observed, summed over the captures of a DB.
- * Output: assets.  A device on the captured segment is its MAC (and VLAN);
- * its IPs are those it claims in ARP or IPv6 Neighbor Discovery or
- * carries alone.  A MAC that carries
+ * Output: assets.  A device on the captured segment is its MAC, on every
+ * VLAN it was seen on (a trunk-attached server, a router-on-a-stick, an L3
+ * switch's interfaces all share one MAC; a SPAN of both a trunk and an
+ * access port sees one frame tagged and untagged); its IPs are those it
+ * claims in ARP or IPv6 Neighbor Discovery or carries alone.  An address
+ * stays within its VLAN: one private range reused on two VLANs is two sets
+ * of devices.  A MAC that carries
  * many IPs, or IPs from different networks, is a router: the IPs it
  * carries but does not claim are devices behind it and become IP-only
  * assets — never attributes of the router (a router fronting a whole IT
@@ -28,26 +32,20 @@ enum {
 
 typedef struct MacInfo {
     MacAddr mac;
-    uint16_t vlan;
     GArray *obs_idx; /* indexes into the observation array */
     bool is_router;
     char evidence[ASSET_EVIDENCE_MAX];
     ResolvedAsset *asset;
 } MacInfo;
 
-typedef struct MacKey {
-    MacAddr mac;
-    uint16_t vlan;
-} MacKey;
-
-static guint mackey_hash(gconstpointer k)
+static guint mac_hash(gconstpointer k)
 {
-    return (guint)ots_hash_bytes(k, sizeof(MacKey));
+    return (guint)ots_hash_bytes(k, sizeof(MacAddr));
 }
 
-static gboolean mackey_equal(gconstpointer a, gconstpointer b)
+static gboolean mac_equal(gconstpointer a, gconstpointer b)
 {
-    return memcmp(a, b, sizeof(MacKey)) == 0;
+    return memcmp(a, b, sizeof(MacAddr)) == 0;
 }
 
 /* An address within its VLAN: one private range reused on two VLANs is
@@ -81,6 +79,7 @@ static void free_resolved(gpointer p)
 {
     ResolvedAsset *a = p;
     g_array_free(a->ips, TRUE);
+    g_array_free(a->vlans, TRUE);
     g_free(a);
 }
 
@@ -96,6 +95,7 @@ static ResolvedAsset *asset_new(AssetKind kind)
     ResolvedAsset *a = g_new0(ResolvedAsset, 1);
     a->kind = kind;
     a->ips = g_array_new(FALSE, FALSE, sizeof(IpAddr));
+    a->vlans = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     return a;
 }
 
@@ -163,22 +163,18 @@ static void judge_router(MacInfo *mi, const Observation *obs)
 
 static GHashTable *group_by_mac(const Observation *obs, size_t n_obs)
 {
-    GHashTable *macs = g_hash_table_new_full(mackey_hash, mackey_equal, g_free, free_macinfo);
+    /* keys point into the MacInfo values */
+    GHashTable *macs = g_hash_table_new_full(mac_hash, mac_equal, NULL, free_macinfo);
     for (size_t i = 0; i < n_obs; i++) {
         const Observation *o = &obs[i];
         if (!o->has_mac || macaddr_is_group(&o->mac) || macaddr_is_zero(&o->mac))
             continue;
-        MacKey key;
-        memset(&key, 0, sizeof key);
-        key.mac = o->mac;
-        key.vlan = o->vlan;
-        MacInfo *mi = g_hash_table_lookup(macs, &key);
+        MacInfo *mi = g_hash_table_lookup(macs, &o->mac);
         if (!mi) {
             mi = g_new0(MacInfo, 1);
             mi->mac = o->mac;
-            mi->vlan = o->vlan;
             mi->obs_idx = g_array_new(FALSE, FALSE, sizeof(guint));
-            g_hash_table_insert(macs, g_memdup2(&key, sizeof key), mi);
+            g_hash_table_insert(macs, &mi->mac, mi);
         }
         guint idx = (guint)i;
         g_array_append_val(mi->obs_idx, idx);
@@ -217,14 +213,34 @@ static void note_owner(GHashTable *owners, const Observation *o, MacInfo *mi)
     }
 }
 
+/* A MAC asset's key has no VLAN: it must not change when the device is
+ * later seen on one more VLAN. */
 static void key_of_mac(ResolvedAsset *a)
 {
     char buf[OTS_ADDR_STRLEN];
     macaddr_str(&a->mac, buf);
-    if (a->vlan)
-        snprintf(a->key, sizeof a->key, "mac:%s@%u", buf, a->vlan);
-    else
-        snprintf(a->key, sizeof a->key, "mac:%s", buf);
+    snprintf(a->key, sizeof a->key, "mac:%s", buf);
+}
+
+static gint compare_vlans(gconstpointer a, gconstpointer b)
+{
+    return (gint) * (const uint16_t *)a - (gint) * (const uint16_t *)b;
+}
+
+/* The distinct VLANs of a MAC's observations, ascending; the first is
+ * the asset's vlan. */
+static void collect_vlans(ResolvedAsset *a, const MacInfo *mi, const Observation *obs)
+{
+    for (guint i = 0; i < mi->obs_idx->len; i++) {
+        uint16_t vlan = obs[g_array_index(mi->obs_idx, guint, i)].vlan;
+        bool is_new = true;
+        for (guint j = 0; j < a->vlans->len && is_new; j++)
+            is_new = g_array_index(a->vlans, uint16_t, j) != vlan;
+        if (is_new)
+            g_array_append_val(a->vlans, vlan);
+    }
+    g_array_sort(a->vlans, compare_vlans);
+    a->vlan = a->vlans->len ? g_array_index(a->vlans, uint16_t, 0) : 0;
 }
 
 static void key_of_ip(ResolvedAsset *a, const IpAddr *ip, uint16_t vlan)
@@ -259,7 +275,7 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
         judge_router(mi, obs);
         ResolvedAsset *a = asset_new(ASSET_MAC);
         a->mac = mi->mac;
-        a->vlan = mi->vlan;
+        collect_vlans(a, mi, obs);
         a->is_router = mi->is_router;
         g_strlcpy(a->router_evidence, mi->evidence, sizeof a->router_evidence);
         key_of_mac(a);
@@ -273,14 +289,7 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
         if (!o->has_ip || ipaddr_is_zero(&o->ip) || ipaddr_is_multicast(&o->ip) ||
             ipaddr_is_broadcast_v4(&o->ip))
             continue;
-        MacInfo *mi = NULL;
-        if (o->has_mac) {
-            MacKey key;
-            memset(&key, 0, sizeof key);
-            key.mac = o->mac;
-            key.vlan = o->vlan;
-            mi = g_hash_table_lookup(macs, &key);
-        }
+        MacInfo *mi = o->has_mac ? g_hash_table_lookup(macs, &o->mac) : NULL;
         note_owner(owners, o, mi);
     }
 
@@ -301,6 +310,8 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
             continue;
         ResolvedAsset *a = asset_new(ASSET_IP);
         key_of_ip(a, &ow->key.ip, ow->key.vlan);
+        a->vlan = ow->key.vlan;
+        g_array_append_val(a->vlans, ow->key.vlan);
         g_array_append_val(a->ips, ow->key.ip);
         g_hash_table_insert(ip_assets, g_memdup2(&ow->key, sizeof ow->key), a);
         g_ptr_array_add(assets, a);
@@ -310,15 +321,9 @@ GPtrArray *asset_resolve(const Observation *obs, size_t n_obs)
      * every packet of its IP. */
     for (size_t i = 0; i < n_obs; i++) {
         const Observation *o = &obs[i];
-        if (o->has_mac) {
-            MacKey key;
-            memset(&key, 0, sizeof key);
-            key.mac = o->mac;
-            key.vlan = o->vlan;
-            MacInfo *mi = g_hash_table_lookup(macs, &key);
-            if (mi)
-                asset_count(mi->asset, o);
-        }
+        MacInfo *mi = o->has_mac ? g_hash_table_lookup(macs, &o->mac) : NULL;
+        if (mi)
+            asset_count(mi->asset, o);
         if (o->has_ip) {
             IpVlan key = ipvlan_of(&o->ip, o->vlan);
             ResolvedAsset *a = g_hash_table_lookup(ip_assets, &key);

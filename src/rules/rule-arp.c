@@ -4,7 +4,8 @@
  *
  * The model counts, per (MAC, IP), the ARP messages in which the MAC
  * claimed the IP (endpoints.arp_claims).  An address claimed by two MACs
- * in one capture is one of:
+ * in one capture, on one VLAN (a private range reused on two VLANs is two
+ * broadcast domains, not a conflict), is one of:
  *   arp-spoof    the newcomer claims several addresses, or claims a
  *                gateway's (a MAC that routes for others) while the
  *                gateway does: the shape of ARP poisoning (critical for a
@@ -67,21 +68,23 @@ static void claim_free(gpointer p)
     g_free(c);
 }
 
-static GPtrArray *claims_of(RuleCtx *ctx, const char *ip)
+static GPtrArray *claims_of(RuleCtx *ctx, const char *ip, int64_t vlan)
 {
     sqlite3_stmt *st = rule_query(ctx,
                                   "SELECT e.mac, e.arp_claims, e.first_ns, e.last_ns, e.first_pkt,"
                                   " e.last_pkt,"
                                   " (SELECT count(*) FROM endpoints x WHERE x.capture_id=?1"
-                                  "  AND x.mac=e.mac AND x.arp_claims>0 AND x.ip<>''),"
+                                  "  AND x.mac=e.mac AND x.vlan=e.vlan AND x.arp_claims>0"
+                                  "  AND x.ip<>''),"
                                   " EXISTS (SELECT 1 FROM assets a WHERE a.mac=e.mac"
                                   "  AND a.role='network-device')"
                                   " FROM endpoints e WHERE e.capture_id=?1 AND e.ip=?2"
-                                  " AND e.arp_claims>0 ORDER BY e.first_ns");
+                                  " AND e.vlan=?3 AND e.arp_claims>0 ORDER BY e.first_ns");
     GPtrArray *claims = g_ptr_array_new_with_free_func(claim_free);
     if (!st)
         return claims;
     sqlite3_bind_text(st, 2, ip, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, vlan);
     while (rule_step(ctx, st)) {
         const char *mac = rule_text(st, 0);
         if (is_redundancy_mac(mac))
@@ -103,15 +106,19 @@ static GPtrArray *claims_of(RuleCtx *ctx, const char *ip)
 static void shared_addresses(RuleCtx *ctx)
 {
     sqlite3_stmt *st = rule_query(ctx,
-                                  "SELECT ip FROM endpoints WHERE capture_id=?1 AND ip<>''"
-                                  " AND ip<>'0.0.0.0' AND arp_claims>0 GROUP BY ip"
+                                  "SELECT ip, vlan FROM endpoints WHERE capture_id=?1 AND ip<>''"
+                                  " AND ip<>'0.0.0.0' AND arp_claims>0 GROUP BY ip, vlan"
                                   " HAVING count(DISTINCT mac)>=2 ORDER BY min(first_pkt)");
     GPtrArray *ips = g_ptr_array_new_with_free_func(g_free);
-    while (rule_step(ctx, st))
+    GArray *vlans = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    while (rule_step(ctx, st)) {
+        int64_t vlan = rule_int(st, 1);
         g_ptr_array_add(ips, g_strdup(rule_text(st, 0)));
+        g_array_append_val(vlans, vlan);
+    }
     for (guint i = 0; i < ips->len && ctx->ok; i++) {
         const char *ip = g_ptr_array_index(ips, i);
-        GPtrArray *claims = claims_of(ctx, ip);
+        GPtrArray *claims = claims_of(ctx, ip, g_array_index(vlans, int64_t, i));
         if (claims->len < 2) {
             g_ptr_array_unref(claims);
             continue;
@@ -152,6 +159,7 @@ static void shared_addresses(RuleCtx *ctx)
         g_ptr_array_unref(claims);
     }
     g_ptr_array_unref(ips);
+    g_array_free(vlans, TRUE);
 }
 
 /* A gateway address whose MAC is not the one earlier captures saw. */

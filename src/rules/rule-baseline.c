@@ -89,6 +89,10 @@ static void new_asset_run(RuleCtx *ctx)
              "  JOIN asset_ips i ON i.asset_id=a.asset_id AND b.mac<>''"
              "  AND ';' || b.ips || ';' LIKE '%;' || i.ip || ';%')"
              " FROM assets a WHERE a.asset_key NOT IN (SELECT asset_key FROM baseline_assets)"
+             /* baselines saved before MAC assets spanned VLANs key a
+              * tagged device "mac:..@vlan": its MAC still knows it */
+             " AND NOT (a.kind='mac' AND a.mac IN (SELECT mac FROM baseline_assets"
+             "  WHERE kind='mac'))"
              " ORDER BY a.asset_id");
     while (rule_step(ctx, st)) {
         int64_t id = rule_int(st, 0);

@@ -1,6 +1,6 @@
 /*
  * seen-assets.c - the assets a capture saw sending (site-rules.h).  A
- * device on the segment is matched by MAC and VLAN, a device behind a
+ * device on the segment is matched by MAC (on any VLAN), a device behind a
  * router by its IP addresses.
  */
 #include "config.h"
@@ -10,7 +10,7 @@
 static const char seen_sql[] =
     "SELECT a.asset_id, min(e.first_ns), max(e.last_ns), min(e.first_pkt),"
     " max(coalesce(e.last_pkt, e.first_pkt)), sum(e.tx_packets + e.rx_packets)"
-    " FROM endpoints e JOIN assets a ON a.kind='mac' AND a.mac=e.mac AND a.vlan=e.vlan"
+    " FROM endpoints e JOIN assets a ON a.kind='mac' AND a.mac=e.mac"
     " WHERE e.capture_id=?1 AND e.tx_packets>0 GROUP BY a.asset_id"
     " UNION ALL"
     " SELECT a.asset_id, min(e.first_ns), max(e.last_ns), min(e.first_pkt),"

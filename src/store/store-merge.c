@@ -134,6 +134,7 @@ static const ColumnRule column_rules[] = {
     { "assets", "kind", KIND_KEEP },
     { "assets", "vendor", KIND_KEEP },
     { "assets", "role", KIND_KEEP },
+    { "assets", "vlans", KIND_KEEP },
     { "asset_ips", "ip", STK_ADDR },
     { "comms", "src", STK_ADDR },
     { "comms", "dst", STK_ADDR },

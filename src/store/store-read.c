@@ -32,7 +32,7 @@ static const ColumnDesc asset_columns[] = {
     { "bytes", "BYTES", CELL_INT, 10, true },
     { "protocols", "PROTOCOLS", CELL_TEXT, 20, false },
     { "risk_score", "RISK", CELL_INT, 4, true },
-    { "vlan", "VLAN", CELL_INT, 4, true },
+    { "vlan", "VLAN", CELL_TEXT, 4, false }, /* every VLAN it was seen on, ;-joined */
     { "kind", "KIND", CELL_TEXT, 4, false },
     { "zone", "ZONE", CELL_TEXT, 12, false },
 };
@@ -55,7 +55,7 @@ static const char assets_sql[] =
     "  WHERE protocol<>'unknown' AND (src IN (SELECT ip FROM asset_ips WHERE asset_id=a.asset_id"
     "  UNION SELECT a.mac) OR dst IN (SELECT ip FROM asset_ips WHERE asset_id=a.asset_id"
     "  UNION SELECT a.mac)) ORDER BY protocol)),"
-    " a.risk_score, a.vlan, a.kind,"
+    " a.risk_score, a.vlans, a.kind,"
     " (SELECT zone FROM asset_zones WHERE asset_id=a.asset_id)"
     " FROM assets a ORDER BY a.asset_id";
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -344,6 +345,20 @@ static GArray *load_observations(Store *s, Err *err)
     return obs;
 }
 
+/* Room for any set of VLANs: 4096 ids of at most 4 digits and a ';'. */
+enum { VLAN_LIST_MAX = 4096 * 5 };
+
+/* The ';'-joined VLANs of an asset, as the assets table's vlans column. */
+static const char *vlan_list(const GArray *vlans, char buf[VLAN_LIST_MAX])
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (guint i = 0; i < vlans->len && len + 6 < VLAN_LIST_MAX; i++)
+        len += (size_t)snprintf(buf + len, VLAN_LIST_MAX - len, "%s%u", i ? ";" : "",
+                                (unsigned)g_array_index(vlans, uint16_t, i));
+    return buf;
+}
+
 static bool write_assets(Store *s, GPtrArray *assets, Err *err)
 {
     sqlite3_stmt *put;
@@ -355,9 +370,10 @@ static bool write_assets(Store *s, GPtrArray *assets, Err *err)
                          err) &&
               store_prepare(s,
                             "INSERT INTO assets(asset_key, kind, mac, vlan, vendor, role,"
-                            " role_evidence, packets, bytes, first_ns, last_ns)"
-                            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+                            " role_evidence, packets, bytes, first_ns, last_ns, vlans)"
+                            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
                             " ON CONFLICT(asset_key) DO UPDATE SET vendor=excluded.vendor,"
+                            " vlan=excluded.vlan, vlans=excluded.vlans,"
                             /* a router verdict wins; a role inferred from behaviour
                              * (store-roles.c) stays until the next inference, but a
                              * router verdict that no longer holds is dropped */
@@ -378,6 +394,7 @@ static bool write_assets(Store *s, GPtrArray *assets, Err *err)
     for (guint i = 0; ok && i < assets->len; i++) {
         const ResolvedAsset *a = g_ptr_array_index(assets, i);
         char mac[OTS_ADDR_STRLEN] = "";
+        char vlans[VLAN_LIST_MAX];
         if (a->kind == ASSET_MAC)
             macaddr_str(&a->mac, mac);
         bind_text(put, 1, a->key);
@@ -391,6 +408,7 @@ static bool write_assets(Store *s, GPtrArray *assets, Err *err)
         sqlite3_bind_int64(put, 9, (sqlite3_int64)a->bytes);
         sqlite3_bind_int64(put, 10, a->first_ns);
         sqlite3_bind_int64(put, 11, a->last_ns);
+        bind_text(put, 12, vlan_list(a->vlans, vlans));
         if (sqlite3_step(put) != SQLITE_ROW) {
             ok = store_fail(s, err, "write asset");
             break;

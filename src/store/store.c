@@ -266,6 +266,33 @@ static const char *const migrations[] = {
     "  ioc_id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,"
     "  note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, line INTEGER NOT NULL,"
     "  UNIQUE (type, value)) STRICT;",
+    /* 9: one asset per MAC whatever its VLANs (model/asset.c): vlans lists
+     * them (';'-joined, ascending; vlan is the first).  A device's
+     * endpoints are all rows of its MAC, and a zone line with a VLAN
+     * matches a device seen on that VLAN among others. */
+    "ALTER TABLE assets ADD COLUMN vlans TEXT NOT NULL DEFAULT '';"
+    "UPDATE assets SET vlans = CAST(vlan AS TEXT);"
+    "DROP VIEW asset_zones;"
+    "DROP VIEW asset_ip4;"
+    "CREATE VIEW asset_ip4 (asset_id, ip, n) AS"
+    "  SELECT asset_id, ip, (CAST(ip AS INTEGER) << 24) + (CAST(r1 AS INTEGER) << 16)"
+    "   + (CAST(r2 AS INTEGER) << 8) + CAST(substr(r2, instr(r2, '.') + 1) AS INTEGER)"
+    "  FROM (SELECT asset_id, ip, r1, substr(r1, instr(r1, '.') + 1) AS r2"
+    "   FROM (SELECT asset_id, ip, substr(ip, instr(ip, '.') + 1) AS r1 FROM"
+    "    (SELECT asset_id, ip FROM asset_ips UNION ALL"
+    "     SELECT DISTINCT a.asset_id, e.ip FROM assets a JOIN endpoints e ON e.mac = a.mac"
+    "      WHERE a.kind = 'mac' AND e.tx_packets > 0"
+    "      AND NOT EXISTS (SELECT 1 FROM asset_ips i WHERE i.asset_id = a.asset_id))"
+    "    WHERE ip GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*'));"
+    "CREATE VIEW asset_zones (asset_id, zone, level) AS"
+    "  SELECT a.asset_id, n.zone, z.level FROM assets a"
+    "  JOIN zone_nets n ON n.net_id = (SELECT m.net_id FROM zone_nets m"
+    "   WHERE (m.vlan IS NULL OR instr(';' || a.vlans || ';', ';' || m.vlan || ';') > 0)"
+    "    AND ((m.cidr = '' AND m.vlan IS NOT NULL)"
+    "    OR EXISTS (SELECT 1 FROM asset_ip4 i WHERE i.asset_id = a.asset_id"
+    "     AND i.n BETWEEN m.v4_lo AND m.v4_hi))"
+    "   ORDER BY m.vlan IS NOT NULL DESC, m.prefix_len DESC, m.net_id LIMIT 1)"
+    "  JOIN zones z ON z.zone = n.zone;",
 };
 
 bool store_fail(Store *s, Err *err, const char *what)
