@@ -17,6 +17,10 @@
  * Borrowed, valid for the life of the process.  Thread-safe. */
 const char *dhcpfp_os(const char *prl);
 
+/* The device class of that list's line ("workstation", "printer",
+ * "phone" ...), or NULL.  Borrowed, valid for the life of the process. */
+const char *dhcpfp_class(const char *prl);
+
 /* Where the catalogue was read from ("" when it was not found). */
 const char *dhcpfp_source(void);
 

@@ -80,7 +80,9 @@ typedef enum Anomaly {
     X(USER, "user")                                                                                \
     X(SECRET, "secret")                                                                            \
     X(FINGERPRINT, "fingerprint")                                                                  \
-    X(WEB_TITLE, "web_title")
+    X(WEB_TITLE, "web_title")                                                                      \
+    X(SERVICE, "service")         /* a DNS-SD service type it offers: "_ipp._tcp" */             \
+    X(DEVICE_TYPE, "device_type") /* its UPnP device type */
 
 typedef enum AttrKind {
 #define X(id, str) ATTR_##id,

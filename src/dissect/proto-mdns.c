@@ -8,9 +8,12 @@
  * the first answer, in its detail.  A response's address records (A/AAAA)
  * name the responder: mDNS responders answer only for records they own
  * (RFC 6762 section 6), so the first such owner name, without ".local",
- * becomes the sender's host name.  Service instances (PTR/SRV/TXT) are
- * deliberately left for the later identity work.  The message format is
- * read by dns-wire.c, shared with LLMNR.
+ * becomes the sender's host name.  The service types of a response's
+ * PTR/SRV/TXT records ("_ipp._tcp" from "Office._ipp._tcp.local") are the
+ * services the responder offers, a class clue for its role (a printer
+ * announces _ipp); a query's known answers are the querier's cache and
+ * say nothing of it.  The message format is read by dns-wire.c, shared
+ * with LLMNR.
  *
  * References: RFC 6762 sections 6, 18 (message format); RFC 1035 section
  * 4.1 (layout) and 4.1.4 (compression).
@@ -36,6 +39,11 @@ enum {
     MDNS_QR = 0x8000,
     MDNS_TYPE_A = 1,
     MDNS_TYPE_AAAA = 28,
+    MDNS_TYPE_PTR = 12,
+    MDNS_TYPE_TXT = 16,
+    MDNS_TYPE_SRV = 33,
+    MDNS_MAX_SERVICES = 8, /* distinct service types kept per message */
+    MDNS_SERVICE_MAX = 64, /* "_" + a 15-character service name + "._tcp", with room */
     MDNS_PORT = 5353,
 };
 
@@ -85,7 +93,49 @@ typedef struct MdnsInfo {
     char first_name[MDNS_NAME_MAX];
     uint16_t first_type;
     char host[MDNS_NAME_MAX]; /* owner of the first A/AAAA answer */
+    char services[MDNS_MAX_SERVICES][MDNS_SERVICE_MAX];
+    size_t n_services;
 } MdnsInfo;
+
+/* The service type of a DNS-SD record name: the "_name._tcp" or
+ * "_name._udp" label pair (RFC 6763 section 7) nearest the end, so that
+ * "_printer._sub._http._tcp.local" gives "_http._tcp" and an instance
+ * name with dots in it does not matter.  The meta-query name
+ * _services._dns-sd._udp lists types rather than offering one. */
+static bool service_type_of(const char *name, char *out, size_t outsz)
+{
+    const char *proto = NULL;
+    for (const char *p = name; (p = strchr(p, '.')) != NULL; p++) {
+        if ((strncmp(p, "._tcp", 5) == 0 || strncmp(p, "._udp", 5) == 0) &&
+            (p[5] == '\0' || p[5] == '.'))
+            proto = p;
+    }
+    if (!proto || strstr(name, "_services._dns-sd._udp") != NULL)
+        return false;
+    const char *start = proto;
+    while (start > name && start[-1] != '.')
+        start--;
+    size_t len = (size_t)(proto + 5 - start);
+    if (start[0] != '_' || proto - start < 2 || len >= outsz)
+        return false;
+    memcpy(out, start, len);
+    out[len] = '\0';
+    return true;
+}
+
+static void note_service(MdnsInfo *info, const char *name, uint16_t type)
+{
+    if (type != MDNS_TYPE_PTR && type != MDNS_TYPE_SRV && type != MDNS_TYPE_TXT)
+        return;
+    char svc[MDNS_SERVICE_MAX];
+    if (info->n_services >= MDNS_MAX_SERVICES || !service_type_of(name, svc, sizeof svc))
+        return;
+    for (size_t i = 0; i < info->n_services; i++) {
+        if (strcmp(info->services[i], svc) == 0)
+            return;
+    }
+    memcpy(info->services[info->n_services++], svc, sizeof svc);
+}
 
 static void walk_records(Cursor *c, const Cursor *msg, const DnsWireHeader *h, MdnsInfo *info)
 {
@@ -105,6 +155,9 @@ static void walk_records(Cursor *c, const Cursor *msg, const DnsWireHeader *h, M
         bool is_answer = i < h->ancount;
         if (is_answer && !info->host[0] && (type == MDNS_TYPE_A || type == MDNS_TYPE_AAAA))
             memcpy(info->host, name, sizeof name);
+        bool is_authority = !is_answer && i < (size_t)h->ancount + h->nscount;
+        if ((h->flags & MDNS_QR) && !is_authority)
+            note_service(info, name, type);
     }
 }
 
@@ -148,6 +201,8 @@ static DissectResult mdns_dissect(Cursor *c, DissectCtx *ctx)
         strip_local(info.host);
         dissect_attr(ctx, SIDE_SRC, ATTR_HOSTNAME, info.host, FACT_CONF_HIGH);
     }
+    for (size_t i = 0; i < info.n_services; i++)
+        dissect_attr(ctx, SIDE_SRC, ATTR_SERVICE, info.services[i], FACT_CONF_HIGH);
     return DISSECT_OK;
 }
 

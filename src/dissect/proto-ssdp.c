@@ -5,7 +5,10 @@
  * the unicast "HTTP/1.1 200 OK" answer to a search.  The start line gives
  * the operation (discovery); the search target (ST) or notification type
  * (NT) goes in the detail; the SERVER header of announcements and answers
- * (and the USER-AGENT of searches) is the sender's software.  The device
+ * (and the USER-AGENT of searches) is the sender's software.  The target
+ * of an announcement or an answer is the sender's own (a searcher's is
+ * what it looks for): a UPnP device type there ("urn:...:device:Printer:1")
+ * is the sender's device type, a class clue for its role.  The device
  * description behind LOCATION is not fetched (no network access) and USN
  * uuids are not kept.
  *
@@ -34,6 +37,8 @@ enum {
 static const char search_line[] = "M-SEARCH * HTTP/1.";
 static const char notify_line[] = "NOTIFY * HTTP/1.";
 static const char response_line[] = "HTTP/1.";
+/* A device type URN: "urn:DOMAIN:device:TYPE:VERSION" (UDA 2.0 1.1.4). */
+static const char upnp_device[] = ":device:";
 
 /* Reads one line (without CR LF) into dst.  False when no LF is left. */
 static bool read_line(Cursor *c, char *dst, size_t dstsz)
@@ -169,6 +174,8 @@ static DissectResult ssdp_dissect(Cursor *c, DissectCtx *ctx)
     }
     if (m.software[0])
         dissect_attr(ctx, SIDE_SRC, ATTR_SOFTWARE, m.software, FACT_CONF_HIGH);
+    if (m.kind != SSDP_SEARCH && strstr(m.target, upnp_device) != NULL)
+        dissect_attr(ctx, SIDE_SRC, ATTR_DEVICE_TYPE, m.target, FACT_CONF_HIGH);
     return DISSECT_OK;
 }
 

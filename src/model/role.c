@@ -16,8 +16,15 @@
  *   historian        reads from OT devices, never writes, and serves IT
  *                    protocols (the OT/IT bridge)
  *   scada / hmi      polls OT devices (10+ devices: scada)
+ *   printer / iot / phone / network-device / server
+ *                    what the device says it is: a class clue (an mDNS
+ *                    print service, a UPnP camera, a printer's web server,
+ *                    a DHCP client of phones); behind all the industrial
+ *                    evidence, which is stronger, and ahead of the IT
+ *                    behaviour below, which a printer shares with a server
  *   server           serves DHCP, DNS, NTP, syslog or another IT service
- *   it-workstation   an IT client only (DNS, HTTP/TLS, SMB ...)
+ *   it-workstation   an IT client only (DNS, HTTP/TLS, SMB ...), or, with
+ *                    no traffic that says more, a desktop OS's DHCP client
  * Purdue levels: 0 field I/O, 1 field controllers, 2 supervisory (HMI, SCADA,
  * engineering), 3 site operations (historian, site servers), 4 business IT,
  * 5 the internet (public addresses); network devices get none.
@@ -175,6 +182,30 @@ static bool infer_ot_client(const AssetBehaviour *b, RoleResult *out)
     return true;
 }
 
+/* Levels of the roles a class clue names (none: network devices). */
+static const struct {
+    const char *role;
+    int level;
+} clue_levels[] = {
+    { "printer", 4 }, { "iot", 4 },            { "phone", 4 },
+    { "server", 3 },  { "it-workstation", 4 }, { "network-device", -1 },
+};
+
+/* The role string comes from this table, not from the clue: RoleResult's
+ * role is static, the clue's text lives only as long as the summary (and
+ * a catalogue line naming a role otscope does not know is ignored). */
+static bool infer_clue(const RoleClue *clue, RoleResult *out)
+{
+    for (size_t i = 0; clue->role[0] && i < G_N_ELEMENTS(clue_levels); i++) {
+        if (strcmp(clue->role, clue_levels[i].role) == 0) {
+            set(out, clue_levels[i].role, clue_levels[i].level);
+            g_snprintf(out->evidence, sizeof out->evidence, "%s", clue->evidence);
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool infer_it(const AssetBehaviour *b, RoleResult *out)
 {
     char what[ROLE_EVIDENCE_MAX - 32];
@@ -214,7 +245,8 @@ void role_infer(const AssetBehaviour *b, RoleResult *out)
                  b->eng_ops, b->eng_ops == 1 ? "" : "s", b->eng_example);
         return;
     }
-    bool found = infer_device(b, out) || infer_ot_client(b, out) || infer_it(b, out);
+    bool found = infer_device(b, out) || infer_ot_client(b, out) || infer_clue(&b->clue, out) ||
+                 infer_it(b, out) || infer_clue(&b->weak_clue, out);
     if (b->is_public_ip) {
         /* Whatever it does, it does from the internet. */
         out->purdue_level = 5;

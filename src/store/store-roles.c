@@ -4,8 +4,10 @@
  * level that role_infer() gives.
  *
  * Runs once per analyze, at the final batch (and before the rules, which
- * read roles): four grouped queries over comms and ops joined to assets
- * through a temporary address -> asset map.
+ * read roles): grouped queries over comms, ops and attrs joined to assets
+ * through a temporary address -> asset map.  Class clues are the attrs
+ * data/device-classes.tsv names (util/devclass.c), matched here once per
+ * asset and value rather than per packet.
  */
 #include "config.h"
 
@@ -14,6 +16,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "otscope/devclass.h"
+#include "otscope/dhcpfp.h"
 #include "otscope/packet.h"
 #include "otscope/role.h"
 #include "store-int.h"
@@ -55,6 +59,17 @@ static const char sql_ops[] =
 static const char sql_lldp[] =
     "SELECT DISTINCT r.asset_id FROM ops o JOIN role_addr r ON r.addr=o.src"
     " WHERE o.protocol IN ('lldp','cdp','stp')";
+
+/* The attributes that can be class clues, most confident first. */
+static const char sql_clues[] =
+    "SELECT r.asset_id, t.protocol, t.name, t.value FROM attrs t"
+    " JOIN role_addr r ON r.addr=t.addr"
+    " WHERE t.name IN ('service','device_type','software','web_title','fingerprint')"
+    " GROUP BY r.asset_id, t.protocol, t.name, t.value"
+    " ORDER BY r.asset_id, max(t.confidence) DESC, min(t.first_ns), t.value";
+
+/* Prefix of the DHCP fingerprint attribute (proto-dhcp.c). */
+static const char dhcp_prl_prefix[] = "dhcp-prl:";
 
 static AssetBehaviour *behaviour_of(GHashTable *by_id, int64_t asset_id)
 {
@@ -149,6 +164,43 @@ static bool load_lldp(Store *s, GHashTable *by_id, Err *err)
     return true;
 }
 
+/* The catalogue's clue for one attribute; a DHCP fingerprint goes through
+ * its device class in data/dhcp-fingerprints.tsv. */
+static const DevClassClue *clue_of(const char *protocol, const char *name, const char *value)
+{
+    if (strcmp(name, "fingerprint") != 0)
+        return devclass_match(protocol, name, value);
+    if (strcmp(protocol, "dhcp") != 0 || !g_str_has_prefix(value, dhcp_prl_prefix))
+        return NULL;
+    return devclass_match("dhcp", "dhcp-class", dhcpfp_class(value + sizeof dhcp_prl_prefix - 1));
+}
+
+static bool load_clues(Store *s, GHashTable *by_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(s, sql_clues, &st, err))
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
+        const char *protocol = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 2);
+        const char *value = (const char *)sqlite3_column_text(st, 3);
+        const DevClassClue *c =
+            b && protocol && name && value ? clue_of(protocol, name, value) : NULL;
+        if (!c)
+            continue;
+        RoleClue *slot = strcmp(c->role, "it-workstation") == 0 ? &b->weak_clue : &b->clue;
+        if (slot->role[0])
+            continue; /* ordered by confidence: the first clue stands */
+        g_strlcpy(slot->role, c->role, sizeof slot->role);
+        g_snprintf(slot->evidence, sizeof slot->evidence, "%s: %s %s %s", c->what, protocol, name,
+                   value);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || store_fail(s, err, "read class clues");
+}
+
 static bool write_roles(Store *s, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
@@ -189,7 +241,7 @@ bool store_infer_roles(Store *s, Err *err)
     GHashTable *by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     bool ok = load_assets(s, by_id, err) && load_uses(s, by_id, sql_served, true, err) &&
               load_uses(s, by_id, sql_used, false, err) && load_ops(s, by_id, err) &&
-              load_lldp(s, by_id, err) && write_roles(s, by_id, err);
+              load_lldp(s, by_id, err) && load_clues(s, by_id, err) && write_roles(s, by_id, err);
     g_hash_table_destroy(by_id);
     return ok;
 }

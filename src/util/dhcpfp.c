@@ -21,7 +21,8 @@
 #define DHCPFP_FILE "dhcp-fingerprints.tsv"
 
 typedef struct DhcpFpDb {
-    GHashTable *os_by_prl; /* chunk string -> chunk string */
+    GHashTable *os_by_prl;    /* chunk string -> chunk string */
+    GHashTable *class_by_prl; /* chunk string -> chunk string, when the line has one */
     GStringChunk *text;
     char source[512];
 } DhcpFpDb;
@@ -45,9 +46,13 @@ static void parse_line(DhcpFpDb *d, char *line)
     char **cols = g_strsplit(line, "\t", 3);
     if (cols[0] && cols[1] && cols[0][0] && cols[1][0] &&
         strspn(cols[0], "0123456789,") == strlen(cols[0]) &&
-        !g_hash_table_contains(d->os_by_prl, cols[0]))
-        g_hash_table_insert(d->os_by_prl, g_string_chunk_insert_const(d->text, cols[0]),
-                            g_string_chunk_insert_const(d->text, cols[1]));
+        !g_hash_table_contains(d->os_by_prl, cols[0])) {
+        char *prl = g_string_chunk_insert_const(d->text, cols[0]);
+        g_hash_table_insert(d->os_by_prl, prl, g_string_chunk_insert_const(d->text, cols[1]));
+        if (cols[2] && cols[2][0])
+            g_hash_table_insert(d->class_by_prl, prl,
+                                g_string_chunk_insert_const(d->text, g_strstrip(cols[2])));
+    }
     g_strfreev(cols);
 }
 
@@ -73,6 +78,7 @@ static DhcpFpDb *load(void)
     DhcpFpDb *d = g_new0(DhcpFpDb, 1);
     d->text = g_string_chunk_new(8192);
     d->os_by_prl = g_hash_table_new(g_str_hash, g_str_equal);
+    d->class_by_prl = g_hash_table_new(g_str_hash, g_str_equal);
     char *path = find_file();
     char *text = NULL;
     if (path && g_file_get_contents(path, &text, NULL, NULL)) {
@@ -100,6 +106,11 @@ static const DhcpFpDb *get_db(void)
 const char *dhcpfp_os(const char *prl)
 {
     return prl && prl[0] ? g_hash_table_lookup(get_db()->os_by_prl, prl) : NULL;
+}
+
+const char *dhcpfp_class(const char *prl)
+{
+    return prl && prl[0] ? g_hash_table_lookup(get_db()->class_by_prl, prl) : NULL;
 }
 
 const char *dhcpfp_source(void)

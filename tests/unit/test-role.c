@@ -20,6 +20,12 @@ static void use(RoleUse *list, size_t *n, const char *protocol, uint32_t peers)
     (*n)++;
 }
 
+static void clue(RoleClue *c, const char *role, const char *evidence)
+{
+    snprintf(c->role, sizeof c->role, "%s", role);
+    snprintf(c->evidence, sizeof c->evidence, "%s", evidence);
+}
+
 static void expect(const AssetBehaviour *b, const char *role, int level, const char *what)
 {
     RoleResult r;
@@ -104,6 +110,41 @@ int main(void)
 
     memset(&b, 0, sizeof b);
     expect(&b, "unknown", -1, "nothing seen");
+
+    /* class clues: behind industrial evidence, ahead of IT behaviour */
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "http", 3);
+    use(b.served, &b.n_served, "snmp", 1);
+    clue(&b.clue, "printer", "IPP print service: mdns service _ipp._tcp");
+    expect(&b, "printer", 4, "serves HTTP and announces IPP: a printer, not a server");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "s7comm", 1);
+    clue(&b.clue, "iot", "camera web server (Hikvision): http software Hikvision-Webs");
+    expect(&b, "plc", 1, "serves S7: a PLC whatever its web server says");
+
+    memset(&b, 0, sizeof b);
+    use(b.used, &b.n_used, "modbus", 2);
+    clue(&b.clue, "printer", "UPnP printer: ssdp device_type urn:...:Printer:1");
+    expect(&b, "hmi", 2, "polls Modbus: an HMI whatever UPnP says");
+
+    memset(&b, 0, sizeof b);
+    use(b.served, &b.n_served, "smb", 4);
+    clue(&b.weak_clue, "it-workstation", "DHCP client of a desktop OS: dhcp fingerprint ...");
+    expect(&b, "server", 3, "serves SMB: a desktop DHCP client is still a server");
+
+    memset(&b, 0, sizeof b);
+    clue(&b.weak_clue, "it-workstation", "DHCP client of a desktop OS: dhcp fingerprint ...");
+    expect(&b, "it-workstation", 4, "only a desktop DHCP client");
+
+    memset(&b, 0, sizeof b);
+    clue(&b.clue, "phone", "DHCP client of phones: dhcp fingerprint ...");
+    clue(&b.weak_clue, "it-workstation", "DHCP client of a desktop OS: dhcp fingerprint ...");
+    expect(&b, "phone", 4, "a phone clue beats a workstation one");
+
+    memset(&b, 0, sizeof b);
+    clue(&b.clue, "toaster", "not a role otscope knows");
+    expect(&b, "unknown", -1, "a clue naming no known role is ignored");
 
     printf("1..%d\n", n_test);
     return n_fail ? 1 : 0;

@@ -1,0 +1,33 @@
+#!/bin/sh
+# usage: device-class.sh OTSCOPE PCAP
+# Roles from what devices say they are (data/device-classes.tsv): an mDNS
+# print service, a camera's web server, DHCP fingerprints of a printer and
+# of a desktop OS; industrial traffic wins over any of them, and a device
+# searching for printers is not one (capture: tests/cli/pcaps/make-devclass.py).
+set -u
+bin=$1
+pcap=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+echo "1..6"
+check() { # description, then the test command
+    n=$((n + 1))
+    if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
+}
+"$bin" analyze -q --db "$tmp/d.db" -r "$pcap"
+"$bin" assets --db "$tmp/d.db" --format csv >"$tmp/a.csv"
+check "announces _ipp._tcp and serves HTTP: printer, with the clue as evidence" \
+    "grep -q '^[0-9]*,02:00:00:00:00:30,10.20.1.30,.*,printer,IPP print service: mdns service _ipp._tcp,4,' '$tmp/a.csv'"
+check "a Hikvision web server: iot" \
+    "grep -q '^[0-9]*,02:00:00:00:00:31,.*,iot,camera web server (Hikvision): http software Hikvision-Webs,4,' '$tmp/a.csv'"
+check "an HP printer's DHCP client: printer" \
+    "grep -q '^[0-9]*,02:00:00:00:00:32,.*,printer,\"DHCP client of printers: dhcp fingerprint dhcp-prl:' '$tmp/a.csv'"
+check "a Windows XP DHCP client and nothing else: it-workstation from DHCP" \
+    "grep -q '^[0-9]*,02:00:00:00:00:33,.*,it-workstation,\"DHCP client of a desktop OS: ' '$tmp/a.csv'"
+check "serves Modbus while announcing a UPnP camera: plc" \
+    "grep -q '^[0-9]*,02:00:00:00:00:34,.*,plc,serves controller protocols: modbus' '$tmp/a.csv'"
+check "searches for printers: not a printer" \
+    "grep '^[0-9]*,02:00:00:00:00:35,' '$tmp/a.csv' | grep -vq printer"
+[ $fails = 0 ]
