@@ -11,14 +11,22 @@
  * ("ja3:<md5>", "ja4:t13d1516h2_..."): the TLS library of a device says
  * what software it runs even when everything else is encrypted.  After a
  * ChangeCipherSpec in a direction, that direction's handshake records are
- * encrypted and only counted.  Certificates, other extensions, SSLv2
- * hellos and DTLS are deliberately not parsed.
+ * encrypted and only counted.  The SSL 2.0-format ClientHello that older
+ * clients send to reach a TLS server (RFC 5246 appendix E.2) is recognised
+ * by its own structure and reported as a client hello of its version.
+ * A handshake may follow a cleartext preamble (a SOCKS proxy request,
+ * IMAP/SMTP STARTTLS): a segment that starts with no record at all does not
+ * rule TLS out.  Certificates, other extensions, SSL 2.0 itself and DTLS
+ * are deliberately not parsed.
  *
  * References: RFC 8446 sections 4.1.2, 4.1.3, 4.2.1 and 5.1 (TLS 1.3);
  * RFC 5246 section 6.2 (record layer) and 7.4 (handshake); RFC 6066
  * section 3 (server_name); RFC 6520 (heartbeat).
  *
  *   record:    | type (1) 20..24 | version (2) 0x0300..0x0304 | length (2) <= 2^14+2048 |
+ *   SSL 2.0-format ClientHello (RFC 5246 E.2, RFC 6101 E):
+ *              | 0x80|len_hi | len_lo | msg_type 1 | version (2) | cipher_spec_length (2) |
+ *              | session_id_length (2) | challenge_length (2) | specs (3 each) | id | challenge |
  *   handshake: | msg_type (1) | length (3) | body ...
  *   ClientHello body: version (2) random (32) session_id <1> cipher_suites <2>
  *                     compression <1> extensions <2> { type (2) len (2) data }
@@ -51,6 +59,14 @@ enum {
     TLS_ALERT_FATAL = 2,
     TLS_NAME_MAX = 256,
     TLS_MAX_TILE_RECORDS = 8,
+    SSL2_HEADER_LEN = 2,
+    SSL2_HELLO_FIXED = 9, /* msg_type, version, three lengths */
+    SSL2_LEN_MSB = 0x80,
+    SSL2_VERSION = 0x0002,
+    SSL2_CIPHER_SPEC_LEN = 3,
+    SSL2_CHALLENGE_MIN = 16,
+    SSL2_CHALLENGE_MAX = 32,
+    SSL2_SESSION_ID_LEN = 16,
 };
 
 typedef struct TlsState {
@@ -82,8 +98,35 @@ static bool record_header_is_valid(uint8_t type, uint16_t version, uint16_t len)
            version <= 0x0304 && len <= TLS_RECORD_MAX;
 }
 
+/* The length of the SSL 2.0-format ClientHello at c (2-byte header
+ * included), 0 when more bytes are needed to tell, PDU_LEN_BAD when the
+ * bytes are not one: every length must add up to the header's. */
+static size_t ssl2_hello_len(const Cursor *c)
+{
+    Cursor h = *c;
+    uint8_t b0 = cursor_u8(&h);
+    uint8_t b1 = cursor_u8(&h);
+    uint8_t msg_type = cursor_u8(&h);
+    uint16_t version = cursor_be16(&h);
+    uint16_t specs = cursor_be16(&h);
+    uint16_t sid = cursor_be16(&h);
+    uint16_t challenge = cursor_be16(&h);
+    if (!cursor_ok(&h))
+        return 0;
+    size_t len = (size_t)(b0 & ~SSL2_LEN_MSB) << 8 | b1;
+    bool is_version_ok = version == SSL2_VERSION || (version >= 0x0300 && version <= 0x0303);
+    if (!(b0 & SSL2_LEN_MSB) || msg_type != TLS_CLIENT_HELLO || !is_version_ok || specs == 0 ||
+        specs % SSL2_CIPHER_SPEC_LEN != 0 || (sid != 0 && sid != SSL2_SESSION_ID_LEN) ||
+        challenge < SSL2_CHALLENGE_MIN || challenge > SSL2_CHALLENGE_MAX ||
+        len != SSL2_HELLO_FIXED + (size_t)specs + sid + challenge)
+        return PDU_LEN_BAD;
+    return SSL2_HEADER_LEN + len;
+}
+
 static size_t tls_pdu_len(Cursor *c)
 {
+    if (cursor_peek(c, 0) >= SSL2_LEN_MSB)
+        return ssl2_hello_len(c);
     uint8_t type = cursor_u8(c);
     uint16_t version = cursor_be16(c);
     uint16_t len = cursor_be16(c);
@@ -115,14 +158,25 @@ static DissectResult records_tile(Cursor *c)
 }
 
 /* A flow starts with a handshake record holding a ClientHello or ServerHello
- * whose length fits the record; a capture that begins later shows records
- * that exactly fill the segment. */
+ * whose length fits the record, or with an SSL 2.0-format ClientHello; a
+ * capture that begins later shows records that exactly fill the segment.
+ * Bytes that cannot start a record at all may be a cleartext preamble
+ * (SOCKS, STARTTLS) before the handshake: they leave TLS a candidate. */
 static DissectResult tls_probe(Cursor *c, const DissectCtx *ctx)
 {
     if (ctx->pkt->transport != TP_TCP)
         return DISSECT_NOT_MINE;
+    int first = cursor_peek(c, 0);
+    if (first >= SSL2_LEN_MSB) {
+        size_t len = ssl2_hello_len(c);
+        if (len == PDU_LEN_BAD)
+            return DISSECT_NEED_MORE; /* not a hello: maybe a preamble */
+        return len != 0 && len <= cursor_left(c) ? DISSECT_OK : DISSECT_NEED_MORE;
+    }
+    if (first >= 0 && (first < TLS_CHANGE_CIPHER_SPEC || first > TLS_HEARTBEAT))
+        return DISSECT_NEED_MORE; /* no record starts here: maybe a preamble */
     /* a capture that starts mid-connection: records that tile the segment */
-    if (cursor_peek(c, 0) != TLS_HANDSHAKE && cursor_peek(c, 0) >= 0)
+    if (first != TLS_HANDSHAKE && first >= 0)
         return records_tile(c);
     if (cursor_left(c) < TLS_RECORD_HEADER_LEN + 4)
         return DISSECT_NEED_MORE;
@@ -358,9 +412,41 @@ static DissectResult read_handshakes(Cursor *c, DissectCtx *ctx)
     return DISSECT_OK;
 }
 
+/* An SSL 2.0-format ClientHello (framed by ssl2_hello_len()): the client's
+ * version; its cipher specs are not fingerprinted (JA3 is defined on the
+ * TLS ClientHello only). */
+static DissectResult ssl2_hello(Cursor *c, DissectCtx *ctx)
+{
+    cursor_skip(c, SSL2_HEADER_LEN + 1); /* header, msg_type */
+    uint16_t version = cursor_be16(c);
+    uint16_t specs = cursor_be16(c);
+    uint16_t sid = cursor_be16(c);
+    uint16_t challenge = cursor_be16(c);
+    cursor_skip(c, (size_t)specs + sid + challenge);
+    if (!cursor_ok(c))
+        return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
+    char detail[FACT_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "version=%s format=ssl2",
+             version == SSL2_VERSION ? "SSL2.0" : version_name(version));
+    ctx->dir_hint = DIR_REQUEST;
+    dissect_op(ctx, TLS_CLIENT_HELLO, "client hello", OP_SESSION, false, 0, detail);
+    return DISSECT_OK;
+}
+
 static DissectResult tls_dissect(Cursor *c, DissectCtx *ctx)
 {
     TlsState *st = ctx->state;
+    if (cursor_peek(c, 0) >= SSL2_LEN_MSB) {
+        size_t len = ssl2_hello_len(c);
+        if (cursor_is_clipped(c))
+            return len != 0 && len != PDU_LEN_BAD && len <= cursor_left(c) ? ssl2_hello(c, ctx)
+                                                                            : DISSECT_SHORT;
+        if (len == 0 || len == PDU_LEN_BAD) {
+            dissect_anomaly(ctx, len == 0 ? ANOM_LEN_MISMATCH : ANOM_BAD_HEADER);
+            return DISSECT_MALFORMED;
+        }
+        return ssl2_hello(c, ctx);
+    }
     uint8_t type = cursor_u8(c);
     cursor_skip(c, 2);
     uint16_t len = cursor_be16(c);
