@@ -11,7 +11,8 @@
  * message type reported; for a datagram that carries an SMB Trans to
  * \MAILSLOT\BROWSE, the browser command is put in the detail, and host and
  * local-master announcements give the sender's host name and OS version,
- * domain announcements its workgroup.  Both services label the
+ * domain announcements its workgroup; an announcement makes its sender the
+ * server of the conversation (it offers a service to whoever listens).  Both services label the
  * conversation nbns.  Scope ids are skipped, node status (NBSTAT) answers
  * and browser backup lists are not parsed.
  *
@@ -430,6 +431,10 @@ static DissectResult dgm_dissect(Cursor *c, DissectCtx *ctx)
     if (carries_smb)
         dissect_label(ctx, PROTO_ID(smb));
     if (browse.has_server) {
+        /* An announcement offers the sender's service to whoever listens:
+         * the sender serves, even when the capture hides that the
+         * destination is a broadcast (no MACs, a directed broadcast). */
+        ctx->dir_hint = DIR_RESPONSE;
         AttrKind key = browse.cmd->code == BROWSE_DOMAIN_ANNOUNCEMENT ? ATTR_DOMAIN : ATTR_HOSTNAME;
         dissect_attr(ctx, SIDE_SRC, key, browse.server, FACT_CONF_HIGH);
     }
