@@ -92,6 +92,7 @@ typedef struct OpEntry {
      * first word (a Modbus unit-id sweep: "unit=N"). */
     uint64_t detail_bits[OP_DETAIL_BITS / 64];
     uint64_t head_bits[OP_HEAD_BITS / 64];
+    int64_t store_id; /* row id the store gave it; 0 until written */
     bool is_dirty;
 } OpEntry;
 

@@ -20,6 +20,8 @@ struct Store {
     sqlite3_stmt *update_comm;
     sqlite3_stmt *put_minute;
     sqlite3_stmt *put_op;
+    sqlite3_stmt *find_op;
+    sqlite3_stmt *update_op;
     sqlite3_stmt *put_attr;
     sqlite3_stmt *put_anom;
 };

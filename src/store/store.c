@@ -476,6 +476,8 @@ void store_close(Store *s)
     sqlite3_finalize(s->update_comm);
     sqlite3_finalize(s->put_minute);
     sqlite3_finalize(s->put_op);
+    sqlite3_finalize(s->find_op);
+    sqlite3_finalize(s->update_op);
     sqlite3_finalize(s->put_attr);
     sqlite3_finalize(s->put_anom);
     if (s->db)
