@@ -28,6 +28,7 @@
 #include <glib.h>
 
 #include "decode.h"
+#include "reader.h"
 #include "dissect.h"
 #include "otscope/log.h"
 #include "otscope/model.h"
@@ -56,6 +57,7 @@ typedef struct Slot {
 typedef struct Run {
     Store *store;
     Source *src;
+    Reader *reader; /* a file's frames, read on their own thread */
     Model *model;
     Dissector *dissector;
     Decoder *decoder;
@@ -83,7 +85,7 @@ static void drain_flow(const Verdict *v, void *user)
 static void progress(const Run *r, bool is_done)
 {
     uint64_t total = source_bytes_total(r->src);
-    uint64_t done = source_bytes_read(r->src);
+    uint64_t done = r->reader ? reader_bytes_read(r->reader) : source_bytes_read(r->src);
     double secs = (double)(g_get_monotonic_time() - r->started_us) / 1e6;
     double pps = secs > 0 ? (double)r->res->packets / secs : 0;
     char bar[31];
@@ -345,15 +347,9 @@ static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
     for (;;) {
         if (opts->max_packets && r->res->packets >= opts->max_packets)
             return true;
-        SourceStatus st = source_next(r->src, &frame, err);
+        SourceStatus st = reader_next(r->reader, &frame, err);
         if (st == SOURCE_END)
             return true;
-        if (st == SOURCE_TIMEOUT) {
-            analyze_pending(r);
-            if (opts->stop && *opts->stop)
-                return true;
-            continue;
-        }
         if (st == SOURCE_ERROR) {
             r->res->is_damaged = true;
             return true;
@@ -373,8 +369,16 @@ static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
 
 static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
 {
-    bool ok = r->is_live ? live_loop(r, opts, err) : read_frames(r, opts, err);
+    if (r->is_live) {
+        bool ok = live_loop(r, opts, err);
+        analyze_pending(r);
+        return ok;
+    }
+    r->reader = reader_start(r->src, opts->max_packets);
+    bool ok = read_frames(r, opts, err);
     analyze_pending(r);
+    reader_stop(r->reader); /* before the source is read to its end for the SHA-256 */
+    r->reader = NULL;
     return ok;
 }
 
