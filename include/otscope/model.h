@@ -143,6 +143,30 @@ void model_each_bucket(Model *m, bool is_final, ModelEachFn fn, void *user);
 /* After a successful store commit: forget dirty marks and written buckets. */
 void model_mark_clean(Model *m);
 
+/* What one batch writes: copies of the entries that changed since the
+ * last snapshot, whose dirty marks it clears.  A writer thread stores the
+ * copies while the packets after them change the originals; each comm and
+ * op copy keeps its original, whose store_id only the writer sets (the
+ * model never reads it). */
+typedef struct SnapComm {
+    CommEntry copy;
+    CommEntry *live;
+} SnapComm;
+typedef struct SnapOp {
+    OpEntry copy;
+    OpEntry *live;
+} SnapOp;
+typedef struct ModelSnapshot {
+    GArray *endpoints; /* Endpoint */
+    GArray *comms;     /* SnapComm */
+    GArray *buckets;   /* MinuteBucket: closed ones, then the open ones (comm: the original) */
+    GArray *ops;       /* SnapOp */
+    GArray *attrs;     /* AttrEntry */
+    GArray *anoms;     /* AnomEntry */
+} ModelSnapshot;
+ModelSnapshot *model_snapshot(Model *m);
+void model_snapshot_free(ModelSnapshot *snap);
+
 typedef struct ModelCounts {
     size_t endpoints;
     size_t comms;

@@ -74,9 +74,23 @@ bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofa
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Writes the model's dirty entries for capture_id in one transaction and
- * re-resolves assets; marks the model clean on success. */
-bool store_flush(Store *s, int64_t capture_id, Model *m, bool is_final, Err *err);
+/* Writes a snapshot of the model's changed entries (model_snapshot) for
+ * capture_id in one transaction and re-resolves assets.  Sets the store
+ * ids of the snapshot's originals; may run on a thread of its own while
+ * the model goes on (store-writer.c), as long as nothing else uses s. */
+bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err);
+
+/* A thread that writes snapshots while the packets after them are
+ * analyzed: one batch at a time, the first error kept. */
+typedef struct StoreWriter StoreWriter;
+StoreWriter *store_writer_start(Store *s, int64_t capture_id);
+/* True while a batch is being written. */
+bool store_writer_is_busy(StoreWriter *w);
+/* Hands snap over (the writer frees it); waits for the batch before it. */
+void store_writer_submit(StoreWriter *w, ModelSnapshot *snap);
+/* Waits for the batch in flight, ends the thread and frees w; false with
+ * err set when any batch failed (its transaction was rolled back). */
+bool store_writer_stop(StoreWriter *w, Err *err);
 
 /* ---- reading ------------------------------------------------------------ */
 

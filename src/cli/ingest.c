@@ -5,7 +5,12 @@
  * model.  No allocation, SQL or printf per packet.  Every
  * --commit-interval seconds of wall time (5 by default) the model's
  * changes are written in one transaction, so a kill -9 loses at most one
- * batch and the DB stays consistent.  Batches are timed, not counted: a
+ * batch and the DB stays consistent.  A file runs as three threads: the
+ * reader (reader.c) reads frames, this one analyzes them, the writer
+ * (store-writer.c) writes the batches; its first batch comes after one
+ * second, so that the rows are inserted (the costly part: every index)
+ * while packets are still read, and the last batch mostly updates
+ * counters.  Batches are timed, not counted: a
  * batch costs in proportion to the entries that changed, so counting
  * packets would make a fast run pay for the same rows again and again.  A read error keeps what was read: the batch is
  * committed and the capture is marked partial.  The rules run over the
@@ -21,6 +26,7 @@
 #include "ingest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +50,7 @@ enum {
     MODEL_AHEAD = 2, /* and the model entries it caches, this many */
     SLOT_MIN_BYTES = 2048,
     LIVE_TICK_US = 100000,  /* live: clock, drops and stop checks this often */
+    FIRST_BATCH_US = 1000000, /* files: the writer's first batch */
 };
 
 /* A decoded packet waiting its turn, with its own copy of the bytes. */
@@ -57,7 +64,8 @@ typedef struct Slot {
 typedef struct Run {
     Store *store;
     Source *src;
-    Reader *reader; /* a file's frames, read on their own thread */
+    Reader *reader;      /* a file's frames, read on their own thread */
+    StoreWriter *writer; /* a file's interim batches, written on their own thread */
     Model *model;
     Dissector *dissector;
     Decoder *decoder;
@@ -67,7 +75,8 @@ typedef struct Run {
     int64_t first_ns;
     int64_t last_ns;
     int64_t next_commit_us;
-    int commit_interval_s;
+    int64_t commit_interval_us;
+    int64_t first_batch_us; /* files */
     int64_t started_us;
     int64_t next_tick_us; /* live */
     bool is_live; /* findings at every batch, not only at the end */
@@ -177,13 +186,48 @@ static bool live_progress(Run *r, Err *err)
     return store_capture_progress(r->store, r->capture_id, &sofar, err);
 }
 
+static void count_batch(Run *r)
+{
+    if (r->stats)
+        atomic_fetch_add_explicit(&r->stats->batches, 1, memory_order_relaxed);
+    r->next_commit_us = g_get_monotonic_time() + r->commit_interval_us;
+}
+
+/* Files: the writer thread takes the batch.  While it still writes the
+ * one before, the changes wait for the next check, the packets never. */
+static void hand_to_writer(Run *r)
+{
+    if (store_writer_is_busy(r->writer))
+        return;
+    store_writer_submit(r->writer, model_snapshot(r->model));
+    count_batch(r);
+}
+
+/* The last batch follows the one in flight; a batch that failed there
+ * fails the run. */
+static bool stop_writer(Run *r, Err *err)
+{
+    bool ok = store_writer_stop(r->writer, err);
+    r->writer = NULL;
+    return ok;
+}
+
 static bool commit(Run *r, bool is_final, Err *err)
 {
     if (r->first_ns || r->last_ns)
         dissector_expire(r->dissector, r->last_ns, is_final);
+    if (r->writer && !is_final) {
+        hand_to_writer(r);
+        return true;
+    }
+    if (r->writer && !stop_writer(r, err))
+        return false;
     Stopwatch sw = stopwatch_start();
     char took[64];
-    if (!store_flush(r->store, r->capture_id, r->model, is_final, err))
+    ModelSnapshot *snap = model_snapshot(r->model);
+    bool ok = store_flush(r->store, r->capture_id, snap, err);
+    model_snapshot_free(snap);
+    if (!ok)
         return false;
     log_verbose("batch: %s written in %s", is_final ? "last" : "interim",
                 stopwatch_text(&sw, took, sizeof took));
@@ -191,9 +235,7 @@ static bool commit(Run *r, bool is_final, Err *err)
         return false;
     if (r->is_live && !is_final && !update_findings(r, err))
         return false;
-    if (r->stats)
-        atomic_fetch_add_explicit(&r->stats->batches, 1, memory_order_relaxed);
-    r->next_commit_us = g_get_monotonic_time() + (int64_t)r->commit_interval_s * 1000000;
+    count_batch(r);
     return true;
 }
 
@@ -375,6 +417,8 @@ static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
         return ok;
     }
     r->reader = reader_start(r->src, opts->max_packets);
+    r->writer = store_writer_start(r->store, r->capture_id);
+    r->next_commit_us = r->started_us + r->first_batch_us;
     bool ok = read_frames(r, opts, err);
     analyze_pending(r);
     reader_stop(r->reader); /* before the source is read to its end for the SHA-256 */
@@ -450,8 +494,14 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     r.dissector = dissector_new(MAX_FLOWS, drain_flow, r.model);
     r.decoder = decoder_new();
     r.started_us = g_get_monotonic_time();
-    r.commit_interval_s = opts->commit_interval_s > 0 ? opts->commit_interval_s : 5;
-    r.next_commit_us = r.started_us + (int64_t)r.commit_interval_s * 1000000;
+    r.commit_interval_us = (int64_t)(opts->commit_interval_s > 0 ? opts->commit_interval_s : 5) * 1000000;
+    r.first_batch_us = FIRST_BATCH_US;
+    /* Tests: batches every N ms, so a small capture goes through many
+     * (tests/cli/batches.sh compares it with one batch). */
+    const char *batch_ms = g_getenv("OTSCOPE_BATCH_MS");
+    if (batch_ms && atoi(batch_ms) > 0)
+        r.commit_interval_us = r.first_batch_us = (int64_t)atoi(batch_ms) * 1000;
+    r.next_commit_us = r.started_us + r.commit_interval_us;
 
     Err damage;
     err_clear(&damage);
@@ -475,6 +525,9 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
                 strstr(damage.msg, "link") ? " (mixed link types: convert with "
                                              "'editcap -F pcap IN OUT' and analyze per interface)"
                                            : " (the file is truncated or corrupt)");
+    Err ignored; /* a DB error already failed the run */
+    if (r.writer)
+        stop_writer(&r, &ignored);
     for (int i = 0; i < LOOKAHEAD; i++)
         g_free(r.ring[i].bytes);
     decoder_free(r.decoder);

@@ -619,6 +619,57 @@ void model_mark_clean(Model *m)
     m->n_buckets_written = 0;
 }
 
+/* ---- snapshots for the writer thread ---------------------------------- */
+
+static void snap_copy(void *entry, void *user)
+{
+    g_array_append_vals(user, entry, 1);
+}
+
+static void snap_comm(void *entry, void *user)
+{
+    SnapComm c = { *(CommEntry *)entry, entry };
+    g_array_append_val((GArray *)user, c);
+}
+
+static void snap_op(void *entry, void *user)
+{
+    SnapOp o = { *(OpEntry *)entry, entry };
+    g_array_append_val((GArray *)user, o);
+}
+
+ModelSnapshot *model_snapshot(Model *m)
+{
+    ModelSnapshot *snap = g_new0(ModelSnapshot, 1);
+    snap->endpoints = g_array_new(FALSE, FALSE, sizeof(Endpoint));
+    snap->comms = g_array_new(FALSE, FALSE, sizeof(SnapComm));
+    snap->buckets = g_array_new(FALSE, FALSE, sizeof(MinuteBucket));
+    snap->ops = g_array_new(FALSE, FALSE, sizeof(SnapOp));
+    snap->attrs = g_array_new(FALSE, FALSE, sizeof(AttrEntry));
+    snap->anoms = g_array_new(FALSE, FALSE, sizeof(AnomEntry));
+    model_each_endpoint(m, true, snap_copy, snap->endpoints);
+    model_each_comm(m, true, snap_comm, snap->comms);
+    model_each_bucket(m, true, snap_copy, snap->buckets);
+    model_each_op(m, true, snap_op, snap->ops);
+    model_each_attr(m, true, snap_copy, snap->attrs);
+    model_each_anom(m, true, snap_copy, snap->anoms);
+    model_mark_clean(m);
+    return snap;
+}
+
+void model_snapshot_free(ModelSnapshot *snap)
+{
+    if (!snap)
+        return;
+    g_array_free(snap->endpoints, TRUE);
+    g_array_free(snap->comms, TRUE);
+    g_array_free(snap->buckets, TRUE);
+    g_array_free(snap->ops, TRUE);
+    g_array_free(snap->attrs, TRUE);
+    g_array_free(snap->anoms, TRUE);
+    g_free(snap);
+}
+
 void model_counts(const Model *m, ModelCounts *out)
 {
     out->endpoints = g_hash_table_size(m->endpoints);

@@ -31,7 +31,8 @@ typedef struct Batch {
  * page: hash-table order cost twice the CPU (30 k ops rows, measured with
  * the sqlite3 shell). */
 typedef struct Row {
-    void *entry;
+    const void *entry;  /* the snapshot's copy */
+    int64_t *store_id;  /* in the model's original: the writer sets it */
     const char *proto;
     char src[OTS_ADDR_STRLEN];
     char dst[OTS_ADDR_STRLEN];
@@ -224,8 +225,7 @@ static void bind_comm_totals(sqlite3_stmt *st, const Row *r)
 
 static void put_comm(Batch *b, const Row *r)
 {
-    CommEntry *c = r->entry;
-    put_row(b, r, &c->store_id, b->s->put_comm, b->s->find_comm, b->s->update_comm,
+    put_row(b, r, r->store_id, b->s->put_comm, b->s->find_comm, b->s->update_comm,
             bind_comm_key, bind_comm_totals, "write comm");
 }
 
@@ -278,34 +278,19 @@ static void bind_op_totals(sqlite3_stmt *st, const Row *r)
 
 static void put_op(Batch *b, const Row *r)
 {
-    OpEntry *o = r->entry;
-    put_row(b, r, &o->store_id, b->s->put_op, b->s->find_op, b->s->update_op, bind_op_key,
+    put_row(b, r, r->store_id, b->s->put_op, b->s->find_op, b->s->update_op, bind_op_key,
             bind_op_totals, "write operation");
 }
 
 /* ---- rows in index order -------------------------------------------------- */
 
-static void collect_comm(void *entry, void *user)
+static Row make_row(const void *entry, int64_t *store_id, uint16_t proto, const NetAddr *src,
+                    const NetAddr *dst)
 {
-    const CommEntry *c = entry;
-    Row r = { .entry = entry, .proto = proto_name((ProtoId)c->proto) };
-    netaddr_str(&c->src, r.src);
-    netaddr_str(&c->dst, r.dst);
-    g_array_append_val((GArray *)user, r);
-}
-
-static void collect_op(void *entry, void *user)
-{
-    const OpEntry *o = entry;
-    Row r = { .entry = entry, .proto = proto_name((ProtoId)o->proto) };
-    netaddr_str(&o->src, r.src);
-    netaddr_str(&o->dst, r.dst);
-    g_array_append_val((GArray *)user, r);
-}
-
-static void collect_bucket(void *entry, void *user)
-{
-    g_array_append_vals((GArray *)user, entry, 1);
+    Row r = { .entry = entry, .store_id = store_id, .proto = proto_name((ProtoId)proto) };
+    netaddr_str(src, r.src);
+    netaddr_str(dst, r.dst);
+    return r;
 }
 
 static int cmp_num(int64_t a, int64_t b)
@@ -360,29 +345,35 @@ static int cmp_buckets(const void *pa, const void *pb)
     return d ? d : cmp_num(a->minute, b->minute);
 }
 
-static void write_comms(Batch *b, Model *m, GArray *rows)
+static void write_comms(Batch *b, const GArray *comms, GArray *rows)
 {
     g_array_set_size(rows, 0);
-    model_each_comm(m, true, collect_comm, rows);
+    for (guint i = 0; i < comms->len; i++) {
+        SnapComm *c = &g_array_index(comms, SnapComm, i);
+        Row r = make_row(&c->copy, &c->live->store_id, c->copy.proto, &c->copy.src, &c->copy.dst);
+        g_array_append_val(rows, r);
+    }
     qsort(rows->data, rows->len, sizeof(Row), cmp_comm_rows);
     for (guint i = 0; i < rows->len; i++)
         put_comm(b, &g_array_index(rows, Row, i));
 }
 
-static void write_minutes(Batch *b, Model *m, bool is_final)
+/* The comms' rows exist by now: their ids order the buckets. */
+static void write_minutes(Batch *b, GArray *buckets)
 {
-    GArray *buckets = g_array_new(FALSE, FALSE, sizeof(MinuteBucket));
-    model_each_bucket(m, is_final, collect_bucket, buckets);
     qsort(buckets->data, buckets->len, sizeof(MinuteBucket), cmp_buckets);
     for (guint i = 0; i < buckets->len; i++)
         put_minute(b, &g_array_index(buckets, MinuteBucket, i));
-    g_array_free(buckets, TRUE);
 }
 
-static void write_ops(Batch *b, Model *m, GArray *rows)
+static void write_ops(Batch *b, const GArray *ops, GArray *rows)
 {
     g_array_set_size(rows, 0);
-    model_each_op(m, true, collect_op, rows);
+    for (guint i = 0; i < ops->len; i++) {
+        SnapOp *o = &g_array_index(ops, SnapOp, i);
+        Row r = make_row(&o->copy, &o->live->store_id, o->copy.proto, &o->copy.src, &o->copy.dst);
+        g_array_append_val(rows, r);
+    }
     qsort(rows->data, rows->len, sizeof(Row), cmp_op_rows);
     for (guint i = 0; i < rows->len; i++)
         put_op(b, &g_array_index(rows, Row, i));
@@ -424,19 +415,25 @@ static void put_anom(void *entry, void *user)
     step(b, st, "write anomaly");
 }
 
-bool store_flush(Store *s, int64_t capture_id, Model *m, bool is_final, Err *err)
+static void each_copy(GArray *entries, size_t size, void (*put)(void *, void *), Batch *b)
+{
+    for (guint i = 0; i < entries->len; i++)
+        put(entries->data + (size_t)i * size, b);
+}
+
+bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
 {
     if (!prepare_all(s, err) || !store_exec(s, "BEGIN IMMEDIATE", err))
         return false;
     Batch b = { s, capture_id, true, err };
-    model_each_endpoint(m, true, put_endpoint, &b);
+    each_copy(snap->endpoints, sizeof(Endpoint), put_endpoint, &b);
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(Row));
-    write_comms(&b, m, rows);
-    write_minutes(&b, m, is_final);
-    write_ops(&b, m, rows);
+    write_comms(&b, snap->comms, rows);
+    write_minutes(&b, snap->buckets);
+    write_ops(&b, snap->ops, rows);
     g_array_free(rows, TRUE);
-    model_each_attr(m, true, put_attr, &b);
-    model_each_anom(m, true, put_anom, &b);
+    each_copy(snap->attrs, sizeof(AttrEntry), put_attr, &b);
+    each_copy(snap->anoms, sizeof(AnomEntry), put_anom, &b);
     if (b.ok)
         b.ok = store_resolve_assets(s, err);
     if (b.ok)
@@ -445,7 +442,6 @@ bool store_flush(Store *s, int64_t capture_id, Model *m, bool is_final, Err *err
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return false;
     }
-    model_mark_clean(m);
     return true;
 }
 
