@@ -17,6 +17,7 @@
 
 #include "reader.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -48,17 +49,66 @@ typedef struct Chunk {
     Err err;
 } Chunk;
 
+/* A FIFO of chunks.  pthread's mutex, not GLib's: GLib's futex-based
+ * GMutex is invisible to ThreadSanitizer, which then sees races that are
+ * not there. */
+typedef struct ChunkQueue {
+    pthread_mutex_t lock;
+    pthread_cond_t nonempty;
+    Chunk *items[N_CHUNKS];
+    unsigned head;
+    unsigned len;
+} ChunkQueue;
+
 struct Reader {
     Source *src;
     uint64_t max_frames; /* 0: all */
-    GThread *thread;
-    GAsyncQueue *full;
-    GAsyncQueue *free;
+    pthread_t thread;
+    ChunkQueue full;
+    ChunkQueue free;
     Chunk *cur; /* consumer's */
     atomic_bool is_cancelled;
     atomic_uint_fast64_t bytes_read;
     Chunk chunks[N_CHUNKS];
 };
+
+static void queue_init(ChunkQueue *q)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->nonempty, NULL);
+    q->head = q->len = 0;
+}
+
+static void queue_destroy(ChunkQueue *q)
+{
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->nonempty);
+}
+
+/* Never full: it holds at most the N_CHUNKS chunks there are. */
+static void queue_push(ChunkQueue *q, Chunk *c)
+{
+    pthread_mutex_lock(&q->lock);
+    q->items[(q->head + q->len++) % N_CHUNKS] = c;
+    pthread_cond_signal(&q->nonempty);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* The oldest chunk; waits for one unless is_waiting is false (NULL then). */
+static Chunk *queue_pop(ChunkQueue *q, bool is_waiting)
+{
+    pthread_mutex_lock(&q->lock);
+    while (!q->len && is_waiting)
+        pthread_cond_wait(&q->nonempty, &q->lock);
+    Chunk *c = NULL;
+    if (q->len) {
+        c = q->items[q->head];
+        q->head = (q->head + 1) % N_CHUNKS;
+        q->len--;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return c;
+}
 
 /* Copies a frame into c; false when it does not fit (c has frames). */
 static bool chunk_add(Chunk *c, const Frame *f)
@@ -90,10 +140,10 @@ static void chunk_reset(Chunk *c)
 /* Fills chunks until the source ends (or the consumer is gone).  A frame
  * that does not fit in the chunk being filled opens the next one:
  * libpcap's buffer holds it until the next read. */
-static gpointer reader_main(gpointer data)
+static void *reader_main(void *data)
 {
     Reader *rd = data;
-    Chunk *c = g_async_queue_pop(rd->free);
+    Chunk *c = queue_pop(&rd->free, true);
     chunk_reset(c);
     uint64_t n_frames = 0;
     for (;;) {
@@ -108,14 +158,14 @@ static gpointer reader_main(gpointer data)
         if (st != SOURCE_FRAME) {
             c->status = st;
             atomic_store(&rd->bytes_read, source_bytes_read(rd->src));
-            g_async_queue_push(rd->full, c);
+            queue_push(&rd->full, c);
             return NULL;
         }
         n_frames++;
         if (!chunk_add(c, &frame)) {
             atomic_store(&rd->bytes_read, source_bytes_read(rd->src));
-            g_async_queue_push(rd->full, c);
-            c = g_async_queue_pop(rd->free);
+            queue_push(&rd->full, c);
+            c = queue_pop(&rd->free, true);
             chunk_reset(c);
             chunk_add(c, &frame);
         }
@@ -127,16 +177,17 @@ Reader *reader_start(Source *src, uint64_t max_frames)
     Reader *rd = g_new0(Reader, 1);
     rd->src = src;
     rd->max_frames = max_frames;
-    rd->full = g_async_queue_new();
-    rd->free = g_async_queue_new();
+    queue_init(&rd->full);
+    queue_init(&rd->free);
     for (int i = 0; i < N_CHUNKS; i++) {
         Chunk *c = &rd->chunks[i];
         c->cap = CHUNK_BYTES;
         c->bytes = g_malloc(c->cap);
         chunk_reset(c);
-        g_async_queue_push(rd->free, c);
+        queue_push(&rd->free, c);
     }
-    rd->thread = g_thread_new("otscope-reader", reader_main, rd);
+    if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0)
+        g_error("cannot start the reader thread"); /* out of resources at startup */
     return rd;
 }
 
@@ -144,11 +195,11 @@ SourceStatus reader_next(Reader *rd, Frame *frame, Err *err)
 {
     Chunk *c = rd->cur;
     if (c && c->pos == c->n && c->status == SOURCE_FRAME) {
-        g_async_queue_push(rd->free, c);
+        queue_push(&rd->free, c);
         c = NULL;
     }
     if (!c)
-        c = rd->cur = g_async_queue_pop(rd->full);
+        c = rd->cur = queue_pop(&rd->full, true);
     if (c->pos == c->n) { /* the source's end: said again on every call */
         if (c->status == SOURCE_ERROR)
             *err = c->err;
@@ -174,14 +225,14 @@ void reader_stop(Reader *rd)
     atomic_store(&rd->is_cancelled, true);
     /* The reader may wait for a free chunk: give it every one it filled. */
     if (rd->cur && rd->cur->status == SOURCE_FRAME)
-        g_async_queue_push(rd->free, rd->cur);
+        queue_push(&rd->free, rd->cur);
     rd->cur = NULL;
     Chunk *c;
-    while ((c = g_async_queue_try_pop(rd->full)) != NULL)
-        g_async_queue_push(rd->free, c);
-    g_thread_join(rd->thread);
-    g_async_queue_unref(rd->full);
-    g_async_queue_unref(rd->free);
+    while ((c = queue_pop(&rd->full, false)) != NULL)
+        queue_push(&rd->free, c);
+    pthread_join(rd->thread, NULL);
+    queue_destroy(&rd->full);
+    queue_destroy(&rd->free);
     for (int i = 0; i < N_CHUNKS; i++)
         g_free(rd->chunks[i].bytes);
     g_free(rd);

@@ -9,8 +9,11 @@
  * a snapshot waits for the batch before it, so batches commit in order
  * and memory holds at most two snapshots.  The Store (its connection and
  * prepared statements) belongs to this thread between start and stop.
+ * pthread's mutex, not GLib's: ThreadSanitizer cannot see GLib's futexes.
  */
 #include "config.h"
+
+#include <pthread.h>
 
 #include <glib.h>
 
@@ -20,9 +23,9 @@
 struct StoreWriter {
     Store *store;
     int64_t capture_id;
-    GThread *thread;
-    GMutex lock;
-    GCond changed;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
     ModelSnapshot *pending; /* handed over, not yet taken */
     bool is_busy;           /* a snapshot handed over and not yet written */
     bool is_stopping;
@@ -40,32 +43,32 @@ static void write_one(StoreWriter *w, ModelSnapshot *snap)
         log_verbose("batch: interim written in %.1f ms (writer thread)",
                     (double)(g_get_monotonic_time() - started) / 1000.0);
     model_snapshot_free(snap);
-    g_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     if (!ok && !w->is_failed) {
         w->is_failed = true;
         w->err = err;
     }
     w->is_busy = false;
-    g_cond_broadcast(&w->changed);
-    g_mutex_unlock(&w->lock);
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
 }
 
-static gpointer writer_main(gpointer data)
+static void *writer_main(void *data)
 {
     StoreWriter *w = data;
-    g_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     for (;;) {
         while (!w->pending && !w->is_stopping)
-            g_cond_wait(&w->changed, &w->lock);
+            pthread_cond_wait(&w->changed, &w->lock);
         ModelSnapshot *snap = w->pending;
         if (!snap)
             break;
         w->pending = NULL;
-        g_mutex_unlock(&w->lock);
+        pthread_mutex_unlock(&w->lock);
         write_one(w, snap);
-        g_mutex_lock(&w->lock);
+        pthread_mutex_lock(&w->lock);
     }
-    g_mutex_unlock(&w->lock);
+    pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
@@ -74,47 +77,48 @@ StoreWriter *store_writer_start(Store *s, int64_t capture_id)
     StoreWriter *w = g_new0(StoreWriter, 1);
     w->store = s;
     w->capture_id = capture_id;
-    g_mutex_init(&w->lock);
-    g_cond_init(&w->changed);
-    w->thread = g_thread_new("otscope-writer", writer_main, w);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+        g_error("cannot start the writer thread"); /* out of resources at startup */
     return w;
 }
 
 bool store_writer_is_busy(StoreWriter *w)
 {
-    g_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     bool is_busy = w->is_busy;
-    g_mutex_unlock(&w->lock);
+    pthread_mutex_unlock(&w->lock);
     return is_busy;
 }
 
 void store_writer_submit(StoreWriter *w, ModelSnapshot *snap)
 {
-    g_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     while (w->is_busy)
-        g_cond_wait(&w->changed, &w->lock);
+        pthread_cond_wait(&w->changed, &w->lock);
     w->pending = snap;
     w->is_busy = true;
-    g_cond_broadcast(&w->changed);
-    g_mutex_unlock(&w->lock);
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
 }
 
 bool store_writer_stop(StoreWriter *w, Err *err)
 {
     if (!w)
         return true;
-    g_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     while (w->is_busy)
-        g_cond_wait(&w->changed, &w->lock);
+        pthread_cond_wait(&w->changed, &w->lock);
     w->is_stopping = true;
-    g_cond_broadcast(&w->changed);
-    g_mutex_unlock(&w->lock);
-    g_thread_join(w->thread);
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
     bool ok = !w->is_failed;
     if (!ok)
         *err = w->err;
-    g_mutex_clear(&w->lock);
-    g_cond_clear(&w->changed);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->changed);
     g_free(w);
     return ok;
 }
