@@ -113,28 +113,31 @@ static void progress(const Run *r, bool is_done)
  * time alone says little about what the phase itself cost. */
 typedef struct Stopwatch {
     int64_t wall_us;
-    int64_t cpu_us;
+    int64_t cpu_us;        /* every thread's */
+    int64_t thread_cpu_us; /* this thread's: the analysis, the critical path */
 } Stopwatch;
 
-static int64_t cpu_now_us(void)
+static int64_t cpu_now_us(clockid_t clock)
 {
     struct timespec ts;
-    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    if (clock_gettime(clock, &ts) != 0)
         return 0;
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static Stopwatch stopwatch_start(void)
 {
-    return (Stopwatch){ g_get_monotonic_time(), cpu_now_us() };
+    return (Stopwatch){ g_get_monotonic_time(), cpu_now_us(CLOCK_PROCESS_CPUTIME_ID),
+                        cpu_now_us(CLOCK_THREAD_CPUTIME_ID) };
 }
 
-/* "1234.5 ms (cpu 1100.2 ms)" since sw started. */
+/* "1234.5 ms (cpu 1100.2 ms, this thread 900.1 ms)" since sw started. */
 static const char *stopwatch_text(const Stopwatch *sw, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.1f ms (cpu %.1f ms)",
+    snprintf(buf, size, "%.1f ms (cpu %.1f ms, this thread %.1f ms)",
              (double)(g_get_monotonic_time() - sw->wall_us) / 1000.0,
-             (double)(cpu_now_us() - sw->cpu_us) / 1000.0);
+             (double)(cpu_now_us(CLOCK_PROCESS_CPUTIME_ID) - sw->cpu_us) / 1000.0,
+             (double)(cpu_now_us(CLOCK_THREAD_CPUTIME_ID) - sw->thread_cpu_us) / 1000.0);
     return buf;
 }
 
@@ -160,7 +163,7 @@ static bool update_findings(Run *r, Err *err)
     Err rules_err;
     err_clear(&rules_err);
     Stopwatch sw = stopwatch_start();
-    char took[64];
+    char took[96];
     if (store_findings_update(r->store, r->capture_id, &rules_err)) {
         log_verbose("findings: rules and risk scores in %s", stopwatch_text(&sw, took, sizeof took));
         return true;
@@ -223,7 +226,7 @@ static bool commit(Run *r, bool is_final, Err *err)
     if (r->writer && !stop_writer(r, err))
         return false;
     Stopwatch sw = stopwatch_start();
-    char took[64];
+    char took[96];
     ModelSnapshot *snap = model_snapshot(r->model);
     bool ok = store_flush(r->store, r->capture_id, snap, err);
     model_snapshot_free(snap);
@@ -455,7 +458,7 @@ static bool finish(Run *r, Err *damage, Err *err)
         .last_ns = r->last_ns,
     };
     Stopwatch sw = stopwatch_start();
-    char took[64];
+    char took[96];
     bool ok = store_capture_end(r->store, r->capture_id, &end, &res->duplicate_of, err);
     log_verbose("capture end: assets, roles and summaries in %s",
                 stopwatch_text(&sw, took, sizeof took));
@@ -506,7 +509,7 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     Err damage;
     err_clear(&damage);
     Stopwatch sw = stopwatch_start();
-    char took[64];
+    char took[96];
     bool ok = read_loop(&r, opts, &damage);
     log_verbose("packets: %" G_GUINT64_FORMAT " read and analyzed in %s", res->packets,
                 stopwatch_text(&sw, took, sizeof took));
