@@ -8,7 +8,11 @@
  * MEI 14 Read Device Identification objects (vendor, product code and
  * revision become attributes of the server) and the Schneider UMAS
  * function carried in FC90.  Exception responses carry the exception code
- * as the op's status.  Modbus RTU over TCP (serial ADUs passed through by
+ * as the op's status.  A function that is neither public nor user-defined
+ * is an op "Reserved Function" (and a bad-function anomaly): servers
+ * answer it with exception 01, and that answer alone identifies an MBAP
+ * flow whose requests all carry such functions (fuzzers, scanners).
+ * Modbus RTU over TCP (serial ADUs passed through by
  * gateways: unit, function, data, CRC-16, no MBAP) is recognised by a
  * valid CRC at a length the function's request or response shape allows,
  * which also tells request from response; its details start with "rtu".
@@ -51,6 +55,7 @@ enum {
     MBAP_LEN_MIN = 2,   /* unit id + function code */
     MBAP_LEN_MAX = 260, /* spec says 254; Schneider UMAS sends up to 255, so allow the ADU max */
     MODBUS_EXC_BIT = 0x80,
+    MODBUS_EXC_ILLEGAL_FUNCTION = 1,
     MODBUS_FC_DIAG = 8,
     MODBUS_FC_MEI = 43,
     MODBUS_FC_UMAS = 90,
@@ -215,7 +220,18 @@ static DissectResult mbap_probe(const Cursor *c)
             next_len < MBAP_LEN_MIN || next_len > MBAP_LEN_MAX)
             return DISSECT_NOT_MINE;
     }
-    if (!fc_is_plausible((uint8_t)cursor_peek(c, 7))) {
+    /* Exception 01 ILLEGAL FUNCTION (length 3: unit, function | 0x80,
+     * code) is how a server answers any function it does not implement
+     * (V1.1b3 section 7): it proves Modbus whatever the function was. */
+    int fc_byte = cursor_peek(c, 7);
+    if (len == 3 && fc_byte > MODBUS_EXC_BIT) {
+        int exc = cursor_peek(c, 8);
+        if (exc == MODBUS_EXC_ILLEGAL_FUNCTION)
+            return DISSECT_OK;
+        if (exc < 0)
+            return DISSECT_NEED_MORE;
+    }
+    if (!fc_is_plausible((uint8_t)fc_byte)) {
         /* A well-framed MBAP PDU with a function no device implements is
          * what fuzzers and probes send to Modbus servers: let the next PDU
          * decide. */
@@ -741,10 +757,16 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
         is_response = form == RTU_RESPONSE;
         ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     }
-    if (fc == 0 || (!TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc)))
+    if (fc == 0)
         return malformed(ctx, ANOM_BAD_FUNCTION);
+    /* A function neither public nor user-defined (V1.1b3 section 5.1) is
+     * still a request the server must answer (exception 01): it is an op,
+     * so probing and fuzzing show by function, and a bad-function anomaly. */
+    bool is_reserved = !TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc);
+    if (is_reserved && !is_exception)
+        dissect_anomaly(ctx, ANOM_BAD_FUNCTION);
     const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
-    const char *name = tok ? tok->name : "User-Defined Function";
+    const char *name = tok ? tok->name : is_reserved ? "Reserved Function" : "User-Defined Function";
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char unit[16];
     TextBuf ub = textbuf(unit, sizeof unit);
