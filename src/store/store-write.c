@@ -345,6 +345,15 @@ static int cmp_buckets(const void *pa, const void *pb)
     return d ? d : cmp_num(a->minute, b->minute);
 }
 
+/* Writes rows in cmp's order with put. */
+static void write_rows(Batch *b, GArray *rows, int (*cmp)(const void *, const void *),
+                       void (*put)(Batch *, const Row *))
+{
+    qsort(rows->data, rows->len, sizeof(Row), cmp);
+    for (guint i = 0; i < rows->len; i++)
+        put(b, &g_array_index(rows, Row, i));
+}
+
 static void write_comms(Batch *b, const GArray *comms, GArray *rows)
 {
     g_array_set_size(rows, 0);
@@ -353,9 +362,7 @@ static void write_comms(Batch *b, const GArray *comms, GArray *rows)
         Row r = make_row(&c->copy, &c->live->store_id, c->copy.proto, &c->copy.src, &c->copy.dst);
         g_array_append_val(rows, r);
     }
-    qsort(rows->data, rows->len, sizeof(Row), cmp_comm_rows);
-    for (guint i = 0; i < rows->len; i++)
-        put_comm(b, &g_array_index(rows, Row, i));
+    write_rows(b, rows, cmp_comm_rows, put_comm);
 }
 
 /* The comms' rows exist by now: their ids order the buckets. */
@@ -374,9 +381,7 @@ static void write_ops(Batch *b, const GArray *ops, GArray *rows)
         Row r = make_row(&o->copy, &o->live->store_id, o->copy.proto, &o->copy.src, &o->copy.dst);
         g_array_append_val(rows, r);
     }
-    qsort(rows->data, rows->len, sizeof(Row), cmp_op_rows);
-    for (guint i = 0; i < rows->len; i++)
-        put_op(b, &g_array_index(rows, Row, i));
+    write_rows(b, rows, cmp_op_rows, put_op);
 }
 
 static void put_attr(void *entry, void *user)
