@@ -1,9 +1,12 @@
 /*
- * util.h - small services every layer may use: time text, MAC vendors.
+ * util.h - small services every layer may use: time text, MAC vendors,
+ * worker threads.
  */
 #ifndef OTS_OTSCOPE_UTIL_H
 #define OTS_OTSCOPE_UTIL_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "otscope/packet.h"
@@ -29,5 +32,9 @@ void oui_set_dir(const char *dir);
  * character and its length, e.g. "snmp-community:p****c (6 chars)".
  * Returns a new string; caller frees with g_free. */
 char *secret_mask(const char *value);
+
+/* Starts fn(arg) on a thread that takes no asynchronous signals (they
+ * stay with the thread that handles them); false when it cannot start. */
+bool ots_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 #endif /* OTS_OTSCOPE_UTIL_H */

@@ -23,6 +23,8 @@
 
 #include <glib.h>
 
+#include "otscope/util.h"
+
 enum {
     N_CHUNKS = 4,
     CHUNK_BYTES = 1 << 20,  /* a frame larger than this gets a chunk of its own size */
@@ -186,7 +188,7 @@ Reader *reader_start(Source *src, uint64_t max_frames)
         chunk_reset(c);
         queue_push(&rd->free, c);
     }
-    if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0)
+    if (!ots_thread_start(&rd->thread, reader_main, rd))
         g_error("cannot start the reader thread"); /* out of resources at startup */
     return rd;
 }

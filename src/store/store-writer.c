@@ -19,6 +19,7 @@
 
 #include "otscope/log.h"
 #include "otscope/store.h"
+#include "otscope/util.h"
 
 struct StoreWriter {
     Store *store;
@@ -79,7 +80,7 @@ StoreWriter *store_writer_start(Store *s, int64_t capture_id)
     w->capture_id = capture_id;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->changed, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+    if (!ots_thread_start(&w->thread, writer_main, w))
         g_error("cannot start the writer thread"); /* out of resources at startup */
     return w;
 }
