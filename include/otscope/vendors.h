@@ -1,6 +1,7 @@
 /*
- * vendors.h - industrial vendor-id catalogues (CIP/ODVA, BACnet/ASHRAE,
- * PROFINET/PNO): numeric ids a protocol puts on the wire -> vendor names.
+ * vendors.h - vendor-id catalogues (CIP/ODVA, BACnet/ASHRAE, PROFINET/PNO,
+ * IANA enterprise numbers): numeric ids a protocol puts on the wire ->
+ * vendor names.
  *
  * The catalogues are data, not code: data/vendors/<registry>.tsv, read once
  * on first use from $OTSCOPE_DATA_DIR/vendors, the installed data folder or
@@ -17,6 +18,7 @@ typedef enum VendorRegistry {
     VENDORS_CIP,      /* ODVA vendor ids: EtherNet/IP, CIP, DeviceNet */
     VENDORS_BACNET,   /* ASHRAE BACnet vendor identifiers */
     VENDORS_PROFINET, /* PNO manufacturer ids: PROFINET DCP, PROFIBUS */
+    VENDORS_PEN,      /* IANA private enterprise numbers: SNMP sysObjectID */
     VENDORS_COUNT
 } VendorRegistry;
 

@@ -8,7 +8,8 @@
  * as a secret attribute ("snmp-community:<community>") of the agent that
  * accepts it (the receiver of a request, the sender of a response), never
  * in a detail.  In responses, sysDescr.0, sysObjectID.0 and sysName.0
- * values describe the responder.  Encrypted v3 PDUs are counted, not
+ * values describe the responder, and the enterprise number in sysObjectID
+ * names its vendor (data/vendors/pen.tsv).  Encrypted v3 PDUs are counted, not
  * opened; other MIB values, v1 trap fields and v3 authentication are
  * deliberately not interpreted.
  *
@@ -31,6 +32,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/vendors.h"
 
 enum {
     BER_INTEGER = 0x02,
@@ -79,6 +81,7 @@ static const struct {
     {"1.3.6.1.2.1.1.2.0", ATTR_MODEL},       /* sysObjectID */
     {"1.3.6.1.2.1.1.5.0", ATTR_HOSTNAME},    /* sysName */
 };
+enum { SYS_OBJECT_ID = 1 }; /* its index above */
 
 /* ---- BER --------------------------------------------------------------- */
 
@@ -298,6 +301,29 @@ static bool is_from_agent(const SnmpTok *pdu)
     return pdu->code == SNMP_PDU_RESPONSE || pdu->code == SNMP_PDU_REPORT;
 }
 
+/* The vendor an agent's sysObjectID names: its first arc under
+ * enterprises (1.3.6.1.4.1.N) is the maker's IANA enterprise number
+ * (RFC 3418 sysObjectID: "the vendor's authoritative identification").
+ * Medium confidence: an OEM's device may carry its supplier's number.
+ * Unknown numbers give nothing: the sysObjectID itself is kept as model. */
+static void emit_enterprise(DissectCtx *ctx, const char *sys_object_id)
+{
+    static const char enterprises[] = "1.3.6.1.4.1.";
+    if (strncmp(sys_object_id, enterprises, sizeof enterprises - 1) != 0)
+        return;
+    const char *arc = sys_object_id + sizeof enterprises - 1;
+    uint32_t pen = 0;
+    size_t n = 0;
+    for (; arc[n] >= '0' && arc[n] <= '9' && n < 10; n++)
+        pen = pen * 10 + (uint32_t)(arc[n] - '0');
+    if (n == 0 || n == 10 || (arc[n] != '.' && arc[n] != '\0') || !vendor_id_name(VENDORS_PEN, pen))
+        return;
+    char vendor[VENDOR_TEXT_MAX];
+    snprintf(vendor, sizeof vendor, "%s (enterprise %u)", vendor_id_name(VENDORS_PEN, pen),
+             (unsigned)pen);
+    dissect_attr(ctx, SIDE_SRC, ATTR_VENDOR, vendor, FACT_CONF_MEDIUM);
+}
+
 static void emit_identity(DissectCtx *ctx, const SnmpMsg *m, bool is_response)
 {
     /* an encrypted PDU hides its kind: the flow's direction has to do */
@@ -318,6 +344,7 @@ static void emit_identity(DissectCtx *ctx, const SnmpMsg *m, bool is_response)
     for (size_t i = 0; i < sizeof system_objects / sizeof *system_objects; i++)
         if (m->sys_values[i][0])
             dissect_attr(ctx, SIDE_SRC, system_objects[i].key, m->sys_values[i], FACT_CONF_HIGH);
+    emit_enterprise(ctx, m->sys_values[SYS_OBJECT_ID]);
 }
 
 static DissectResult snmp_dissect(Cursor *c, DissectCtx *ctx)

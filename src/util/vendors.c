@@ -22,6 +22,7 @@ static const char *const registry_files[VENDORS_COUNT] = {
     [VENDORS_CIP] = "cip.tsv",
     [VENDORS_BACNET] = "bacnet.tsv",
     [VENDORS_PROFINET] = "profinet.tsv",
+    [VENDORS_PEN] = "pen.tsv",
 };
 
 enum { VENDOR_NAME_MAX = 120 }; /* longer names are cut: attributes are capped anyway */
