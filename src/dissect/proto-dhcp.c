@@ -12,7 +12,9 @@
  * DHCPv6 (UDP 546/547) is parsed to its message type, with the Client FQDN
  * (option 39) and Vendor Class (option 16) of client messages.  Relay
  * messages are reported as such; the relayed inner message is not opened
- * (its sender is not the packet's sender).  Lease parameters, option
+ * (its sender is not the packet's sender), and a DHCPv4 client message
+ * gives its identity only when its sender is that client (no giaddr, the
+ * frame's source MAC is chaddr).  Lease parameters, option
  * overload (52) and relay agent sub-options are deliberately not parsed.
  *
  * References: RFC 2131 (DHCP) section 2 and 3, RFC 2132 (options) sections
@@ -292,13 +294,32 @@ static DissectResult dhcp4_probe(Cursor *c)
     return cursor_be32(c) == DHCP_MAGIC ? DISSECT_OK : DISSECT_NOT_MINE;
 }
 
+/* Whether a client message's sender is the client it describes.  A relay
+ * agent forwarding it to the server sets giaddr (RFC 2131 section 4.1)
+ * and sends from its own addresses; a frame whose source MAC is not the
+ * client hardware address comes from something else too (a relay, a
+ * test tool).  The identity then belongs to a client this wire does not
+ * show, and is not given to the sender (a router would otherwise take a
+ * relayed Raspberry Pi's name and OS). */
+static bool is_sent_by_client(const DissectCtx *ctx, uint32_t giaddr, const MacAddr *chaddr)
+{
+    if (giaddr != 0)
+        return false;
+    const Packet *pkt = ctx->pkt;
+    return !pkt->has_src_mac || memcmp(pkt->src_mac.b, chaddr->b, sizeof chaddr->b) == 0;
+}
+
 static DissectResult dhcp4_dissect(Cursor *c, DissectCtx *ctx)
 {
     uint8_t op = cursor_u8(c);
     cursor_skip(c, 11); /* htype hlen hops xid secs flags */
     uint32_t ciaddr = cursor_be32(c);
     uint32_t yiaddr = cursor_be32(c);
-    cursor_skip(c, 8 + BOOTP_CHADDR_LEN + BOOTP_SNAME_FILE_LEN); /* siaddr giaddr chaddr ... */
+    cursor_skip(c, 4); /* siaddr */
+    uint32_t giaddr = cursor_be32(c);
+    MacAddr chaddr;
+    cursor_copy(c, chaddr.b, sizeof chaddr.b);
+    cursor_skip(c, BOOTP_CHADDR_LEN - sizeof chaddr.b + BOOTP_SNAME_FILE_LEN);
     uint32_t magic = cursor_be32(c);
     if (!cursor_ok(c))
         return dissect_fail(ctx, c, ANOM_BAD_HEADER);
@@ -345,7 +366,7 @@ static DissectResult dhcp4_dissect(Cursor *c, DissectCtx *ctx)
             dissect_op(ctx, t->code, t->name, t->cls, t->is_response, status, detail);
         }
     }
-    if (!is_reply)
+    if (!is_reply && is_sent_by_client(ctx, giaddr, &chaddr))
         emit_client_identity(ctx, &info);
     return cursor_is_clipped(c) ? DISSECT_SHORT : DISSECT_OK;
 }

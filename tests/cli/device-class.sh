@@ -2,8 +2,8 @@
 # usage: device-class.sh OTSCOPE PCAP
 # Roles from what devices say they are (data/device-classes.tsv): an mDNS
 # print service, a camera's web server, DHCP fingerprints of a printer and
-# of a desktop OS; industrial traffic wins over any of them, and a device
-# searching for printers is not one (capture: tests/cli/pcaps/make-devclass.py).
+# of a desktop OS; industrial traffic wins over any of them, a device
+# searching for printers is not one, nor is a relay of a printer's DHCP (capture: tests/cli/pcaps/make-devclass.py).
 set -u
 bin=$1
 pcap=$2
@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 fails=0
-echo "1..6"
+echo "1..8"
 check() { # description, then the test command
     n=$((n + 1))
     if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
@@ -30,4 +30,8 @@ check "serves Modbus while announcing a UPnP camera: plc" \
     "grep -q '^[0-9]*,02:00:00:00:00:34,.*,plc,serves controller protocols: modbus' '$tmp/a.csv'"
 check "searches for printers: not a printer" \
     "grep '^[0-9]*,02:00:00:00:00:35,' '$tmp/a.csv' | grep -vq printer"
+check "a router relaying a printer's DHCP Discover: neither its name nor printer" \
+    "grep '^[0-9]*,02:00:00:00:00:36,' '$tmp/a.csv' | grep -v relayed-printer | grep -vq printer"
+check "a DHCP Discover for another hardware address: not the sender's identity" \
+    "grep '^[0-9]*,02:00:00:00:00:37,' '$tmp/a.csv' | grep -v flood-0001 | grep -vq printer"
 [ $fails = 0 ]

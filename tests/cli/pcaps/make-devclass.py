@@ -9,7 +9,11 @@
 #   - 02:00:00:00:00:34 (10.20.1.34) announces a UPnP camera by SSDP but
 #     serves Modbus: a plc, whatever it announces;
 #   - 02:00:00:00:00:35 (10.20.1.35) only searches for printers (SSDP
-#     M-SEARCH for Printer:1): not a printer.
+#     M-SEARCH for Printer:1): not a printer;
+#   - the router 02:00:00:00:00:36 (10.20.1.1) relays an HP printer's DHCP
+#     Discover (giaddr set): the printer's identity is not the router's;
+#   - 02:00:00:00:00:37 sends a DHCP Discover for another client hardware
+#     address (a test tool): not its identity either.
 from scapy.all import (Ether, IP, UDP, TCP, BOOTP, DHCP, DNS, DNSQR, DNSRR, Raw, wrpcap)
 t0 = 1709625600.0
 pk = []
@@ -51,4 +55,13 @@ add(Ether(src=plc, dst=pc)/IP(src='10.20.1.34', dst='10.20.1.5', ttl=64)/TCP(spo
 # a searcher looking for printers is not one
 search = b'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 2\r\nST: urn:schemas-upnp-org:device:Printer:1\r\n\r\n'
 add(Ether(src=srch, dst='01:00:5e:7f:ff:fa')/IP(src='10.20.1.35', dst='239.255.255.250', ttl=4)/UDP(sport=50200, dport=1900)/Raw(search), 7)
+relay, tool = '02:00:00:00:00:36', '02:00:00:00:00:37'
+add(Ether(src=relay, dst=pc)/IP(src='10.20.1.1', dst='10.20.1.5', ttl=64)/UDP(sport=67, dport=67)/
+    BOOTP(hops=1, giaddr='10.20.1.1', chaddr=bytes.fromhex('020000000040'), xid=0x2000)/
+    DHCP(options=[('message-type', 'discover'), ('hostname', b'relayed-printer'),
+                  ('param_req_list', [1, 3, 7, 44, 51, 54, 58, 59, 12, 15, 144, 18]), 'end']), 8)
+add(Ether(src=tool, dst='ff:ff:ff:ff:ff:ff')/IP(src='0.0.0.0', dst='255.255.255.255')/UDP(sport=68, dport=67)/
+    BOOTP(chaddr=bytes.fromhex('020000000041'), xid=0x2001)/
+    DHCP(options=[('message-type', 'discover'), ('hostname', b'flood-0001'),
+                  ('param_req_list', [1, 3, 7, 44, 51, 54, 58, 59, 12, 15, 144, 18]), 'end']), 9)
 wrpcap('device-class.pcap', pk)
