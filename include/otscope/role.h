@@ -33,7 +33,7 @@ typedef struct RoleClue {
 
 typedef struct AssetBehaviour {
     bool is_router;       /* resolution found it forwarding for many IPs */
-    bool sends_lldp_cdp;  /* advertises itself as a switch/router */
+    bool sends_lldp_cdp;  /* advertises itself as a bridge/router (LLDP caps, CDP, STP) */
     bool is_public_ip;    /* an IP-only asset outside private ranges */
     RoleUse served[ROLE_LIST_MAX]; /* protocols it serves (comms dst), most peers first */
     size_t n_served;

@@ -2,9 +2,7 @@
  * role.c - role and Purdue level from an asset's behaviour summary.
  *
  * Order matters, first match wins:
- *   network-device   forwards for many IPs, or advertises itself by LLDP/CDP
- *                    or sends spanning-tree BPDUs (only bridges do)
- *                    while serving no industrial protocol
+ *   network-device   forwards for many IPs
  *   engineering-workstation  sent program/control/config operations to
  *                    controllers as their client (downloads, stops, PI
  *                    services, DCP set, UMAS reserve ...)
@@ -21,7 +19,13 @@
  *                    print service, a UPnP camera, a printer's web server,
  *                    a DHCP client of phones); behind all the industrial
  *                    evidence, which is stronger, and ahead of the IT
- *                    behaviour below, which a printer shares with a server
+ *                    behaviour below, which a printer shares with a server;
+ *                    an LLDP description names panels and controllers
+ *                    (plc, hmi) that do not show it in traffic
+ *   network-device   advertises itself as a bridge or router by LLDP/CDP or
+ *                    sends spanning-tree BPDUs (only bridges do) while
+ *                    serving no industrial protocol; a station-only LLDP
+ *                    speaker (a PC with a PROFINET driver) is not one
  *   server           serves DHCP, DNS, NTP, syslog or another IT service
  *   it-workstation   an IT client only (DNS, HTTP/TLS, SMB ...), or, with
  *                    no traffic that says more, a desktop OS's DHCP client
@@ -187,8 +191,8 @@ static const struct {
     const char *role;
     int level;
 } clue_levels[] = {
-    { "printer", 4 }, { "iot", 4 },            { "phone", 4 },
-    { "server", 3 },  { "it-workstation", 4 }, { "network-device", -1 },
+    { "printer", 4 }, { "iot", 4 },            { "phone", 4 },          { "server", 3 },
+    { "it-workstation", 4 }, { "network-device", -1 }, { "plc", 1 }, { "hmi", 2 },
 };
 
 /* The role string comes from this table, not from the clue: RoleResult's
@@ -204,6 +208,18 @@ static bool infer_clue(const RoleClue *clue, RoleResult *out)
         }
     }
     return false;
+}
+
+/* A bridge or router by its own LLDP/CDP advertisement or its BPDUs.
+ * Behind what a device does and says: a PROFINET HMI or PLC with a
+ * built-in switch advertises the bridge capability too. */
+static bool infer_bridge(const AssetBehaviour *b, RoleResult *out)
+{
+    if (!b->sends_lldp_cdp || PEERS(b->served, b->n_served, ot_protocols) > 0)
+        return false;
+    set(out, "network-device", -1);
+    g_snprintf(out->evidence, sizeof out->evidence, "advertises itself by LLDP/CDP/STP");
+    return true;
 }
 
 static bool infer_it(const AssetBehaviour *b, RoleResult *out)
@@ -229,12 +245,10 @@ void role_infer(const AssetBehaviour *b, RoleResult *out)
 {
     memset(out, 0, sizeof *out);
     set(out, "unknown", -1);
-    bool serves_ot = PEERS(b->served, b->n_served, ot_protocols) > 0;
-    if (b->is_router || (b->sends_lldp_cdp && !serves_ot)) {
+    if (b->is_router) {
         set(out, "network-device", -1);
-        g_snprintf(out->evidence, sizeof out->evidence, "%s",
-                 b->is_router ? "forwards traffic for addresses it does not own"
-                              : "advertises itself by LLDP/CDP/STP");
+        g_snprintf(out->evidence, sizeof out->evidence,
+                   "forwards traffic for addresses it does not own");
         return;
     }
     if (b->eng_ops > 0) {
@@ -246,7 +260,7 @@ void role_infer(const AssetBehaviour *b, RoleResult *out)
         return;
     }
     bool found = infer_device(b, out) || infer_ot_client(b, out) || infer_clue(&b->clue, out) ||
-                 infer_it(b, out) || infer_clue(&b->weak_clue, out);
+                 infer_bridge(b, out) || infer_it(b, out) || infer_clue(&b->weak_clue, out);
     if (b->is_public_ip) {
         /* Whatever it does, it does from the internet. */
         out->purdue_level = 5;

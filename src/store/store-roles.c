@@ -56,15 +56,23 @@ static const char sql_ops[] =
     "  AND c.protocol=CASE o.protocol WHEN 'cip' THEN 'enip' ELSE o.protocol END)"
     " GROUP BY r.asset_id, o.class";
 
+/* Who advertises itself (LLDP with the enabled capabilities in the
+ * detail, proto-lldp.c), or sends CDP or BPDUs. */
 static const char sql_lldp[] =
-    "SELECT DISTINCT r.asset_id FROM ops o JOIN role_addr r ON r.addr=o.src"
+    "SELECT DISTINCT r.asset_id, o.protocol, o.detail FROM ops o JOIN role_addr r ON r.addr=o.src"
     " WHERE o.protocol IN ('lldp','cdp','stp')";
+
+/* LLDP enabled capabilities (IEEE 802.1AB table 8-4) of a bridge or
+ * router; "station", "telephone" and "other" are end devices. */
+static const char *const lldp_relay_caps[] = { "repeater", "bridge", "wlan-ap", "router",
+                                               "docsis",   "c-vlan", "s-vlan",  "tpmr" };
 
 /* The attributes that can be class clues, most confident first. */
 static const char sql_clues[] =
     "SELECT r.asset_id, t.protocol, t.name, t.value FROM attrs t"
     " JOIN role_addr r ON r.addr=t.addr"
-    " WHERE t.name IN ('service','device_type','software','web_title','fingerprint')"
+    " WHERE t.name IN ('service','device_type','software','web_title','fingerprint',"
+    "  'description')"
     " GROUP BY r.asset_id, t.protocol, t.name, t.value"
     " ORDER BY r.asset_id, max(t.confidence) DESC, min(t.first_ns), t.value";
 
@@ -150,6 +158,33 @@ static bool load_ops(Store *s, GHashTable *by_id, Err *err)
     return true;
 }
 
+/* CDP and BPDUs say "network device"; LLDP only with a bridge or router
+ * capability enabled.  An LLDP speaker without the capabilities TLV is an
+ * end station's agent (Windows and NIC firmware LLDP, PROFINET drivers:
+ * every switch in ../shared/pcaps sends the TLV), and a telephone's
+ * capability is a phone clue (LLDP-MED phones). */
+static void note_advertisement(AssetBehaviour *b, const char *protocol, const char *detail)
+{
+    if (strcmp(protocol, "lldp") != 0) {
+        b->sends_lldp_cdp = true;
+        return;
+    }
+    const char *caps = strstr(detail, "caps=");
+    if (!caps)
+        return;
+    char **names = g_strsplit_set(caps + 5, ", ", -1);
+    for (char **n = names; *n; n++) {
+        for (size_t i = 0; i < G_N_ELEMENTS(lldp_relay_caps); i++)
+            b->sends_lldp_cdp |= strcmp(*n, lldp_relay_caps[i]) == 0;
+        if (strcmp(*n, "telephone") == 0 && !b->clue.role[0]) {
+            g_strlcpy(b->clue.role, "phone", sizeof b->clue.role);
+            g_snprintf(b->clue.evidence, sizeof b->clue.evidence,
+                       "advertises the telephone capability: lldp %s", detail);
+        }
+    }
+    g_strfreev(names);
+}
+
 static bool load_lldp(Store *s, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
@@ -157,8 +192,10 @@ static bool load_lldp(Store *s, GHashTable *by_id, Err *err)
         return false;
     while (sqlite3_step(st) == SQLITE_ROW) {
         AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
-        if (b)
-            b->sends_lldp_cdp = true;
+        const char *protocol = (const char *)sqlite3_column_text(st, 1);
+        const char *detail = (const char *)sqlite3_column_text(st, 2);
+        if (b && protocol)
+            note_advertisement(b, protocol, detail ? detail : "");
     }
     sqlite3_finalize(st);
     return true;

@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 fails=0
-echo "1..8"
+echo "1..13"
 check() { # description, then the test command
     n=$((n + 1))
     if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
@@ -34,4 +34,14 @@ check "a router relaying a printer's DHCP Discover: neither its name nor printer
     "grep '^[0-9]*,02:00:00:00:00:36,' '$tmp/a.csv' | grep -v relayed-printer | grep -vq printer"
 check "a DHCP Discover for another hardware address: not the sender's identity" \
     "grep '^[0-9]*,02:00:00:00:00:37,' '$tmp/a.csv' | grep -v flood-0001 | grep -vq printer"
+check "station-only LLDP (a PC with a PROFINET driver): not a network device" \
+    "grep '^[0-9]*,02:00:00:00:00:38,' '$tmp/a.csv' | grep -vq network-device"
+check "bridge LLDP with a Siemens HMI description: hmi" \
+    "grep -q '^[0-9]*,02:00:00:00:00:39,.*,hmi,\"Siemens operator panel: lldp description Siemens, SIMATIC HMI' '$tmp/a.csv'"
+check "the LLDP telephone capability: phone" \
+    "grep -q '^[0-9]*,02:00:00:00:00:3a,.*,phone,advertises the telephone capability' '$tmp/a.csv'"
+check "bridge LLDP and nothing else: network-device" \
+    "grep -q '^[0-9]*,02:00:00:00:00:3b,.*,network-device,advertises itself by LLDP' '$tmp/a.csv'"
+check "LLDP without the capabilities TLV (an end station's agent): not a network device" \
+    "grep '^[0-9]*,02:00:00:00:00:3c,' '$tmp/a.csv' | grep -vq network-device"
 [ $fails = 0 ]

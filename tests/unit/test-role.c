@@ -143,6 +143,22 @@ int main(void)
     expect(&b, "phone", 4, "a phone clue beats a workstation one");
 
     memset(&b, 0, sizeof b);
+    b.sends_lldp_cdp = true;
+    clue(&b.clue, "hmi", "Siemens operator panel: lldp description Siemens, SIMATIC HMI, ...");
+    expect(&b, "hmi", 2, "a panel with a built-in switch is the panel it says it is");
+
+    memset(&b, 0, sizeof b);
+    b.sends_lldp_cdp = true;
+    use(b.used, &b.n_used, "s7comm", 2);
+    expect(&b, "hmi", 2, "polls two PLCs and bridges its second port: an HMI");
+
+    memset(&b, 0, sizeof b);
+    b.sends_lldp_cdp = true;
+    use(b.served, &b.n_served, "snmp", 1);
+    use(b.served, &b.n_served, "http", 1);
+    expect(&b, "network-device", -1, "a switch serving SNMP and a web UI stays a switch");
+
+    memset(&b, 0, sizeof b);
     clue(&b.clue, "toaster", "not a role otscope knows");
     expect(&b, "unknown", -1, "a clue naming no known role is ignored");
 

@@ -13,7 +13,14 @@
 #   - the router 02:00:00:00:00:36 (10.20.1.1) relays an HP printer's DHCP
 #     Discover (giaddr set): the printer's identity is not the router's;
 #   - 02:00:00:00:00:37 sends a DHCP Discover for another client hardware
-#     address (a test tool): not its identity either.
+#     address (a test tool): not its identity either;
+#   - LLDP: 02:00:00:00:00:38 advertises station-only capabilities (a PC
+#     with a PROFINET driver): not a network device; 02:00:00:00:00:39
+#     advertises bridge+station with a Siemens HMI panel's description: hmi;
+#     02:00:00:00:00:3a advertises the telephone capability: phone;
+#     02:00:00:00:00:3b advertises bridge: a network device;
+#     02:00:00:00:00:3c sends LLDP without the capabilities TLV (an end
+#     station's agent): not a network device.
 from scapy.all import (Ether, IP, UDP, TCP, BOOTP, DHCP, DNS, DNSQR, DNSRR, Raw, wrpcap)
 t0 = 1709625600.0
 pk = []
@@ -64,4 +71,17 @@ add(Ether(src=tool, dst='ff:ff:ff:ff:ff:ff')/IP(src='0.0.0.0', dst='255.255.255.
     BOOTP(chaddr=bytes.fromhex('020000000041'), xid=0x2001)/
     DHCP(options=[('message-type', 'discover'), ('hostname', b'flood-0001'),
                   ('param_req_list', [1, 3, 7, 44, 51, 54, 58, 59, 12, 15, 144, 18]), 'end']), 9)
+import struct
+def tlv(t, v):
+    return struct.pack('>H', (t << 9) | len(v)) + v
+def lldp(mac, name, desc, caps, dt):
+    body = (tlv(1, b'\x04' + bytes.fromhex(mac.replace(':', ''))) + tlv(2, b'\x07port-001') +
+            tlv(3, b'\x00\x78') + (tlv(5, name) + tlv(6, desc) + tlv(7, struct.pack('>HH', caps, caps))
+                                   if caps is not None else b'') + tlv(0, b''))
+    add(Ether(src=mac, dst='01:80:c2:00:00:0e', type=0x88cc)/Raw(body), dt)
+lldp('02:00:00:00:00:38', b'ENG-PC-7', b'Workstation G750, BIOS 1.0', 0x0080, 10)
+lldp('02:00:00:00:00:39', b'panel-7', b'Siemens, SIMATIC HMI, KTP700 Basic, 6AV2 123-2GB03-0AX0, SW.V 13.0.1', 0x0084, 10.1)
+lldp('02:00:00:00:00:3a', b'desk-phone', b'IP phone, firmware 1.2', 0x0020, 10.2)
+lldp('02:00:00:00:00:3b', b'sw-cell-7', b'Industrial switch, 8 ports', 0x0004, 10.3)
+lldp('02:00:00:00:00:3c', b'', b'', None, 10.4)
 wrpcap('device-class.pcap', pk)
