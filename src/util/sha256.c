@@ -160,6 +160,8 @@ void sha256_use_hardware(bool allow)
 #ifdef OTS_SHA256_HAVE_NI
     if (allow && sha256_has_hardware())
         block_fn = blocks_ni;
+#else
+    (void)allow; /* no SHA-NI code in this build */
 #endif
 }
 
