@@ -33,6 +33,10 @@ void oui_set_dir(const char *dir);
  * Returns a new string; caller frees with g_free. */
 char *secret_mask(const char *value);
 
+/* The first of $OTSCOPE_DATA_DIR/relpath, the installed data folder and
+ * the source tree's data/ that is a file (g_free it); NULL when none. */
+char *ots_data_path(const char *relpath);
+
 /* Starts fn(arg) on a thread that takes no asynchronous signals (they
  * stay with the thread that handles them); false when it cannot start. */
 bool ots_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);

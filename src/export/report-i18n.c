@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "otscope/util.h"
+
 struct I18n {
     GHashTable *text; /* key -> text */
 };
@@ -21,17 +23,10 @@ struct I18n {
  * and the source tree that exists; NULL when none. */
 static char *find_data_file(const char *name)
 {
-    const char *env = g_getenv("OTSCOPE_DATA_DIR");
-    const char *dirs[] = { env && env[0] ? env : NULL, OTS_DATA_DIR, OTS_SOURCE_DATA_DIR };
-    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (!dirs[i])
-            continue;
-        char *path = g_build_filename(dirs[i], "report", name, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-            return path;
-        g_free(path);
-    }
-    return NULL;
+    char *rel = g_build_filename("report", name, NULL);
+    char *path = ots_data_path(rel);
+    g_free(rel);
+    return path;
 }
 
 /* key -> rest of line, for every "key<TAB>rest" line of the file. */

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "otscope/log.h"
+#include "otscope/util.h"
 #include "rules-int.h"
 
 enum {
@@ -79,17 +80,7 @@ static void meta_free(gpointer p)
 
 char *rules_data_path(const char *file)
 {
-    const char *env = g_getenv("OTSCOPE_DATA_DIR");
-    const char *dirs[] = { env && env[0] ? env : NULL, OTS_DATA_DIR, OTS_SOURCE_DATA_DIR };
-    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (!dirs[i])
-            continue;
-        char *path = g_build_filename(dirs[i], file, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-            return path;
-        g_free(path);
-    }
-    return NULL;
+    return ots_data_path(file);
 }
 
 char *rules_meta_path(void)

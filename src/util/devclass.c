@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "otscope/util.h"
+
 #define DEVCLASS_FILE "device-classes.tsv"
 
 typedef struct DevClassLine {
@@ -63,19 +65,7 @@ static void parse_line(DevClassDb *d, char *line)
 
 static char *find_file(void)
 {
-    if (path_override)
-        return g_strdup(path_override);
-    const char *env = g_getenv("OTSCOPE_DATA_DIR");
-    const char *roots[] = {env && env[0] ? env : NULL, OTS_DATA_DIR, OTS_SOURCE_DATA_DIR};
-    for (size_t i = 0; i < G_N_ELEMENTS(roots); i++) {
-        if (!roots[i])
-            continue;
-        char *path = g_build_filename(roots[i], DEVCLASS_FILE, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-            return path;
-        g_free(path);
-    }
-    return NULL;
+    return path_override ? g_strdup(path_override) : ots_data_path(DEVCLASS_FILE);
 }
 
 static DevClassDb *load(void)
