@@ -228,7 +228,8 @@ typedef enum MatrixAxis {
  * one row per (src group, dst group, protocol) with cells src_group,
  * dst_group (NULL when the address has no asset, or the asset no level or
  * zone), protocol, conversations, packets.  A conversation seen in several
- * captures counts once.  One pass over the conversations. */
+ * captures counts once.  Read from the comm_matrix table, which the
+ * writers keep (store-matrix.c): a few hundred rows whatever the DB size. */
 bool store_comm_matrix(Store *s, MatrixAxis axis, StoreRowFn fn, void *user, Err *err);
 
 /* ---- triage --------------------------------------------------------------- */

@@ -320,7 +320,8 @@ bool zones_load(Store *s, const char *path, ZonesStats *stats, Err *err)
         ok = put(s, "INSERT OR REPLACE INTO meta VALUES ('zones_file', ?)", v, 1, one_text, err);
         g_free(abs);
     }
-    ok = ok && store_exec(s, "COMMIT", err);
+    /* the console's matrix of zones */
+    ok = ok && store_comm_matrix_refresh(s, err) && store_exec(s, "COMMIT", err);
     if (!ok && p.ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     stats->zones = p.zones->len;
@@ -334,9 +335,13 @@ bool zones_load(Store *s, const char *path, ZonesStats *stats, Err *err)
 
 bool zones_clear(Store *s, Err *err)
 {
-    return store_exec(s, "BEGIN IMMEDIATE; DELETE FROM zone_conduits; DELETE FROM zone_nets;"
-                         " DELETE FROM zones; DELETE FROM meta WHERE key='zones_file'; COMMIT",
-                      err);
+    bool ok = store_exec(s, "BEGIN IMMEDIATE; DELETE FROM zone_conduits; DELETE FROM zone_nets;"
+                            " DELETE FROM zones; DELETE FROM meta WHERE key='zones_file'",
+                         err) &&
+              store_comm_matrix_refresh(s, err) && store_exec(s, "COMMIT", err);
+    if (!ok)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
 }
 
 static const ColumnDesc columns[] = {

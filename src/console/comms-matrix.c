@@ -3,9 +3,10 @@
  * per pair of Purdue levels (or zones) and protocol, one row per
  * "from -> to" pair, one column per protocol, busiest protocol first.
  *
- * The counts come from one store query (store_comm_matrix) when the mode
- * is entered and again when the DB has news (live); the grid is held
- * whole, as it is small: levels and zones are few, protocols dozens.
+ * The counts come from the store's comm_matrix table (store_comm_matrix,
+ * kept by the writers) when the mode is entered and again when the DB has
+ * news (live); the grid is held whole, as it is small: levels and zones
+ * are few, protocols dozens.
  * Rows that skip a Purdue level (L4 -> L1, |from - to| >= 2) are marked
  * "!": they are what a segmentation review looks for.  Zero cells show
  * ".", so the gaps read as gaps.
@@ -20,7 +21,7 @@
 
 #include "console.h"
 
-enum { LABEL_MIN_W = 14, CELL_GAP = 2, NUMBER_MIN_W = 5, RELOAD_MAX_US = 250000 };
+enum { LABEL_MIN_W = 14, CELL_GAP = 2, NUMBER_MIN_W = 5 };
 
 typedef struct Axis {
     char *src;    /* NULL: no asset, or no level/zone */
@@ -49,7 +50,6 @@ struct CommMatrix {
     int top;  /* first row shown */
     int left; /* first protocol column shown */
     int page; /* rows shown at the last draw */
-    int64_t load_us; /* what the last count took */
 };
 
 typedef struct Build {
@@ -166,17 +166,10 @@ static Axis **sorted(GHashTable *h, int *n, GCompareFunc cmp)
     return out;
 }
 
-bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_gen, bool is_forced,
-                      Err *err)
+bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_gen, Err *err)
 {
     if (m->is_loaded && m->axis == axis && m->data_gen == data_gen)
         return true;
-    /* Live, the DB changes every second: a matrix that took long to count
-     * (millions of conversations) is not counted again at every batch, or
-     * the keys would wait on it; m round to it again re-reads it. */
-    if (m->is_loaded && m->axis == axis && m->load_us > RELOAD_MAX_US && !is_forced)
-        return true;
-    int64_t started_us = g_get_monotonic_time();
     if (m->axis != axis)
         m->top = m->left = 0;
     drop(m);
@@ -199,7 +192,6 @@ bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_ge
     m->axis = axis;
     m->data_gen = data_gen;
     m->is_loaded = ok;
-    m->load_us = g_get_monotonic_time() - started_us;
     return ok;
 }
 

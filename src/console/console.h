@@ -314,11 +314,8 @@ typedef struct CommMatrix CommMatrix;
 CommMatrix *comm_matrix_new(void);
 void comm_matrix_free(CommMatrix *m);
 /* Reads the matrix of axis from the store, unless what it holds is of
- * that axis and data_gen already, or (unless is_forced) of that axis and
- * slow to count (over 250 ms: live batches would stall the keys).  False
- * + err on a DB failure. */
-bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_gen, bool is_forced,
-                      Err *err);
+ * that axis and data_gen already.  False + err on a DB failure. */
+bool comm_matrix_load(CommMatrix *m, Store *s, MatrixAxis axis, unsigned data_gen, Err *err);
 /* Scrolls by rows and protocol columns (clamped). */
 void comm_matrix_scroll(CommMatrix *m, int rows, int cols);
 /* Rows a page key moves. */

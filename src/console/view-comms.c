@@ -119,7 +119,7 @@ static bool comms_owns_body(const View *v)
 }
 
 /* Reads the matrix when first shown and when the DB has news (live). */
-static CommMatrix *matrix(View *v, bool is_forced)
+static CommMatrix *matrix(View *v)
 {
     CommsState *st = state(v);
     if (!st->matrix)
@@ -127,14 +127,14 @@ static CommMatrix *matrix(View *v, bool is_forced)
     Err err;
     err_clear(&err);
     MatrixAxis axis = st->mode == MODE_ZONES ? MATRIX_ZONES : MATRIX_LEVELS;
-    if (!comm_matrix_load(st->matrix, v->con->store, axis, v->con->data_gen, is_forced, &err))
+    if (!comm_matrix_load(st->matrix, v->con->store, axis, v->con->data_gen, &err))
         console_message(v->con, ROLE_ERROR, "%s", err.msg);
     return st->matrix;
 }
 
 static void comms_draw(View *v, int y, int x, int h, int w)
 {
-    comm_matrix_draw(matrix(v, false), y, x, h, w);
+    comm_matrix_draw(matrix(v), y, x, h, w);
 }
 
 static const char *comms_title_extra(View *v)
@@ -149,12 +149,12 @@ static const char *comms_title_extra(View *v)
 static bool comms_export(View *v, FILE *f, int64_t *n_rows, Err *err)
 {
     (void)err;
-    return comm_matrix_export(matrix(v, false), f, n_rows);
+    return comm_matrix_export(matrix(v), f, n_rows);
 }
 
 static ViewResult matrix_key(View *v, int key)
 {
-    CommMatrix *m = matrix(v, false);
+    CommMatrix *m = matrix(v);
     int page = comm_matrix_page(m);
     switch (key) {
     case KEY_UP:
@@ -201,13 +201,6 @@ static ViewResult comms_on_key(View *v, int key)
     CommsState *st = state(v);
     if (key == 'm') {
         st->mode = (st->mode + 1) % MODE_COUNT;
-        if (st->mode != MODE_LIST) {
-            /* one pass over every conversation (seconds on millions): say so first */
-            ui_text(LINES - 1, 0, COLS, "counting the conversations...", ROLE_MESSAGE, true,
-                    false);
-            refresh();
-            matrix(v, true);
-        }
         return VIEW_HANDLED;
     }
     if (st->mode != MODE_LIST)

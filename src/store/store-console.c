@@ -1467,37 +1467,6 @@ bool store_addr_asset(Store *s, const char *addr, StoreRowFn fn, void *user, Err
                         &sc, 1, fn, user, err);
 }
 
-/* ---- the communications matrix ------------------------------------------------- */
-
-/* Each address to one asset (the lowest id, as store_addr_asset), each
- * asset to its group; both materialized once, then one pass over the
- * conversations grouped by pair and protocol first. */
-#define MATRIX_SQL(group_of)                                                                       \
-    "WITH owner(addr, asset_id) AS MATERIALIZED ("                                                 \
-    "  SELECT ip, min(asset_id) FROM asset_ips GROUP BY ip"                                       \
-    "  UNION ALL SELECT mac, min(asset_id) FROM assets WHERE mac<>'' GROUP BY mac),"              \
-    " grp(asset_id, g) AS MATERIALIZED (" group_of "),"                                          \
-    " pairs(src, dst, protocol, n, packets) AS ("                                                 \
-    "  SELECT src, dst, protocol,"                                                                \
-    "   count(DISTINCT vlan || '/' || transport || '/' || port), sum(packets)"                    \
-    "  FROM comms GROUP BY src, dst, protocol)"                                                   \
-    " SELECT gs.g, gd.g, p.protocol, sum(p.n), sum(p.packets) FROM pairs p"                       \
-    " LEFT JOIN owner os ON os.addr = p.src LEFT JOIN grp gs ON gs.asset_id = os.asset_id"        \
-    " LEFT JOIN owner od ON od.addr = p.dst LEFT JOIN grp gd ON gd.asset_id = od.asset_id"        \
-    " GROUP BY 1, 2, 3"
-
-bool store_comm_matrix(Store *s, MatrixAxis axis, StoreRowFn fn, void *user, Err *err)
-{
-    static const char *const sql[MATRIX_AXIS_COUNT] = {
-        [MATRIX_LEVELS] = MATRIX_SQL("SELECT asset_id, 'L' || purdue_level FROM assets"
-                                     " WHERE purdue_level IS NOT NULL"),
-        [MATRIX_ZONES] = MATRIX_SQL("SELECT asset_id, zone FROM asset_zones"),
-    };
-    if ((unsigned)axis >= MATRIX_AXIS_COUNT)
-        return err_set(err, ERR_USAGE, "no such matrix");
-    return detail_query(s, sql[axis], NULL, 0, fn, user, err);
-}
-
 /* ---- triage ------------------------------------------------------------------- */
 
 static const char *const triage_names[TRIAGE_STATE_COUNT] = {

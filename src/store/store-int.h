@@ -24,6 +24,10 @@ struct Store {
     sqlite3_stmt *update_op;
     sqlite3_stmt *put_attr;
     sqlite3_stmt *put_anom;
+    /* live refreshes of comm_matrix (store-matrix.c): when the last one
+     * ended and what it took */
+    int64_t matrix_at_us;
+    int64_t matrix_cost_us;
 };
 
 /* Copies sqlite3_errmsg into err with a "what: why" message; returns false. */
@@ -37,6 +41,40 @@ bool store_prepare(Store *s, const char *sql, sqlite3_stmt **stmt, Err *err);
 bool store_resolve_assets(Store *s, Err *err);
 /* Roles, evidence and Purdue levels of all assets from what they do. */
 bool store_infer_roles(Store *s, Err *err);
+
+/* Refreshes comm_matrix (store-matrix.c), and fills it in the migration
+ * that creates it.  Each address goes to one asset (the lowest id, as
+ * store_addr_asset) and to that asset's level and zone, in a temp table
+ * keyed by address, so that the one pass over the conversations (grouped
+ * by pair and protocol first, a conversation in several captures counted
+ * once) looks both ends up by key. */
+#define STORE_MATRIX_REFRESH_SQL                                                                  \
+    "CREATE TEMP TABLE IF NOT EXISTS matrix_addr ("                                               \
+    "  addr TEXT PRIMARY KEY, level TEXT, zone TEXT) WITHOUT ROWID;"                              \
+    "DELETE FROM temp.matrix_addr;"                                                               \
+    "INSERT INTO temp.matrix_addr SELECT o.addr, 'L' || a.purdue_level, z.zone FROM"              \
+    " (SELECT ip AS addr, min(asset_id) AS asset_id FROM asset_ips GROUP BY ip"                   \
+    "  UNION ALL SELECT mac, min(asset_id) FROM assets WHERE mac<>'' GROUP BY mac) o"             \
+    " JOIN assets a USING (asset_id) LEFT JOIN asset_zones z USING (asset_id);"                   \
+    "DELETE FROM comm_matrix;"                                                                    \
+    "INSERT INTO comm_matrix (axis, src_group, dst_group, protocol, conversations, packets)"      \
+    " WITH pairs(src, dst, protocol, n, packets) AS MATERIALIZED ("                               \
+    "  SELECT src, dst, protocol,"                                                                \
+    "   count(DISTINCT vlan || '/' || transport || '/' || port), sum(packets)"                    \
+    "  FROM comms GROUP BY src, dst, protocol)"                                                   \
+    " SELECT 'levels', s.level, d.level, p.protocol, sum(p.n), sum(p.packets) FROM pairs p"       \
+    "  LEFT JOIN temp.matrix_addr s ON s.addr = p.src"                                            \
+    "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4"                           \
+    " UNION ALL"                                                                                  \
+    " SELECT 'zones', s.zone, d.zone, p.protocol, sum(p.n), sum(p.packets) FROM pairs p"          \
+    "  LEFT JOIN temp.matrix_addr s ON s.addr = p.src"                                            \
+    "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4;"                          \
+    "DROP TABLE temp.matrix_addr;"
+
+/* Counts the matrix again; ..._live skips the refresh when the last one
+ * was recent for what it cost (at most a tenth of the writer's time). */
+bool store_comm_matrix_refresh(Store *s, Err *err);
+bool store_comm_matrix_refresh_live(Store *s, Err *err);
 
 /* The findings columns of DESIGN.md plus why (store-read.c); the export
  * appends its own (store-export.c). */

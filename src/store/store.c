@@ -293,6 +293,12 @@ static const char *const migrations[] = {
     "     AND i.n BETWEEN m.v4_lo AND m.v4_hi))"
     "   ORDER BY m.vlan IS NOT NULL DESC, m.prefix_len DESC, m.net_id LIMIT 1)"
     "  JOIN zones z ON z.zone = n.zone;",
+    /* 10: the communications matrix, counted when the data changes rather
+     * than when the console shows it (store-matrix.c). */
+    "CREATE TABLE comm_matrix ("
+    "  axis TEXT NOT NULL, src_group TEXT, dst_group TEXT, protocol TEXT NOT NULL,"
+    "  conversations INTEGER NOT NULL, packets INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX comm_matrix_axis ON comm_matrix(axis);" STORE_MATRIX_REFRESH_SQL,
 };
 
 bool store_fail(Store *s, Err *err, const char *what)
@@ -589,6 +595,8 @@ bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofa
     if (ok)
         ok = store_infer_roles(s, err);
     if (ok)
+        ok = store_comm_matrix_refresh_live(s, err);
+    if (ok)
         ok = store_exec(s, "COMMIT", err);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -652,6 +660,8 @@ bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
     /* Roles read every comm and op: once per capture, before the rules. */
     if (ok)
         ok = store_infer_roles(s, err);
+    if (ok)
+        ok = store_comm_matrix_refresh(s, err);
     if (ok)
         ok = store_exec(s, "COMMIT", err);
     if (!ok)

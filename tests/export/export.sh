@@ -199,6 +199,10 @@ assert q(m, "SELECT count(*) FROM comm_minutes") == q(a, "SELECT count(*) FROM c
 assert q(m, "SELECT count(*) FROM assets") >= max(q(a, "SELECT count(*) FROM assets"), q(b, "SELECT count(*) FROM assets"))
 assert q(m, "SELECT count(*) FROM findings") > 0
 assert q(m, "SELECT count(*) FROM audit WHERE command='merge'") == 1
+# the comms matrix counts the merged conversations (one in both DBs once)
+distinct = q(m, "SELECT count(*) FROM (SELECT DISTINCT src, dst, vlan, protocol, transport, port FROM comms)")
+for axis in ("levels", "zones"):
+    assert q(m, f"SELECT sum(conversations) FROM comm_matrix WHERE axis='{axis}'") == distinct, axis
 PY
 ok $? "the merged DB holds both captures' rows"
 "$bin" merge -q "$tmp/p.db" -o "$tmp/site.db"
@@ -212,7 +216,7 @@ $py - "$tmp/purge.db" "$tmp/csv/assets.csv" <<'PY'
 import csv, os, sqlite3, sys
 path = sys.argv[1]
 db = sqlite3.connect(path)
-for t in ("captures", "comms", "ops", "attrs", "endpoints", "findings", "assets"):
+for t in ("captures", "comms", "ops", "attrs", "endpoints", "findings", "assets", "comm_matrix"):
     assert db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0, t
 assert db.execute("SELECT count(*) FROM audit WHERE command='purge'").fetchone()[0] == 1
 db.close()
