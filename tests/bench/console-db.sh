@@ -130,9 +130,10 @@ if [ ! -s "$db" ]; then
     "$otscope" zones load -q "$work/bench-zones.conf" --db "$db" > /dev/null || exit 1
     build_db_body || { rm -f "$db"; exit 1; }
     # The rows above bypass the writer, which keeps the comms matrix: the
-    # DB goes back to the schema before the matrix, and the next read-write
-    # open (the sample again: a duplicate, not analyzed) counts it anew in
-    # the migration that adds it.
+    # DB goes back to the schema before the matrix (migration 10 in
+    # src/store/store.c adds it: keep the 9 below one less than that), and
+    # the next read-write open (the sample again: a duplicate, not
+    # analyzed) counts it anew in that migration.
     echo "DROP TABLE comm_matrix; PRAGMA user_version=9;" | sql &&
         "$otscope" analyze -q -r "$sample" --db "$db" || exit 1
     echo "built $db in $(( $(date +%s) - t0 )) s: $(sql <<'EOF'
