@@ -188,7 +188,14 @@ typedef struct ConsoleSummary {
     int64_t traffic_step_min;
 } ConsoleSummary;
 
+/* The captures and findings as they are now; the figures that read every
+ * conversation (sizes, groups, talkers, protocols, traffic) as the
+ * writers last kept them in console_summary (counted here when they never
+ * did). */
 bool store_console_summary(Store *s, ConsoleSummary *sum, Err *err);
+/* Counts those figures into console_summary (a read-write store; the
+ * writers call it when the data changes, store-matrix.c). */
+bool store_console_summary_refresh(Store *s, Err *err);
 /* Re-reads only the finding counts (after triage). */
 bool store_console_summary_findings(Store *s, ConsoleSummary *sum, Err *err);
 void store_console_summary_clear(ConsoleSummary *sum);

@@ -1279,7 +1279,7 @@ static bool summary_traffic(Store *s, ConsoleSummary *sum, Err *err)
     return ok;
 }
 
-static bool summary_counts(Store *s, ConsoleSummary *sum, Err *err)
+static bool summary_sizes(Store *s, ConsoleSummary *sum, Err *err)
 {
     const char *comms = sum->is_multi_capture
                             ? "SELECT count(*) FROM (SELECT DISTINCT src, dst, vlan, protocol,"
@@ -1291,8 +1291,7 @@ static bool summary_counts(Store *s, ConsoleSummary *sum, Err *err)
                           : "SELECT count(*) FROM ops";
     return run_query(s, "SELECT count(*) FROM assets", NULL, 0, one_int, &sum->n_assets, err) &&
            run_query(s, comms, NULL, 0, one_int, &sum->n_comms, err) &&
-           run_query(s, ops, NULL, 0, one_int, &sum->n_ops, err) &&
-           store_console_summary_findings(s, sum, err);
+           run_query(s, ops, NULL, 0, one_int, &sum->n_ops, err);
 }
 
 bool store_console_summary_findings(Store *s, ConsoleSummary *sum, Err *err)
@@ -1343,18 +1342,164 @@ static bool summary_groups(Store *s, ConsoleSummary *sum, Err *err)
                      NULL, SUMMARY_TOP, add_item, &protocols, err);
 }
 
+static bool summary_captures(Store *s, ConsoleSummary *sum, Err *err)
+{
+    return run_query(s,
+                     "SELECT count(*), coalesce(min(first_ns), 0), coalesce(max(last_ns), 0)"
+                     " FROM captures",
+                     NULL, 0, capture_range, sum, err);
+}
+
+/* What reads the big tables: sizes, groups, talkers, traffic. */
+static bool summary_counted(Store *s, ConsoleSummary *sum, Err *err)
+{
+    return summary_sizes(s, sum, err) && summary_groups(s, sum, err) &&
+           summary_traffic(s, sum, err);
+}
+
+/* ---- the summary kept in console_summary ----------------------------------------------- */
+
+/* One row per figure: (kind, name, count, value, id), in the order they
+ * are shown. */
+static const char KEPT_SIZE[] = "size", KEPT_ROLE[] = "role", KEPT_LEVEL[] = "level",
+                  KEPT_TALKER[] = "talker", KEPT_PROTOCOL[] = "protocol",
+                  KEPT_TRAFFIC[] = "traffic", KEPT_AXIS[] = "traffic-axis";
+
+static bool put_kept(sqlite3_stmt *st, const char *kind, const char *name, int64_t count,
+                     int64_t value, int64_t id)
+{
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, count);
+    sqlite3_bind_int64(st, 4, value);
+    sqlite3_bind_int64(st, 5, id);
+    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(st);
+    return ok;
+}
+
+static bool put_items(sqlite3_stmt *st, const char *kind, const SummaryItem *items, int n)
+{
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++)
+        ok = put_kept(st, kind, items[i].name, items[i].count, items[i].value, items[i].id);
+    return ok;
+}
+
+static bool put_summary(sqlite3_stmt *st, const ConsoleSummary *sum)
+{
+    bool ok = put_kept(st, KEPT_SIZE, "assets", sum->n_assets, 0, 0) &&
+              put_kept(st, KEPT_SIZE, "comms", sum->n_comms, 0, 0) &&
+              put_kept(st, KEPT_SIZE, "ops", sum->n_ops, 0, 0) &&
+              put_items(st, KEPT_ROLE, sum->roles, sum->n_roles) &&
+              put_items(st, KEPT_LEVEL, sum->levels, sum->n_levels) &&
+              put_items(st, KEPT_TALKER, sum->talkers, sum->n_talkers) &&
+              put_items(st, KEPT_PROTOCOL, sum->protocols, sum->n_protocols) &&
+              put_kept(st, KEPT_AXIS, "", sum->traffic_start_min, sum->traffic_step_min,
+                       sum->n_traffic);
+    for (int i = 0; ok && i < sum->n_traffic; i++)
+        if (sum->traffic[i])
+            ok = put_kept(st, KEPT_TRAFFIC, "", sum->traffic[i], 0, i);
+    return ok;
+}
+
+bool store_console_summary_refresh(Store *s, Err *err)
+{
+    ConsoleSummary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.is_multi_capture = db_is_multi_capture(s);
+    sqlite3_stmt *st = NULL;
+    bool ok = summary_captures(s, &sum, err) && summary_counted(s, &sum, err) &&
+              store_exec(s, "DELETE FROM console_summary", err) &&
+              prepare(s, "INSERT INTO console_summary VALUES (?, ?, ?, ?, ?)", &st, err);
+    if (ok && !put_summary(st, &sum))
+        ok = store_fail(s, err, "console summary");
+    sqlite3_finalize(st);
+    store_console_summary_clear(&sum);
+    return ok;
+}
+
+static void take_item(SummaryItem *items, int *n, int max, sqlite3_stmt *st)
+{
+    if (*n >= max)
+        return;
+    SummaryItem *it = &items[(*n)++];
+    g_strlcpy(it->name, (const char *)sqlite3_column_text(st, 1), sizeof it->name);
+    it->count = sqlite3_column_int64(st, 2);
+    it->value = sqlite3_column_int64(st, 3);
+    it->id = sqlite3_column_int64(st, 4);
+}
+
+typedef struct KeptCtx {
+    ConsoleSummary *sum;
+    bool has_sizes;
+} KeptCtx;
+
+static bool take_kept(sqlite3_stmt *st, void *user)
+{
+    KeptCtx *kc = user;
+    ConsoleSummary *sum = kc->sum;
+    const char *kind = (const char *)sqlite3_column_text(st, 0);
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    int64_t count = sqlite3_column_int64(st, 2);
+    int64_t id = sqlite3_column_int64(st, 4);
+    if (strcmp(kind, KEPT_SIZE) == 0) {
+        kc->has_sizes = true;
+        if (strcmp(name, "assets") == 0)
+            sum->n_assets = count;
+        else if (strcmp(name, "comms") == 0)
+            sum->n_comms = count;
+        else if (strcmp(name, "ops") == 0)
+            sum->n_ops = count;
+    } else if (strcmp(kind, KEPT_ROLE) == 0) {
+        take_item(sum->roles, &sum->n_roles, SUMMARY_GROUPS, st);
+    } else if (strcmp(kind, KEPT_LEVEL) == 0) {
+        take_item(sum->levels, &sum->n_levels, SUMMARY_GROUPS, st);
+    } else if (strcmp(kind, KEPT_TALKER) == 0) {
+        take_item(sum->talkers, &sum->n_talkers, SUMMARY_TOP, st);
+    } else if (strcmp(kind, KEPT_PROTOCOL) == 0) {
+        take_item(sum->protocols, &sum->n_protocols, SUMMARY_TOP, st);
+    } else if (strcmp(kind, KEPT_AXIS) == 0 && !sum->traffic && id > 0 &&
+               id <= TRAFFIC_STEPS_MAX) {
+        sum->traffic_start_min = count;
+        sum->traffic_step_min = MAX(1, sqlite3_column_int64(st, 3));
+        sum->n_traffic = (int)id;
+        sum->traffic = g_new0(int64_t, sum->n_traffic);
+    } else if (strcmp(kind, KEPT_TRAFFIC) == 0 && sum->traffic && id >= 0 &&
+               id < sum->n_traffic) {
+        sum->traffic[id] = count;
+    }
+    return true;
+}
+
+/* The kept figures; false in *has_kept when the writers never counted
+ * them (a DB filled by other means). */
+static bool summary_kept(Store *s, ConsoleSummary *sum, bool *has_kept, Err *err)
+{
+    KeptCtx kc = { sum, false };
+    bool ok = run_query(s,
+                        "SELECT kind, name, count, value, id FROM console_summary ORDER BY rowid",
+                        NULL, 0, take_kept, &kc, err);
+    *has_kept = kc.has_sizes;
+    return ok;
+}
+
+/* The captures and the findings (triage changes them) are read here;
+ * the rest, which reads every conversation, as the writers kept it. */
 bool store_console_summary(Store *s, ConsoleSummary *sum, Err *err)
 {
     memset(sum, 0, sizeof *sum);
     sum->is_multi_capture = db_is_multi_capture(s);
-    bool ok = run_query(s,
-                        "SELECT count(*), coalesce(min(first_ns), 0), coalesce(max(last_ns), 0)"
-                        " FROM captures",
-                        NULL, 0, capture_range, sum, err) &&
+    bool has_kept = false;
+    bool ok = summary_captures(s, sum, err) &&
               run_query(s, "SELECT path FROM captures ORDER BY capture_id LIMIT 6", NULL, 0,
                         add_capture, sum, err) &&
-              summary_counts(s, sum, err) && summary_groups(s, sum, err) &&
-              summary_traffic(s, sum, err);
+              store_console_summary_findings(s, sum, err) &&
+              summary_kept(s, sum, &has_kept, err);
+    if (ok && !has_kept) {
+        store_console_summary_clear(sum);
+        ok = summary_counted(s, sum, err);
+    }
     if (!ok)
         store_console_summary_clear(sum);
     return ok;

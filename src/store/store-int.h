@@ -8,6 +8,12 @@
 
 #include "otscope/store.h"
 
+/* When a refresh last ended and what it took. */
+typedef struct StoreLiveCost {
+    int64_t at_us;
+    int64_t cost_us;
+} StoreLiveCost;
+
 struct Store {
     sqlite3 *db;
     char *path;
@@ -24,10 +30,9 @@ struct Store {
     sqlite3_stmt *update_op;
     sqlite3_stmt *put_attr;
     sqlite3_stmt *put_anom;
-    /* live refreshes of comm_matrix (store-matrix.c): when the last one
-     * ended and what it took */
-    int64_t matrix_at_us;
-    int64_t matrix_cost_us;
+    /* live refreshes of the console's tables (store-matrix.c) */
+    StoreLiveCost matrix_live;
+    StoreLiveCost summary_live;
 };
 
 /* Copies sqlite3_errmsg into err with a "what: why" message; returns false. */
@@ -71,10 +76,13 @@ bool store_infer_roles(Store *s, Err *err);
     "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4;"                          \
     "DROP TABLE temp.matrix_addr;"
 
-/* Counts the matrix again; ..._live skips the refresh when the last one
- * was recent for what it cost (at most a tenth of the writer's time). */
+/* Counts the matrix again (store-matrix.c). */
 bool store_comm_matrix_refresh(Store *s, Err *err);
-bool store_comm_matrix_refresh_live(Store *s, Err *err);
+/* Both (after the data changed); ..._live skips either when its last
+ * refresh was recent for what it cost (at most a tenth of the writer's
+ * time each). */
+bool store_console_tables_refresh(Store *s, Err *err);
+bool store_console_tables_refresh_live(Store *s, Err *err);
 
 /* The findings columns of DESIGN.md plus why (store-read.c); the export
  * appends its own (store-export.c). */

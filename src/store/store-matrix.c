@@ -2,14 +2,16 @@
  * store-matrix.c - the communications matrix: conversations counted per
  * pair of Purdue levels (or zones) and protocol, kept in the comm_matrix
  * table so that the console reads a few hundred rows instead of counting
- * every conversation (seconds on a million) whenever `m` is pressed.
+ * every conversation (seconds on a million) whenever `m` is pressed; and
+ * when the console's tables (this one and the summary, store-console.c)
+ * are counted again.
  *
  * The counts depend on the conversations, on which asset owns each
  * address and on each asset's level and zone, so the table is refreshed
  * where those change: at the end of a capture (after the roles), after a
  * merge or a purge, when a zone policy is loaded or cleared, and during a
- * live capture (store_comm_matrix_refresh_live, which spends at most a
- * tenth of the writer's time on it).
+ * live capture (store_console_tables_refresh_live, which spends at most a
+ * tenth of the writer's time on each table).
  */
 #include "config.h"
 
@@ -31,15 +33,28 @@ bool store_comm_matrix_refresh(Store *s, Err *err)
     return store_exec(s, STORE_MATRIX_REFRESH_SQL, err);
 }
 
-bool store_comm_matrix_refresh_live(Store *s, Err *err)
+typedef bool (*RefreshFn)(Store *s, Err *err);
+
+static bool refresh_live(Store *s, StoreLiveCost *lc, RefreshFn fn, Err *err)
 {
     int64_t now_us = g_get_monotonic_time();
-    if (s->matrix_at_us && now_us - s->matrix_at_us < LIVE_SPACING * s->matrix_cost_us)
+    if (lc->at_us && now_us - lc->at_us < LIVE_SPACING * lc->cost_us)
         return true;
-    bool ok = store_comm_matrix_refresh(s, err);
-    s->matrix_at_us = g_get_monotonic_time();
-    s->matrix_cost_us = s->matrix_at_us - now_us;
+    bool ok = fn(s, err);
+    lc->at_us = g_get_monotonic_time();
+    lc->cost_us = lc->at_us - now_us;
     return ok;
+}
+
+bool store_console_tables_refresh(Store *s, Err *err)
+{
+    return store_comm_matrix_refresh(s, err) && store_console_summary_refresh(s, err);
+}
+
+bool store_console_tables_refresh_live(Store *s, Err *err)
+{
+    return refresh_live(s, &s->matrix_live, store_comm_matrix_refresh, err) &&
+           refresh_live(s, &s->summary_live, store_console_summary_refresh, err);
 }
 
 static const char *const axis_names[MATRIX_AXIS_COUNT] = {

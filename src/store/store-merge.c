@@ -577,7 +577,7 @@ bool store_merge_from(Store *s, const char *src_path, MergeStats *stats, Err *er
     ok = store_exec(s, "BEGIN IMMEDIATE", err) && map_captures(s, stats, err) &&
          copy_all_capture_tables(s, &comm_offset, &stats->findings_copied, err) &&
          copy_side_tables(s, src_path, comm_offset, err) && store_resolve_assets(s, err) &&
-         store_comm_matrix_refresh(s, err) && store_exec(s, "COMMIT", err);
+         store_console_tables_refresh(s, err) && store_exec(s, "COMMIT", err);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     GArray *added = g_array_new(FALSE, FALSE, sizeof(int64_t));
@@ -657,9 +657,9 @@ bool store_purge(Store *s, int64_t capture_id, int64_t *rows_deleted, Err *err)
                         err);
     if (ok)
         ok = store_resolve_assets(s, err);
-    /* the matrix counted what was purged too */
+    /* the console's counts and matrix held what was purged too */
     if (ok)
-        ok = store_comm_matrix_refresh(s, err);
+        ok = store_console_tables_refresh(s, err);
     *rows_deleted = sqlite3_total_changes64(s->db) - before;
     if (ok)
         ok = store_exec(s, "COMMIT", err);

@@ -129,12 +129,12 @@ if [ ! -s "$db" ]; then
     bench_zones > "$work/bench-zones.conf"
     "$otscope" zones load -q "$work/bench-zones.conf" --db "$db" > /dev/null || exit 1
     build_db_body || { rm -f "$db"; exit 1; }
-    # The rows above bypass the writer, which keeps the comms matrix: the
-    # DB goes back to the schema before the matrix (migration 10 in
-    # src/store/store.c adds it: keep the 9 below one less than that), and
-    # the next read-write open (the sample again: a duplicate, not
-    # analyzed) counts it anew in that migration.
-    echo "DROP TABLE comm_matrix; PRAGMA user_version=9;" | sql &&
+    # The rows above bypass the writers, which keep the comms matrix and
+    # the console's summary: the DB goes back to the schema before those
+    # (migrations 10 and 11 in src/store/store.c add them: keep the 9 below
+    # one less than the first), and the next read-write open (the sample
+    # again: a duplicate, not analyzed) counts them anew as it migrates.
+    echo "DROP TABLE comm_matrix; DROP TABLE console_summary; PRAGMA user_version=9;" | sql &&
         "$otscope" analyze -q -r "$sample" --db "$db" || exit 1
     echo "built $db in $(( $(date +%s) - t0 )) s: $(sql <<'EOF'
 SELECT (SELECT count(*) FROM assets) || ' assets, ' || (SELECT count(*) FROM comms) || ' comms, '

@@ -260,6 +260,59 @@ static void check_find(Store *s)
     store_pager_free(p);
 }
 
+static bool items_equal(const SummaryItem *a, const SummaryItem *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(a[i].name, b[i].name) != 0 || a[i].count != b[i].count ||
+            a[i].value != b[i].value || a[i].id != b[i].id)
+            return false;
+    return true;
+}
+
+static bool summaries_equal(const ConsoleSummary *a, const ConsoleSummary *b)
+{
+    return a->n_assets == b->n_assets && a->n_comms == b->n_comms && a->n_ops == b->n_ops &&
+           a->n_roles == b->n_roles && items_equal(a->roles, b->roles, a->n_roles) &&
+           a->n_levels == b->n_levels && items_equal(a->levels, b->levels, a->n_levels) &&
+           a->n_talkers == b->n_talkers && items_equal(a->talkers, b->talkers, a->n_talkers) &&
+           a->n_protocols == b->n_protocols &&
+           items_equal(a->protocols, b->protocols, a->n_protocols) &&
+           a->n_traffic == b->n_traffic && a->traffic_start_min == b->traffic_start_min &&
+           a->traffic_step_min == b->traffic_step_min &&
+           memcmp(a->traffic, b->traffic, sizeof *a->traffic * (size_t)a->n_traffic) == 0;
+}
+
+/* The figures the writers keep (console_summary) are the ones counted
+ * from the tables.  The DB was filled behind the writers' back, so its
+ * kept figures are of the empty DB: they go first (counted then), then
+ * are kept anew. */
+static void check_kept_summary(const char *path)
+{
+    Err err;
+    err_clear(&err);
+    ConsoleSummary counted;
+    ConsoleSummary kept;
+    memset(&counted, 0, sizeof counted);
+    memset(&kept, 0, sizeof kept);
+    Store *s = store_open(path, STORE_READ_WRITE, &err);
+    bool good = s && store_console_summary(s, &kept, &err);
+    ok(good && kept.n_comms == 0, "kept figures are read as kept (those of the empty DB)");
+    store_console_summary_clear(&kept);
+    sqlite3 *db = NULL;
+    good = good && sqlite3_open(path, &db) == SQLITE_OK &&
+           sqlite3_exec(db, "DELETE FROM console_summary", NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    good = good && store_console_summary(s, &counted, &err);
+    ok(good && counted.n_comms == N_COMMS && counted.n_traffic > 0,
+       "without kept figures they are counted (%" G_GINT64_FORMAT " comms)", counted.n_comms);
+    good = good && store_console_summary_refresh(s, &err) && store_console_summary(s, &kept, &err);
+    ok(good && summaries_equal(&counted, &kept), "the kept figures are the counted ones%s%s",
+       err.code ? ": " : "", err.code ? err.msg : "");
+    store_console_summary_clear(&counted);
+    store_console_summary_clear(&kept);
+    store_close(s);
+}
+
 int main(void)
 {
     char *dir = g_dir_make_tmp("otscope-pager-XXXXXX", NULL);
@@ -275,6 +328,7 @@ int main(void)
         return 1;
     }
     sqlite3_close(db);
+    check_kept_summary(path);
     s = store_open(path, STORE_READ, &err);
     PageScope all = { .kind = SCOPE_ALL };
     check_source(s, PAGE_ASSETS, NULL, all);
