@@ -9,12 +9,12 @@
  * the console learns of the capture itself (packets, drops, batches) goes
  * through relaxed atomics (IngestStats).
  *
- * Order of setup: both DB connections are opened, and the interface
- * opened, before privileges are dropped (source_open_live), so the
- * dropped user keeps using what root opened; the terminal is taken over
- * only after all of that has worked or failed on a plain terminal.  q in
- * the console stops the capture, which commits its last batch and runs
- * the rules once more before the command returns.
+ * Order of setup: the DB connections (writer, reader, triage) are opened,
+ * and the interface opened, before privileges are dropped
+ * (source_open_live), so the dropped user keeps using what root opened;
+ * the terminal is taken over only after all of that has worked or failed
+ * on a plain terminal.  q in the console stops the capture, which commits
+ * its last batch and runs the rules once more before the command returns.
  */
 #include "config.h"
 
@@ -130,12 +130,14 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, LiveArgs *a
 }
 
 /* Runs the console while the capture thread runs; stops and joins it. */
-static bool watch(LiveRun *r, Store *reader, const LiveArgs *a, int64_t started_us, Err *err)
+static bool watch(LiveRun *r, Store *reader, StoreTriage *triage, const LiveArgs *a,
+                  int64_t started_us, Err *err)
 {
     const char *no_color = g_getenv("NO_COLOR");
     ConsoleLive live = { a->iface, read_stats, r };
-    ConsoleOptions copts = { a->view, a->is_ascii, a->is_no_color || (no_color && no_color[0]),
-                             false, started_us, &live };
+    ConsoleOptions copts = { a->view,     a->is_ascii, a->is_no_color || (no_color && no_color[0]),
+                             false,       started_us,  &live,
+                             triage };
     /* The capture thread takes no signals: Ctrl-C, SIGTERM and SIGWINCH
      * belong to the console's loop. */
     sigset_t all;
@@ -180,11 +182,18 @@ static int live_on(const char *db_path, const LiveArgs *a, int64_t started_us)
     r->writer = store_open(db_path, STORE_READ_WRITE, &err);
     if (r->writer)
         reader = store_open(db_path, STORE_READ, &err);
+    /* Triage writes too go through a connection opened before privileges
+     * are dropped: the dropped user may not open a DB root made (0600, or
+     * in root's home).  Without it the console says why on first use. */
+    Err triage_err;
+    err_clear(&triage_err);
+    StoreTriage *triage = reader ? store_triage_open(reader, &triage_err) : NULL;
     LiveOptions lo = { a->iface, a->bpf, a->snaplen ? a->snaplen : DEFAULT_SNAPLEN,
                        !a->no_promisc, a->run_as };
     if (reader)
         r->src = source_open_live(&lo, &err);
     if (!r->src) {
+        store_triage_close(triage);
         status = cli_fail(&err);
     } else {
         log_info("capturing on %s, link-type %s, into %s", a->iface,
@@ -196,7 +205,7 @@ static int live_on(const char *db_path, const LiveArgs *a, int64_t started_us)
                                    .is_live = true,
                                    .stop = &r->stop,
                                    .stats = &r->stats };
-        if (!watch(r, reader, a, started_us, &err))
+        if (!watch(r, reader, triage, a, started_us, &err))
             status = cli_fail(&err);
         if (!r->ok)
             status = cli_fail(&r->err) == ERR_DB ? ERR_DB : ERR_INPUT;

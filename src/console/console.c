@@ -720,6 +720,7 @@ bool console_run(Store *store, const ConsoleOptions *opts, Err *err)
     Console *con = g_new0(Console, 1);
     con->store = store;
     con->opts = *opts;
+    con->triage = opts->triage;
     const char *timing = g_getenv("OTSCOPE_CONSOLE_TIMING");
     if (timing && timing[0])
         con->timing = fopen(timing, "a");

@@ -46,6 +46,10 @@ typedef struct ConsoleOptions {
     bool is_readonly;       /* no triage writes */
     int64_t started_us;     /* monotonic time the command started (timing log) */
     const ConsoleLive *live; /* NULL unless a capture runs beside the console */
+    /* The triage writer when the caller opened it (live: before dropping
+     * privileges, after which the DB could not be opened again); the
+     * console closes it.  NULL: opened on first use. */
+    StoreTriage *triage;
 } ConsoleOptions;
 
 /* Runs the console on an open store until the user quits.  Takes over the

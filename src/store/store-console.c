@@ -242,12 +242,6 @@ static const SourceDesc source_ops = {
 
 /* ---- findings --------------------------------------------------------------- */
 
-/* What identifies a finding across re-analysis and captures: the rules'
- * own key ("rule:what"), or for rows without one its rule and ends.
- * Triage rows are keyed by it. */
-#define FINDING_KEY(alias)                                                                         \
-    "coalesce(nullif(" alias ".finding_key, ''), " alias ".rule||'|'||" alias ".src||'|'||"       \
-    alias ".dst||'|'||" alias ".protocol)"
 #define SEVERITY_RANK(col)                                                                         \
     "(CASE " col " WHEN :sev0 THEN 0 WHEN :sev1 THEN 1 WHEN :sev2 THEN 2 WHEN :sev3 THEN 3"       \
     " WHEN :sev4 THEN 4 ELSE 5 END)"
@@ -1653,6 +1647,13 @@ StoreTriage *store_triage_open(Store *s, Err *err)
         return NULL;
     }
     sqlite3_busy_timeout(t->db, 5000);
+    /* A read opens the WAL and its index now: a caller about to drop
+     * privileges (live) keeps them open for the writes to come. */
+    if (sqlite3_exec(t->db, "SELECT count(*) FROM triage", NULL, NULL, NULL) != SQLITE_OK) {
+        err_set(err, ERR_DB, "%s: cannot open for triage: %s", s->path, sqlite3_errmsg(t->db));
+        store_triage_close(t);
+        return NULL;
+    }
     return t;
 }
 

@@ -72,7 +72,7 @@ static const ColumnDesc xfinding_columns[] = {
 static const char xfindings_triage_sql[] =
     XFINDINGS_SELECT " coalesce(t.state, ''), coalesce(t.note, ''), coalesce(t.updated_at, '')"
     " FROM findings f LEFT JOIN captures c USING (capture_id)"
-    " LEFT JOIN triage t ON t.finding_key=(f.rule||'|'||f.src||'|'||f.dst||'|'||f.protocol)"
+    " LEFT JOIN triage t ON t.finding_key=" FINDING_KEY("f")
     " ORDER BY f.finding_id";
 
 static const char xfindings_plain_sql[] =

@@ -47,6 +47,14 @@ bool store_resolve_assets(Store *s, Err *err);
 /* Roles, evidence and Purdue levels of all assets from what they do. */
 bool store_infer_roles(Store *s, Err *err);
 
+/* What identifies a finding across re-analysis and captures: the rules'
+ * own key ("rule:what"), or for rows without one its rule and ends.
+ * Triage rows are keyed by it (the console writes them; the export and
+ * purge read them). */
+#define FINDING_KEY(alias)                                                                         \
+    "coalesce(nullif(" alias ".finding_key, ''), " alias ".rule||'|'||" alias ".src||'|'||"       \
+    alias ".dst||'|'||" alias ".protocol)"
+
 /* Refreshes comm_matrix (store-matrix.c), and fills it in the migration
  * that creates it.  Each address goes to one asset (the lowest id, as
  * store_addr_asset) and to that asset's level and zone, in a temp table

@@ -652,8 +652,8 @@ bool store_purge(Store *s, int64_t capture_id, int64_t *rows_deleted, Err *err)
     /* Triage notes of findings that are gone may quote what was purged. */
     if (ok && has_table(s->db, "main", "triage"))
         ok = store_exec(s,
-                        "DELETE FROM triage WHERE finding_key NOT IN (SELECT rule||'|'||src||'|'||"
-                        "dst||'|'||protocol FROM findings)",
+                        "DELETE FROM triage WHERE finding_key NOT IN (SELECT " FINDING_KEY("f")
+                        " FROM findings f)",
                         err);
     if (ok)
         ok = store_resolve_assets(s, err);

@@ -3,8 +3,9 @@
 # network namespaces joined by a veth pair (unique names, removed by the
 # trap).  otscope captures on one end inside tmux; tcpreplay sends the
 # sample capture into the other end; the screen (capture-pane) must show
-# the packet count rising and the sample's assets appearing, q must stop
-# the capture cleanly (exit 0) with every packet in the DB, and the
+# the packet count rising and the sample's assets appearing, a finding
+# acknowledged while capturing must be kept, q must stop the capture
+# cleanly (exit 0) with every packet in the DB, and the
 # finished screens are compared with tests/console/expected/live-*.screen
 # (wall-clock times masked: live packets are stamped when they arrive).
 #
@@ -182,6 +183,17 @@ check live-assets-big
 tmux -L "$sock" resize-window -x 80 -y 24
 wait_for "sort PKTS" 30
 
+# triage while capturing: otscope dropped root to nobody, and the DB is
+# root's (0600): the write goes through the connection opened before
+lines=$(wc -l < "$log")
+tmux -L "$sock" send-keys 5
+wait_lines $((lines + 1))
+tmux -L "$sock" send-keys a
+wait_for "(y/n)" 30
+tmux -L "$sock" send-keys y
+wait_for "finding [0-9]*: acknowledged" 30
+ok $? "triage works in live mode after the privileges are dropped ($(pane | tail -1 | tr -s ' '))"
+
 tmux -L "$sock" send-keys q
 wait_for "EXIT=" 100
 pane | grep -q "EXIT=0"
@@ -191,6 +203,9 @@ ok $? "the summary after the console counts every packet"
 status=$("$otscope" captures --db live.db --format csv 2>/dev/null | sed -n 2p)
 case "$status" in *,$vethB,complete,*) r=0 ;; *) r=1 ;; esac
 ok $r "the DB holds the live capture, complete ($status)"
+"$otscope" export -q --db live.db --format csv -o "$work/csv" 2>/dev/null &&
+    grep -q ",acknowledged," "$work/csv/findings.csv"
+ok $? "the acknowledgement is in the DB after the capture"
 
 echo "1..$n_test"
 [ $n_fail = 0 ]
