@@ -204,7 +204,8 @@ typedef enum ViewResult {
 /* A view's own keys, for the help screen and the footer. */
 typedef struct ViewKey {
     const char *label;  /* "a" */
-    const char *help;   /* "acknowledge the finding (asks first)" */
+    const char *help;   /* "acknowledge the finding (asks first)"; NULL: a footer item
+                         * only, standing for the keys that follow ("a/x/N") */
     const char *footer; /* "Ack", or NULL when too minor for the footer */
 } ViewKey;
 

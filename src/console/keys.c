@@ -114,7 +114,8 @@ static int help_lines(const View *v, HelpLine *lines)
     if (v->desc->enter_help)
         help_add(lines, &n, "Enter", v->desc->enter_help);
     for (const ViewKey *k = v->desc->keys; k && k->label; k++)
-        help_add(lines, &n, k->label, k->help);
+        if (k->help) /* NULL: a footer item standing for the keys that follow */
+            help_add(lines, &n, k->label, k->help);
     if (!v->desc->enter_help && !v->desc->keys)
         help_add(lines, &n, "", "no keys of its own");
     help_add(lines, &n, NULL, "Filter and search");
@@ -146,13 +147,14 @@ int keys_draw_help(const View *v, int top, int y, int x, int h, int w)
     return top;
 }
 
-static int footer_item(int y, int x, int limit, const char *key, const char *label)
+/* "key label ", or htop's "keylabel " when the bar is short of room; the
+ * key stands out by its colour (by its case and place under NO_COLOR). */
+static int footer_item(int y, int x, int limit, const char *key, const char *label,
+                       bool is_compact)
 {
-    int need = ui_width(key) + ui_width(label) + 2;
-    if (x + need > limit)
-        return -1;
     x += ui_text(y, x, limit - x, key, ROLE_KEY, false, false);
-    x += ui_text(y, x, limit - x, " ", ROLE_KEY_LABEL, false, false);
+    if (!is_compact)
+        x += ui_text(y, x, limit - x, " ", ROLE_KEY_LABEL, false, false);
     x += ui_text(y, x, limit - x, label, ROLE_KEY_LABEL, false, false);
     x += ui_text(y, x, limit - x, " ", ROLE_KEY_LABEL, false, false);
     return x;
@@ -186,35 +188,75 @@ static bool footer_wants(const KeyBinding *b, const View *v, bool can_go_back)
     }
 }
 
+enum { FOOTER_MAX = 32 };
+
+typedef struct FooterItem {
+    char key[16];
+    const char *label;
+    bool is_optional; /* shown when there is room (Tab: the tab bar shows the views) */
+} FooterItem;
+
+static int footer_width(const FooterItem *items, int n, bool is_compact, bool with_optional)
+{
+    int w = 0;
+    for (int i = 0; i < n; i++)
+        if (with_optional || !items[i].is_optional)
+            w += ui_width(items[i].key) + ui_width(items[i].label) + (is_compact ? 1 : 2);
+    return w;
+}
+
+/* Every key that works in the view, quit at the right: spelled out when
+ * they fit, else htop-style ("F1Help"), else without Tab. */
 void keys_draw_footer(const View *v, bool can_go_back, int y, int width)
 {
     ui_fill(y, 0, width, ROLE_KEY_LABEL);
-    const KeyBinding *help = NULL;
+    FooterItem items[FOOTER_MAX];
+    int n = 0;
     const KeyBinding *quit = NULL;
     for (int i = 0; i < key_binding_count; i++) {
-        if (key_bindings[i].action == ACT_HELP)
-            help = &key_bindings[i];
-        if (key_bindings[i].action == ACT_QUIT)
-            quit = &key_bindings[i];
+        const KeyBinding *b = &key_bindings[i];
+        if (b->action == ACT_QUIT)
+            quit = b;
+        if (b->action != ACT_HELP)
+            continue;
+        binding_key(b, items[n].key, sizeof items[n].key);
+        items[n].label = b->footer;
+        items[n++].is_optional = false;
     }
-    char key[16];
-    binding_key(quit, key, sizeof key);
-    int quit_w = ui_width(key) + ui_width(quit->footer) + 1;
-    int limit = width - quit_w - 1;
-    binding_key(help, key, sizeof key);
-    int x = footer_item(y, 0, limit, key, help->footer);
-    for (const ViewKey *k = v->desc->keys; k && k->label; k++) {
-        int nx = k->footer ? footer_item(y, MAX(x, 0), limit, k->label, k->footer) : -1;
-        x = nx < 0 ? x : nx;
+    for (const ViewKey *k = v->desc->keys; k && k->label && n < FOOTER_MAX; k++) {
+        if (!k->footer)
+            continue;
+        g_strlcpy(items[n].key, k->label, sizeof items[n].key);
+        items[n].label = k->footer;
+        items[n++].is_optional = false;
     }
-    for (int i = 0; i < key_binding_count; i++) {
+    for (int i = 0; i < key_binding_count && n < FOOTER_MAX; i++) {
         const KeyBinding *b = &key_bindings[i];
         if (!footer_wants(b, v, can_go_back))
             continue;
-        binding_key(b, key, sizeof key);
-        int nx = footer_item(y, MAX(x, 0), limit, key, b->footer);
-        x = nx < 0 ? x : nx;
+        binding_key(b, items[n].key, sizeof items[n].key);
+        items[n].label = b->footer;
+        items[n++].is_optional = b->action == ACT_NEXT_VIEW;
     }
-    binding_key(quit, key, sizeof key);
-    footer_item(y, width - quit_w - 1, width, key, quit->footer);
+    char qkey[16];
+    binding_key(quit, qkey, sizeof qkey);
+    bool is_compact = false;
+    bool with_optional = true;
+    int limit = width - (ui_width(qkey) + ui_width(quit->footer) + 2);
+    if (footer_width(items, n, false, true) > limit) {
+        is_compact = true;
+        limit = width - (ui_width(qkey) + ui_width(quit->footer) + 1);
+        with_optional = footer_width(items, n, true, true) <= limit;
+    }
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!with_optional && items[i].is_optional)
+            continue;
+        int need = ui_width(items[i].key) + ui_width(items[i].label) + (is_compact ? 1 : 2);
+        if (x + need > limit)
+            break; /* a view with more keys than room: the help lists them all */
+        x = footer_item(y, x, limit, items[i].key, items[i].label, is_compact);
+    }
+    footer_item(y, width - (ui_width(qkey) + ui_width(quit->footer) + (is_compact ? 1 : 2)), width,
+                qkey, quit->footer, is_compact);
 }

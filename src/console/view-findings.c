@@ -172,9 +172,10 @@ static ViewResult findings_on_key(View *v, int key)
 }
 
 static const ViewKey findings_keys[] = {
-    { "a", "acknowledge the finding (asks; again: back to new)", "Ack" },
-    { "x", "mark it a false positive (asks; again: back to new)", "FalsePos" },
-    { "N", "write a note on it (empty removes the note)", "Note" },
+    { "a/x/N", NULL, "Triage" }, /* one footer item for the three below */
+    { "a", "acknowledge the finding (asks; again: back to new)", NULL },
+    { "x", "mark it a false positive (asks; again: back to new)", NULL },
+    { "N", "write a note on it (empty removes the note)", NULL },
     { NULL, NULL, NULL },
 };
 

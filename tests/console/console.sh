@@ -110,6 +110,23 @@ check() { # NAME: compares the screen with expected/NAME.screen
     fi
 }
 
+footer_has() { # WHAT TEXT...: the footer (last line) shows every TEXT
+    n_test=$((n_test + 1))
+    what=$1
+    shift
+    footer=$(screen_now | tail -n 1)
+    missing=
+    for t in "$@"; do
+        case "$footer" in *"$t"*) ;; *) missing="$missing $t" ;; esac
+    done
+    if [ -z "$missing" ]; then
+        echo "ok $n_test - $what"
+    else
+        echo "not ok $n_test - $what: no$missing in '$footer'"
+        n_fail=$((n_fail + 1))
+    fi
+}
+
 check_file() { # NAME FILE: compares a written file with expected/NAME
     n_test=$((n_test + 1))
     if [ "${UPDATE:-0}" = 1 ]; then
@@ -133,6 +150,8 @@ keys 2
 check assets
 keys j j j Enter
 check assets-drill-comms
+footer_has "a drill-down's footer shows every key that works there" Help Matrix Views Open \
+    Back Search Filter Sort Export Quit
 keys Escape
 check assets-back
 keys 3 '~/' ':protocol=s7comm src=10.10.1.60' Enter Enter
@@ -141,6 +160,8 @@ keys Escape 4
 check ops
 keys 5
 check findings
+footer_has "the Findings footer shows triage and every table key" Help Triage Views Open \
+    Search Filter Sort Export Quit
 keys Enter
 check findings-drill-assets
 keys Escape 6
