@@ -306,16 +306,36 @@ void comm_matrix_draw(CommMatrix *m, int y, int x, int h, int w)
             cx += cw;
         }
     }
+    /* the marks explained only when shown, so that the scroll hint fits */
+    bool has_skip = false;
+    bool has_none = false;
+    for (int r = 0; r < body && m->top + r < m->n_rows; r++) {
+        const Axis *row = m->rows[m->top + r];
+        has_skip = has_skip || is_skip(m, row);
+        has_none = has_none || !row->src || !row->dst;
+    }
     char legend[256];
     bool is_cut = m->top > 0 || m->top + body < m->n_rows || m->left > 0 || last < m->n_cols;
     g_snprintf(legend, sizeof legend,
                "pairs %d-%d/%d, protocols %d-%d/%d  %" G_GINT64_FORMAT " conversations%s",
                m->n_rows ? m->top + 1 : 0, MIN(m->n_rows, m->top + body), m->n_rows,
                m->n_cols ? m->left + 1 : 0, last, m->n_cols, m->total,
-               m->axis == MATRIX_LEVELS ? "  ! skips a level, ? none" : "");
-    static const char hint[] = "  arrows scroll";
-    if (is_cut && ui_width(legend) + (int)sizeof hint - 1 <= w)
-        g_strlcat(legend, hint, sizeof legend);
+               is_cut ? "  arrows scroll" : "");
+    const char *marks = m->axis != MATRIX_LEVELS ? ""
+                        : has_skip && has_none ? "  ! skips a level, ? none"
+                        : has_skip             ? "  ! skips a level"
+                        : has_none             ? "  ? no level"
+                                               : "";
+    static const char *const shorter[][2] = {
+        { "  ! skips a level, ? none", "  ! skip, ? none" },
+        { "  ! skips a level", "  ! skip" },
+        { "  ? no level", "  ? none" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(shorter); i++)
+        if (strcmp(marks, shorter[i][0]) == 0 && ui_width(legend) + ui_width(marks) > w)
+            marks = shorter[i][1];
+    if (ui_width(legend) + ui_width(marks) <= w)
+        g_strlcat(legend, marks, sizeof legend);
     ui_text(y + h - 1, x, w, legend, ROLE_DIM, true, false);
 }
 

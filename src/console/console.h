@@ -103,6 +103,7 @@ typedef struct Glyphs {
     const char *hline;
     const char *sort_up;
     const char *sort_down;
+    const char *cut; /* the last cell of a table cell too narrow for its text */
 } Glyphs;
 
 /* Colours (or monochrome attributes) and glyphs; call after initscr. */
@@ -114,6 +115,9 @@ bool theme_is_utf8(void);
  * ASCII mode, non-ASCII become '?': names come from the network), padded
  * to width when is_pad, right-aligned when is_right.  Returns cells used. */
 int ui_text(int y, int x, int width, const char *text, UiRole role, bool is_pad, bool is_right);
+/* ui_text, but a text cut to width ends in the cut glyph ("10.0.0.1;10.0~"
+ * does not read as an address).  Not padded. */
+int ui_text_cut(int y, int x, int width, const char *text, UiRole role, bool is_right);
 void ui_fill(int y, int x, int width, UiRole role);
 /* A horizontal bar of value/max of width cells (at least one cell when
  * value > 0). */

@@ -22,11 +22,13 @@ static int pair(int y, int x, int limit, const char *label, const char *value)
         return x;
     x += ui_text(y, x, limit - x, label, ROLE_HEADER, false, false);
     x += ui_text(y, x, limit - x, " ", ROLE_NORMAL, false, false);
-    x += ui_text(y, x, limit - x, value, ROLE_HEADER_VALUE, false, false);
+    x += ui_text_cut(y, x, limit - x, value, ROLE_HEADER_VALUE, false);
     return x + ui_text(y, x, limit - x, "  ", ROLE_NORMAL, false, false);
 }
 
-static void time_range(const ConsoleSummary *sum, char *buf, size_t size)
+/* "first-lastZ", the second date only when it differs; in room cells,
+ * without the seconds, then as dates only, rather than cut. */
+static void time_range(const ConsoleSummary *sum, int room, char *buf, size_t size)
 {
     if (sum->last_ns <= 0) {
         g_strlcpy(buf, "no packets", size);
@@ -36,8 +38,15 @@ static void time_range(const ConsoleSummary *sum, char *buf, size_t size)
     char b[32];
     ui_time_ns(sum->first_ns, a, sizeof a);
     ui_time_ns(sum->last_ns, b, sizeof b);
-    /* the second date only when it differs */
-    g_snprintf(buf, size, "%s-%sZ", a, strncmp(a, b, 10) == 0 ? b + 11 : b);
+    bool is_same_day = strncmp(a, b, 10) == 0;
+    g_snprintf(buf, size, "%s-%sZ", a, is_same_day ? b + 11 : b);
+    if ((int)strlen(buf) <= room || strlen(a) < 16 || strlen(b) < 16)
+        return;
+    /* "YYYY-MM-DD HH:MM" */
+    g_snprintf(buf, size, "%.16s-%.*sZ", a, is_same_day ? 5 : 16, is_same_day ? b + 11 : b);
+    if ((int)strlen(buf) <= room || is_same_day)
+        return;
+    g_snprintf(buf, size, "%.10s..%.10s", a, b);
 }
 
 /* The traffic steps resampled to width cells: the busiest step of each
@@ -114,8 +123,8 @@ void header_draw(Console *con, int width)
     g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " open)",
                sum->n_findings, sum->n_open_findings);
     x = pair(1, x, width, "findings", buf);
-    time_range(sum, buf, sizeof buf);
-    ui_text(1, x, width - x, buf, ROLE_HEADER_VALUE, false, false);
+    time_range(sum, width - x, buf, sizeof buf);
+    ui_text_cut(1, x, width - x, buf, ROLE_HEADER_VALUE, false);
 
     x = ui_text(2, 0, width, "pkts/min ", ROLE_HEADER, false, false);
     int64_t peak = 0;

@@ -21,6 +21,7 @@
 enum {
     ROWS_MAX = 1024,       /* held rows: three pages of the tallest screen */
     HEIGHT_MAX = ROWS_MAX / 3,
+    COLS_MAX = 32,         /* columns a table shows at most */
     HEIGHT_GUESS = 20,     /* before the first draw */
     COUNT_CAP = 1000000,   /* rows counted for the position indicator */
     COUNT_BUDGET_MS = 20,  /* ... and for at most this long */
@@ -43,6 +44,10 @@ struct TableView {
     bool is_total_capped;
     unsigned gen;
     char error[ERR_MSG_MAX];
+    /* per column, the widest text shown so far: spare width goes to the
+     * columns that cut it, and they never shrink back (no jumping about
+     * from page to page) */
+    int seen_w[COLS_MAX];
 };
 
 TableView *tableview_new(Store *s)
@@ -432,10 +437,12 @@ typedef struct ColumnSpan {
 } ColumnSpan;
 
 /* Whole columns left to right while they fit (a cut address misleads);
- * the last one shown takes the rest of the line when it holds text.
- * Returns how many are shown. */
-static int layout(PageSource src, int x, int width, ColumnSpan *spans, int max)
+ * the width left over goes to text columns whose text was cut, left to
+ * right; the last one shown takes the rest of the line when it holds
+ * text.  Returns how many are shown. */
+static int layout(const TableView *tv, int x, int width, ColumnSpan *spans, int max)
 {
+    PageSource src = tv->q.source;
     int n_cols = MIN(store_page_n_columns(src), max);
     int used = 0;
     int n = 0;
@@ -443,14 +450,42 @@ static int layout(PageSource src, int x, int width, ColumnSpan *spans, int max)
         int w = store_page_column(src, c)->width;
         if (used + w > width && n > 0)
             break;
-        spans[n].x = x + used;
         spans[n].w = MIN(w, width - used);
         used += spans[n].w + 1;
         n++;
     }
+    int spare = width - used + 1;
+    for (int c = 0; c < n && spare > 0; c++) {
+        const ColumnDesc *cd = store_page_column(src, c);
+        if (cd->is_right || cd->type == CELL_TIME || c >= COLS_MAX)
+            continue;
+        int grow = MIN(spare, tv->seen_w[c] - spans[c].w);
+        if (grow > 0) {
+            spans[c].w += grow;
+            spare -= grow;
+        }
+    }
+    for (int c = 0, at = x; c < n; c++) {
+        spans[c].x = at;
+        at += spans[c].w + 1;
+    }
     if (n > 0 && !store_page_column(src, n - 1)->is_right)
         spans[n - 1].w = width - (spans[n - 1].x - x);
     return n;
+}
+
+/* The widest text of each column on the rows about to be shown. */
+static void measure(TableView *tv, int rows_h)
+{
+    int n_cols = MIN(store_page_n_columns(tv->q.source), COLS_MAX);
+    for (int r = 0; r < rows_h && tv->top + r < tv->n; r++) {
+        const PageRow *row = tv->rows[tv->top + r];
+        for (int c = 0; c < n_cols; c++) {
+            const char *text = page_row_cell(row, c);
+            if (text && text[0])
+                tv->seen_w[c] = MAX(tv->seen_w[c], ui_width(text));
+        }
+    }
 }
 
 static void draw_header(const TableView *tv, const ColumnSpan *spans, int n, int y, int x,
@@ -487,7 +522,7 @@ static void draw_row(TableView *tv, View *v, const PageRow *row, bool is_selecte
         UiRole role = base;
         if (!is_selected && v->desc->cell_role)
             role = v->desc->cell_role(v, row, c);
-        ui_text(y, spans[c].x, spans[c].w, text, role, false, cd->is_right);
+        ui_text_cut(y, spans[c].x, spans[c].w, text, role, cd->is_right);
     }
 }
 
@@ -500,9 +535,9 @@ void tableview_draw(TableView *tv, View *v, int y, int x, int height, int width)
         tv->height = rows_h;
         settle(tv, tv->sel, tv->top);
     }
-    enum { MAX_SPANS = 32 };
-    ColumnSpan spans[MAX_SPANS];
-    int n = layout(tv->q.source, x, width, spans, MAX_SPANS);
+    ColumnSpan spans[COLS_MAX];
+    measure(tv, rows_h);
+    int n = layout(tv, x, width, spans, COLS_MAX);
     draw_header(tv, spans, n, y, x, width);
     for (int r = 0; r < rows_h; r++) {
         int i = tv->top + r;

@@ -63,10 +63,11 @@ static const Glyphs glyphs_utf8 = {
     "\u2500",
     "\u25b2",
     "\u25bc",
+    "\u2026",
 };
 
 static const Glyphs glyphs_ascii = {
-    { "_", ".", ",", ":", "-", "=", "+", "#" }, "#", "-", "^", "v",
+    { "_", ".", ",", ":", "-", "=", "+", "#" }, "#", "-", "^", "v", "~",
 };
 
 typedef struct Theme {
@@ -168,6 +169,14 @@ int ui_text(int y, int x, int width, const char *text, UiRole role, bool is_pad,
     }
     attrset(A_NORMAL);
     return cells;
+}
+
+int ui_text_cut(int y, int x, int width, const char *text, UiRole role, bool is_right)
+{
+    if (width < 2 || !text || ui_width(text) <= width)
+        return ui_text(y, x, width, text, role, false, is_right);
+    int cells = ui_text(y, x, width - 1, text, role, false, false);
+    return cells + ui_text(y, x + cells, 1, theme.glyphs->cut, role, false, false);
 }
 
 void ui_fill(int y, int x, int width, UiRole role)

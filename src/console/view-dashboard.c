@@ -45,13 +45,14 @@ static void item_row(int y, int x, int w, const SummaryItem *it, int index, Item
     if (kind == ITEM_BYTES)
         ui_bytes(it->value, value);
     else if (kind == ITEM_SEVERITY)
-        g_snprintf(value, sizeof value, "%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " open)",
-                   it->count, it->value);
+        g_snprintf(value, sizeof value, "%4" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " open)",
+                   it->count, it->value); /* counts aligned on the right */
     else
         g_snprintf(value, sizeof value, "%" G_GINT64_FORMAT, it->count);
     int name_w = MIN(24, w / 2 - 1);
-    int value_w = kind == ITEM_SEVERITY ? 14 : 9;
+    int value_w = kind == ITEM_SEVERITY ? 16 : 9;
     ui_text(y, x, name_w, name, role, true, false);
+    ui_text_cut(y, x, name_w, name, role, false);
     ui_text(y, x + name_w + 1, value_w, value, ROLE_NORMAL, true, kind != ITEM_SEVERITY);
     int bar_x = x + name_w + value_w + 2;
     ui_bar(y, bar_x, w - (bar_x - x), measure, max, ROLE_BAR);
@@ -113,9 +114,15 @@ static void draw_traffic(const ConsoleSummary *sum, int y, int x, int w, int h)
     ui_time_ns(end_ns, b, sizeof b);
     char axis[96];
     g_snprintf(axis, sizeof axis, "peak %" G_GINT64_FORMAT, max);
-    ui_text(y + h - 1, x, w, a + 11, ROLE_DIM, true, false);
+    /* the ends as times of day within a day, else as dates */
+    bool is_one_day = strncmp(a, b, 10) == 0 || end_ns - start_ns <= INT64_C(86400000000000);
+    const char *from = is_one_day ? a + 11 : a;
+    const char *to = is_one_day ? b + 11 : b;
+    if (!is_one_day)
+        a[10] = b[10] = '\0';
+    ui_text(y + h - 1, x, w, from, ROLE_DIM, true, false);
     ui_text(y + h - 1, x + (w - ui_width(axis)) / 2, ui_width(axis), axis, ROLE_DIM, false, false);
-    ui_text(y + h - 1, x + w - 8, 8, b + 11, ROLE_DIM, false, true);
+    ui_text(y + h - 1, x + w - ui_width(to), ui_width(to), to, ROLE_DIM, false, true);
 }
 
 static void dashboard_draw(View *v, int y, int x, int h, int w)
