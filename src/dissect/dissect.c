@@ -26,6 +26,10 @@
 enum {
     /* Payload-bearing packets a flow gets for identification. */
     IDENT_MAX_TRIES = 8,
+    /* Datagrams a UDP conversation on a service's port gets to show that
+     * service after one was refused (a malformed or foreign first datagram
+     * must not make a BACnet or DNP3 conversation unknown for good). */
+    IDENT_HINTED_UDP_TRIES = 4,
     CARRIER_HOLD_MAX = 32, /* packets a carrier conversation waits for its carried name */
     /* Idle time after which dissector_expire() ends a flow: TCP as before,
      * other flows after a minute, Zeek's UDP inactivity timeout. */
@@ -209,11 +213,12 @@ static void exclude(Flow *f, ProtoId id)
 typedef struct ProbeOutcome {
     ProtoId proto;
     bool any_need_more;
+    bool any_hinted_refused; /* a protocol whose port the packet uses said NOT_MINE */
 } ProbeOutcome;
 
 /* Offers the payload to one candidate; returns true when it accepted. */
 static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, const Cursor *view,
-                  bool may_exclude, ProbeOutcome *out)
+                  bool may_exclude, bool is_hinted, ProbeOutcome *out)
 {
     const ProtoDesc *desc = proto_desc(id);
     if (!desc->probe || (desc->flags & PROTO_CARRIED) || is_excluded(f, id))
@@ -224,9 +229,16 @@ static bool offer(Flow *f, ProtoId id, const DissectCtx *ctx, const Cursor *view
         out->proto = id;
         return true;
     }
-    if (r == DISSECT_NEED_MORE)
+    if (r == DISSECT_NEED_MORE) {
         out->any_need_more = true;
-    else if (may_exclude)
+        return false;
+    }
+    /* A datagram stands alone: the next one may be the port's protocol. */
+    if (is_hinted && ctx->pkt->transport == TP_UDP) {
+        out->any_hinted_refused = true;
+        return false;
+    }
+    if (may_exclude)
         exclude(f, id);
     return false;
 }
@@ -239,7 +251,7 @@ static ProbeOutcome identify(Flow *f, const DissectCtx *ctx, const Cursor *view,
     /* Mid-stream TCP may start inside a PDU: only exclude a protocol for
      * good once the flow's first bytes were seen. */
     may_exclude = may_exclude && (pkt->transport != TP_TCP || f->has_seen_start);
-    ProbeOutcome out = { PROTO_NONE, false };
+    ProbeOutcome out = { PROTO_NONE, false, false };
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
             const ProtoDesc *desc = proto_desc((ProtoId)id);
@@ -248,7 +260,7 @@ static ProbeOutcome identify(Flow *f, const DissectCtx *ctx, const Cursor *view,
             bool hinted = has_port(desc, pkt->sport) || has_port(desc, pkt->dport);
             if (hinted != (pass == 0))
                 continue;
-            if (offer(f, (ProtoId)id, ctx, view, may_exclude, &out))
+            if (offer(f, (ProtoId)id, ctx, view, may_exclude, hinted, &out))
                 return out;
         }
     }
@@ -502,8 +514,9 @@ static bool try_identify(Flow *f, uint8_t sender, DissectCtx *ctx)
         orient_by_ports(f, proto_desc(out.proto));
         return is_tcp;
     }
-    if (f->n_probe_tries >= IDENT_MAX_TRIES ||
-        (!out.any_need_more && f->has_seen_start && !is_tcp)) {
+    bool may_wait = out.any_need_more ||
+                    (out.any_hinted_refused && f->n_probe_tries < IDENT_HINTED_UDP_TRIES);
+    if (f->n_probe_tries >= IDENT_MAX_TRIES || (!may_wait && f->has_seen_start && !is_tcp)) {
         f->proto = PROTO_UNKNOWN;
         if (is_tcp)
             stream_forget(f);

@@ -132,5 +132,19 @@ def pnio_fragments():
     p.write(os.path.join(HERE, 'pnio-fragments.pcap'))
 
 
+def udp_refused_first():
+    """A BACnet/IP conversation whose first datagram is not BACnet (an
+    Original-Unicast BVLC with the APDU but no NPDU, as bacnet-stack test
+    tools send): the later who-Has and who-Is still make it bacnet."""
+    p = Pcap()
+    ws = (bytes.fromhex('00 1b 1b 10 00 05'), bytes([10, 10, 9, 5]))
+    bcast = (bytes.fromhex('ff ff ff ff ff ff'), bytes([10, 10, 9, 255]))
+    p.udp(ws, bcast, 47808, 47808, bytes.fromhex('810a000b10072c0200003d'))
+    p.udp(ws, bcast, 47808, 47808, bytes.fromhex('810a00110120ffff00ff10072c0200003d'))
+    p.udp(ws, bcast, 47808, 47808, bytes.fromhex('810a00100120ffff00ff1008093d193d'))
+    p.write(os.path.join(HERE, 'udp-refused-first.pcap'))
+
+
 if __name__ == '__main__':
     pnio_fragments()
+    udp_refused_first()
