@@ -1,6 +1,6 @@
 #!/bin/sh
 # usage: tshark-counts.sh SRCDIR OTSCOPE
-# Request counts per function code, otscope's ops table against tshark's
+# Request counts per function code (Modbus, DNP3, BACnet), otscope's ops table against tshark's
 # own decode of the same real captures, PDU by PDU (EXPECTED.tsv counts
 # frames: a segment carrying three Modbus requests is one frame there, three
 # requests here and in tshark's per-PDU fields).  One test per capture of
@@ -26,12 +26,15 @@ n=0
 fails=0
 
 # One line per protocol: folder | otscope protocol | tshark filter selecting
-# the frames with requests | the per-PDU field holding the function code |
-# awk condition on the code ($1) keeping requests.  Modbus: tshark, like the
-# MBAP spec, tells a request by the server port 502.  DNP3: application
-# function codes below 0x81 are requests (0x81-0x83 are responses).
+# the frames with requests | the per-PDU field(s) holding the function code
+# ('+' between several) | awk condition on the code ($1) keeping requests.
+# Modbus: tshark, like the MBAP spec, tells a request by the server port
+# 502.  DNP3: application function codes below 0x81 are requests (0x81-0x83
+# are responses).  BACnet: confirmed and unconfirmed requests (APDU types 0
+# and 1) by their service choice, as otscope codes them.
 protocols='modbus|modbus|mbtcp && tcp.dstport==502|modbus.func_code|1
-dnp3|dnp3|dnp3.al.func|dnp3.al.func|$1 < 129'
+dnp3|dnp3|dnp3.al.func|dnp3.al.func|$1 < 129
+bacnet|bacnet|bacapp.type==0 or bacapp.type==1|bacapp.confirmed_service+bacapp.unconfirmed_service|1'
 
 # "code:count ..." of the otscope requests of one protocol in a DB.
 ours() { # db proto
@@ -42,8 +45,10 @@ ours() { # db proto
 
 # The same from tshark's fields, one code per PDU (tshark joins the PDUs
 # of one frame with commas).
-theirs() { # pcap filter field cond
-    tshark -r "$1" -Y "$2" -T fields -e "$3" 2>/dev/null | tr ',' '\n' | grep . |
+theirs() { # pcap filter fields cond
+    fields=$(echo "$3" | sed 's/^/-e /; s/+/ -e /g')
+    # shellcheck disable=SC2086 # one word per -e option
+    tshark -r "$1" -Y "$2" -T fields $fields 2>/dev/null | tr ',\t' '\n\n' | grep . |
         awk "$4" | sort -n | uniq -c | awk '{ print $2 ":" $1 }' | tr '\n' ' '
 }
 
