@@ -7,15 +7,8 @@
 set -u
 bin=$1
 pcap=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
+. "$(dirname "$0")/check.sh"
 echo "1..13"
-check() { # description, then the test command
-    n=$((n + 1))
-    if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
 "$bin" analyze -q --db "$tmp/d.db" -r "$pcap"
 "$bin" assets --db "$tmp/d.db" --format csv >"$tmp/a.csv"
 check "announces _ipp._tcp and serves HTTP: printer, with the clue as evidence" \
