@@ -33,8 +33,12 @@ typedef struct StreamDir {
     uint32_t len;
     uint32_t cap;
     uint32_t next_seq;
+    /* While is_lost after a gap inside a PDU of known length: 1 + the
+     * bytes after next_seq that still belong to that PDU (its end is the
+     * next PDU boundary); 0 when the boundary is unknown. */
+    uint16_t gap_skip;
     bool has_seq;
-    bool is_lost; /* framing lost: wait for a segment that starts a PDU */
+    bool is_lost; /* framing lost: wait for the boundary or a segment that starts a PDU */
 } StreamDir;
 
 typedef struct Flow {

@@ -38,6 +38,7 @@
 
 enum {
     ENIP_HDR_LEN = 24,
+    ENIP_DATA_MAX = 65511, /* a whole message fits 65535 bytes (Vol. 2 2-3.1) */
     ENIP_PORT = 44818,
     ENIP_CMD_NOP = 0x0000,
     ENIP_CMD_LIST_SERVICES = 0x0004,
@@ -155,7 +156,9 @@ static size_t enip_pdu_len(Cursor *c)
         return 0;
     uint16_t cmd = cursor_le16(c);
     uint16_t len = cursor_le16(c);
-    if (!enip_find(cmd))
+    /* A sane length too: after a TCP gap this is what finds the next
+     * message's start, and CIP data often begins with a command's bytes. */
+    if (!enip_find(cmd) || len > ENIP_DATA_MAX)
         return PDU_LEN_BAD;
     return ENIP_HDR_LEN + (size_t)len;
 }

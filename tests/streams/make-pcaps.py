@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """make-pcaps.py - writes the captures of tests/streams: dissection that
-needs more than one packet (fragment reassembly), which the byte vectors
-of tests/dissect cannot hold.  Plain Python, no scapy: Ethernet/IPv4/UDP
-frames written by hand, classic pcap format.
+needs more than one packet (fragment reassembly, TCP stream framing across
+sequence gaps), which the byte vectors of tests/dissect cannot hold.  Plain
+Python, no scapy: Ethernet/IPv4/UDP/TCP frames written by hand, classic
+pcap format.
 
 usage: tests/streams/make-pcaps.py   (rewrites tests/streams/*.pcap)
 """
@@ -30,6 +31,16 @@ def udp_frame(src, dst, sport, dport, payload, ip_id):
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), ip_id, 0, 64, 17, 0, src[1], dst[1])
     ip = ip[:10] + struct.pack('!H', ip_checksum(ip)) + ip[12:]
     return dst[0] + src[0] + b'\x08\x00' + ip + udp
+
+
+def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload, ip_id):
+    """flags: TCP flag bits (0x02 SYN, 0x10 ACK, 0x18 PSH+ACK).  The TCP
+    checksum is left 0: otscope does not verify it (NIC offload)."""
+    tcp = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff, 5 << 4,
+                      flags, 65535, 0, 0) + payload
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), ip_id, 0x4000, 64, 6, 0, src[1], dst[1])
+    ip = ip[:10] + struct.pack('!H', ip_checksum(ip)) + ip[12:]
+    return dst[0] + src[0] + b'\x08\x00' + ip + tcp
 
 
 def rpc(ptype, flags1, activity, seqnum, opnum, frag_num, body):
@@ -83,6 +94,12 @@ class Pcap:
         self.t += 0.002
         self.ip_id += 1
         self.frames.append((self.t, udp_frame(src, dst, sport, dport, payload, self.ip_id)))
+
+    def tcp(self, src, dst, sport, dport, seq, ack, flags, payload=b''):
+        self.t += 0.002
+        self.ip_id += 1
+        self.frames.append((self.t, tcp_frame(src, dst, sport, dport, seq, ack, flags, payload,
+                                              self.ip_id)))
 
     def write(self, path):
         with open(path, 'wb') as f:
@@ -145,6 +162,168 @@ def udp_refused_first():
     p.write(os.path.join(HERE, 'udp-refused-first.pcap'))
 
 
+class TcpConn:
+    """One TCP connection opened by cli (SYN) to srv; send() writes a
+    segment and moves the sender's sequence number, lose() moves it without
+    a segment: the bytes a capture missed."""
+    def __init__(self, p, cli, srv, sport, dport):
+        self.p = p
+        self.ends = {'c': (cli, sport), 's': (srv, dport)}
+        self.seq = {'c': 1000, 's': 5000}
+        p.tcp(cli, srv, sport, dport, 999, 0, 0x02)
+        p.tcp(srv, cli, dport, sport, 4999, 1000, 0x12)
+        p.tcp(cli, srv, sport, dport, 1000, 5000, 0x10)
+
+    def send(self, payload, side='c'):
+        other = 's' if side == 'c' else 'c'
+        (a, pa), (b, pb) = self.ends[side], self.ends[other]
+        self.p.tcp(a, b, pa, pb, self.seq[side], self.seq[other], 0x18, payload)
+        self.seq[side] += len(payload)
+
+    def lose(self, n, side='c'):
+        self.seq[side] += n
+
+
+def gap_session(conn, pdus, cut):
+    """Requests A..G from the client, with the three gap shapes framing
+    meets: B loses its middle (bytes cut[0]:cut[1]) and its tail arrives
+    with C in one segment, so C starts at B's declared end; D is lost
+    whole and E starts a segment; F loses its first 3 bytes, its rest
+    starts a segment (not a PDU start: skipped) and G starts the next."""
+    a, b, c, d, e, f, g = pdus
+    conn.send(a)
+    conn.send(b[:cut[0]])
+    conn.lose(cut[1] - cut[0])
+    conn.send(b[cut[1]:] + c)
+    conn.lose(len(d))
+    conn.send(e)
+    conn.lose(3)
+    conn.send(f[3:])
+    conn.send(g)
+
+
+def crc_dnp(data):
+    """CRC-16/DNP (IEEE 1815 9.2.2.2.2): reflected 0x3d65, init 0, inverted, LE."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xa6bc if crc & 1 else crc >> 1
+    return struct.pack('<H', ~crc & 0xffff)
+
+
+def dnp3(app):
+    """A DNP3 link frame from master 1 to outstation 10 carrying one
+    whole-fragment transport segment (FIR|FIN) of app."""
+    user = b'\xc0' + app
+    hdr = struct.pack('<BBBBHH', 0x05, 0x64, 5 + len(user), 0xc4, 10, 1)
+    out = hdr + crc_dnp(hdr)
+    for i in range(0, len(user), 16):
+        out += user[i:i + 16] + crc_dnp(user[i:i + 16])
+    return out
+
+
+def iec104_i(type_id, ioa, element, ns):
+    asdu = struct.pack('<BBBBH', type_id, 1, 6, 0, 10) + struct.pack('<I', ioa)[:3] + element
+    return struct.pack('<BBHH', 0x68, 4 + len(asdu), ns << 1, 0) + asdu
+
+
+def tpkt_dt(s7):
+    return struct.pack('!BBH', 3, 0, 7 + len(s7)) + b'\x02\xf0\x80' + s7
+
+
+def s7_job(seq, params, data=b''):
+    return struct.pack('!BBHHHH', 0x32, 1, 0, seq, len(params), len(data)) + params + data
+
+
+def enip(cmd, data=b'', session=0):
+    return struct.pack('<HHII8sI', cmd, len(data), session, 0, b'\0' * 8, 0) + data
+
+
+def tcp_gaps():
+    """TCP sequence gaps in Modbus, DNP3, IEC-104, S7comm and EtherNet/IP
+    sessions (gap_session); one more EtherNet/IP session loses a message's
+    start and its rest begins with bytes that read as a SendRRData header
+    declaring 65535 bytes (beyond the 65511 a message allows): not a
+    resynchronisation point, the ListIdentity after it is."""
+    p = Pcap()
+    ctrl = (bytes.fromhex('00 1b 1b 10 00 07'), bytes([10, 10, 9, 7]))
+    rtu = (bytes.fromhex('00 80 f4 10 00 08'), bytes([10, 10, 9, 8]))
+
+    def mbap(tid, fc, body):
+        return struct.pack('!HHHBB', tid, 0, 2 + len(body), 1, fc) + body
+    gap_session(TcpConn(p, ctrl, rtu, 40001, 502), [
+        mbap(1, 3, struct.pack('!HH', 100, 2)),
+        mbap(2, 16, struct.pack('!HHB', 200, 4, 8) + bytes(8)),
+        mbap(3, 15, struct.pack('!HHBB', 300, 8, 1, 0xff)),
+        mbap(4, 6, struct.pack('!HH', 400, 1)),
+        mbap(5, 5, struct.pack('!HH', 500, 0xff00)),
+        mbap(6, 23, struct.pack('!HHHHB', 600, 2, 610, 1, 2) + bytes(2)),
+        mbap(7, 1, struct.pack('!HH', 700, 16)),
+    ], (9, 14))
+
+    g12 = bytes.fromhex('0c 01 28 01 00 00 00 03 01 64 00 00 00 64 00 00 00 00')
+    gap_session(TcpConn(p, ctrl, rtu, 40002, 20000), [
+        dnp3(bytes.fromhex('c0 0e')),              # warm restart
+        dnp3(bytes.fromhex('c1 05') + g12),        # direct operate
+        dnp3(bytes.fromhex('c2 0d')),              # cold restart
+        dnp3(bytes.fromhex('c3 14 3c 02 06')),     # enable unsolicited
+        dnp3(bytes.fromhex('c4 15 3c 02 06')),     # disable unsolicited
+        dnp3(bytes.fromhex('c5 03') + g12),        # select
+        dnp3(bytes.fromhex('c6 01 3c 01 06')),     # read class 0
+    ], (12, 30))
+
+    gap_session(TcpConn(p, ctrl, rtu, 40003, 2404), [
+        bytes.fromhex('68 04 07 00 00 00'),        # STARTDT act
+        iec104_i(100, 0, b'\x14', 0),              # interrogation
+        iec104_i(45, 2, b'\x01', 1),               # single command
+        iec104_i(103, 0, bytes(7), 2),             # clock sync
+        iec104_i(50, 3, struct.pack('<fB', 1.5, 0), 3),  # float setpoint
+        iec104_i(105, 0, b'\x01', 4),              # reset process
+        iec104_i(46, 4, b'\x01', 5),               # double command
+    ], (4, 10))
+
+    conn = TcpConn(p, ctrl, rtu, 40004, 102)
+    conn.send(bytes.fromhex('03 00 00 16 11 e0 00 00 00 01 00 c1 02 01 00 c2 02 01 02 c0 01 0a'))
+    conn.send(bytes.fromhex('03 00 00 16 11 d0 00 01 00 02 00 c0 01 0a c1 02 01 00 c2 02 01 02'), 's')
+    item = bytes.fromhex('12 0a 10 02 00 01 00 00 84 00 00 00')
+    gap_session(conn, [
+        tpkt_dt(s7_job(1, bytes.fromhex('f0 00 00 01 00 01 01 e0'))),          # setup communication
+        tpkt_dt(s7_job(2, b'\x04\x01' + item)),                                # read var
+        tpkt_dt(s7_job(3, b'\x05\x01' + item, bytes.fromhex('00 04 00 10 12 34'))),  # write var
+        tpkt_dt(s7_job(4, bytes.fromhex('29 00 00 00 00 00 09') + b'P_PROGRAM')),   # PLC stop
+        tpkt_dt(s7_job(5, bytes.fromhex('1a 00 01 00 00 00 00 00 09') + b'_0A00001P' +
+                       bytes.fromhex('0d') + b'1000500000400')),                 # request download
+        tpkt_dt(s7_job(6, bytes.fromhex('28 00 00 00 00 00 00 fd 00 0a 01 00') + b'0A00001P' +
+                       b'\x05_INSE')),                                          # PI insert
+        tpkt_dt(s7_job(7, bytes.fromhex('1d 00 01 00 00 00 00 00 09') + b'_0A00001P')),  # start upload
+    ], (10, 20))
+
+    cip_stop = bytes.fromhex('00 00 00 00 00 00 02 00 a1 00 04 00 22 40 95 ff b1 00 08 00'
+                             '06 01 07 02 20 8e 24 01')
+    gap_session(TcpConn(p, ctrl, rtu, 40005, 44818), [
+        enip(0x65, bytes.fromhex('01 00 00 00')),  # RegisterSession
+        enip(0x70, cip_stop, 0x2a0001),            # SendUnitData (CIP Stop)
+        enip(0x63),                                # ListIdentity
+        enip(0x04),                                # ListServices
+        enip(0x64),                                # ListInterfaces
+        enip(0x6f, bytes.fromhex('00 00 00 00 00 00 02 00 00 00 00 00 b2 00 06 00'
+                                 '01 02 20 01 24 01'), 0x2a0001),  # SendRRData
+        enip(0x66, b'', 0x2a0001),                 # UnRegisterSession
+    ], (8, 30))
+
+    hmi = (bytes.fromhex('00 1b 1b 10 00 09'), bytes([10, 10, 9, 9]))
+    conn = TcpConn(p, hmi, rtu, 40006, 44818)
+    conn.send(enip(0x65, bytes.fromhex('01 00 00 00')))
+    tricky = enip(0x6f, bytes.fromhex('00 00 00 00 00 00 02 00 00 00 00 00 b2 00 0a 00'
+                                      '4c 02 20 6b 24 01 6f 00 ff ff'), 0x2a0002)
+    conn.lose(len(tricky) - 4)
+    conn.send(tricky[-4:])
+    conn.send(enip(0x63))
+    p.write(os.path.join(HERE, 'tcp-gaps.pcap'))
+
+
 if __name__ == '__main__':
     pnio_fragments()
     udp_refused_first()
+    tcp_gaps()
