@@ -423,8 +423,13 @@ void tableview_position(const TableView *tv, char *buf, size_t size)
         g_strlcpy(pos, "0", sizeof pos);
     else if (tv->first_pos >= 0)
         g_snprintf(pos, sizeof pos, "%" G_GINT64_FORMAT, tv->first_pos + tv->sel + 1);
-    if (tv->total >= 0)
-        g_snprintf(total, sizeof total, "%" G_GINT64_FORMAT "%s", tv->total,
+    /* A whole table's total is the size the writers last kept (live, it
+     * can lag a batch or two): rows seen beyond it count too. */
+    int64_t n_total = tv->total;
+    if (n_total >= 0 && tv->is_at_end && tv->first_pos >= 0)
+        n_total = MAX(n_total, tv->first_pos + tv->n);
+    if (n_total >= 0)
+        g_snprintf(total, sizeof total, "%" G_GINT64_FORMAT "%s", n_total,
                    tv->is_total_capped ? "+" : "");
     g_snprintf(buf, size, "%s/%s", pos, total);
 }

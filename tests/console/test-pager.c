@@ -338,6 +338,11 @@ int main(void)
     check_source(s, PAGE_FINDINGS, NULL, all);
     check_source(s, PAGE_FINDINGS, "state=new", all);
     check_source(s, PAGE_EVENTS, NULL, all);
+    /* counted from the indexes alone (count_from): events of 5 s of 97 */
+    PageScope window = { .kind = SCOPE_WINDOW, .from_ns = INT64_C(1003000000000),
+                         .to_ns = INT64_C(1008000000000) };
+    check_source(s, PAGE_EVENTS, NULL, window);
+    check_source(s, PAGE_EVENTS, "kind=finding", window);
     PageScope pair = { .kind = SCOPE_PAIR };
     g_strlcpy(pair.a, "10.0.3.3", sizeof pair.a);
     g_strlcpy(pair.b, "10.1.0.1", sizeof pair.b);
