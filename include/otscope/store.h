@@ -60,10 +60,11 @@ typedef struct CaptureEnd {
     int64_t last_ns;
 } CaptureEnd;
 
-/* Closes the capture row.  When another complete capture has the same
- * SHA-256, this one's rows are dropped (*is_duplicate_of = that id);
+/* Writes the last batch (snap, as store_flush; NULL: none) and closes the
+ * capture row, in one transaction.  When another complete capture has the
+ * same SHA-256, this one's rows are dropped (*is_duplicate_of = that id);
  * partial captures of the same file are replaced by this one. */
-bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
+bool store_capture_end(Store *s, int64_t capture_id, ModelSnapshot *snap, const CaptureEnd *end,
                        int64_t *is_duplicate_of, Err *err);
 
 /* A running (live) capture's figures so far: its row shows the packets,

@@ -215,16 +215,15 @@ static bool stop_writer(Run *r, Err *err)
     return ok;
 }
 
-static bool commit(Run *r, bool is_final, Err *err)
+/* An interim batch: by the writer thread for files, here when live. */
+static bool commit(Run *r, Err *err)
 {
     if (r->first_ns || r->last_ns)
-        dissector_expire(r->dissector, r->last_ns, is_final);
-    if (r->writer && !is_final) {
+        dissector_expire(r->dissector, r->last_ns, false);
+    if (r->writer) {
         hand_to_writer(r);
         return true;
     }
-    if (r->writer && !stop_writer(r, err))
-        return false;
     Stopwatch sw = stopwatch_start();
     char took[96];
     ModelSnapshot *snap = model_snapshot(r->model);
@@ -232,11 +231,8 @@ static bool commit(Run *r, bool is_final, Err *err)
     model_snapshot_free(snap);
     if (!ok)
         return false;
-    log_verbose("batch: %s written in %s", is_final ? "last" : "interim",
-                stopwatch_text(&sw, took, sizeof took));
-    if (r->is_live && !is_final && !live_progress(r, err))
-        return false;
-    if (r->is_live && !is_final && !update_findings(r, err))
+    log_verbose("batch: interim written in %s", stopwatch_text(&sw, took, sizeof took));
+    if (r->is_live && (!live_progress(r, err) || !update_findings(r, err)))
         return false;
     count_batch(r);
     return true;
@@ -337,7 +333,7 @@ static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
     if (r->first_ns || r->last_ns)
         dissector_expire(r->dissector, r->last_ns, false);
     bool is_due = g_get_monotonic_time() >= r->next_commit_us;
-    return !is_due || commit(r, false, err);
+    return !is_due || commit(r, err);
 }
 
 static void publish(Run *r, bool with_drops)
@@ -457,11 +453,21 @@ static bool finish(Run *r, Err *damage, Err *err)
         .first_ns = r->first_ns,
         .last_ns = r->last_ns,
     };
-    Stopwatch sw = stopwatch_start();
-    char took[96];
-    bool ok = store_capture_end(r->store, r->capture_id, &end, &res->duplicate_of, err);
-    log_verbose("capture end: assets, roles and summaries in %s",
-                stopwatch_text(&sw, took, sizeof took));
+    /* The flows still open hand their held packets on, then the last
+     * batch is written with the capture's end. */
+    if (r->first_ns || r->last_ns)
+        dissector_expire(r->dissector, r->last_ns, true);
+    bool ok = !r->writer || stop_writer(r, err);
+    if (ok) {
+        Stopwatch sw = stopwatch_start();
+        char took[96];
+        ModelSnapshot *snap = model_snapshot(r->model);
+        ok = store_capture_end(r->store, r->capture_id, snap, &end, &res->duplicate_of, err);
+        model_snapshot_free(snap);
+        log_verbose("batch: last, with assets, roles and summaries, written in %s",
+                    stopwatch_text(&sw, took, sizeof took));
+        count_batch(r);
+    }
     res->is_duplicate = res->duplicate_of != 0;
     g_free(skipped);
     return ok && (res->is_duplicate || update_findings(r, err));
@@ -517,7 +523,7 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     if (!ok)
         *err = damage; /* a DB error while committing a batch */
     if (ok)
-        ok = commit(&r, true, err) && finish(&r, &damage, err);
+        ok = finish(&r, &damage, err);
     if (opts->show_progress)
         progress(&r, true);
     if (ok && res->is_damaged)

@@ -42,6 +42,9 @@ bool store_exec(Store *s, const char *sql, Err *err);
 /* Prepares (false + err on failure). */
 bool store_prepare(Store *s, const char *sql, sqlite3_stmt **stmt, Err *err);
 
+/* Writes a snapshot's rows in the open transaction (store_flush without
+ * its transaction and asset resolution). */
+bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err);
 /* Recomputes assets and asset_ips from all endpoints rows. */
 bool store_resolve_assets(Store *s, Err *err);
 /* Roles, evidence and Purdue levels of all assets from what they do. */

@@ -426,9 +426,9 @@ static void each_copy(GArray *entries, size_t size, void (*put)(void *, void *),
         put(entries->data + (size_t)i * size, b);
 }
 
-bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
+bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
 {
-    if (!prepare_all(s, err) || !store_exec(s, "BEGIN IMMEDIATE", err))
+    if (!prepare_all(s, err))
         return false;
     Batch b = { s, capture_id, true, err };
     each_copy(snap->endpoints, sizeof(Endpoint), put_endpoint, &b);
@@ -439,15 +439,18 @@ bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
     g_array_free(rows, TRUE);
     each_copy(snap->attrs, sizeof(AttrEntry), put_attr, &b);
     each_copy(snap->anoms, sizeof(AnomEntry), put_anom, &b);
-    if (b.ok)
-        b.ok = store_resolve_assets(s, err);
-    if (b.ok)
-        b.ok = store_exec(s, "COMMIT", err);
-    if (!b.ok) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return b.ok;
+}
+
+bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
+{
+    if (!store_exec(s, "BEGIN IMMEDIATE", err))
         return false;
-    }
-    return true;
+    bool ok = store_write_rows(s, capture_id, snap, err) && store_resolve_assets(s, err) &&
+              store_exec(s, "COMMIT", err);
+    if (!ok)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
 }
 
 /* ---- asset resolution ----------------------------------------------------- */

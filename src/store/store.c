@@ -629,15 +629,17 @@ bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofa
     return ok;
 }
 
-bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
-                       int64_t *is_duplicate_of, Err *err)
+/* store_capture_end in the open transaction, after snap's rows (NULL:
+ * none).  One transaction for the last batch and the end: the assets are
+ * resolved once, and the pages both change are written once. */
+static bool close_capture(Store *s, int64_t capture_id, ModelSnapshot *snap,
+                          const CaptureEnd *end, int64_t is_duplicate_of, Err *err)
 {
-    *is_duplicate_of = duplicate_of(s, capture_id, end->sha256);
-    if (!store_exec(s, "BEGIN IMMEDIATE", err))
+    if (snap && !store_write_rows(s, capture_id, snap, err))
         return false;
     sqlite3_stmt *st = NULL;
     bool ok;
-    if (*is_duplicate_of) {
+    if (is_duplicate_of) {
         ok = store_prepare(s, "DELETE FROM captures WHERE capture_id=?1", &st, err);
     } else {
         ok = store_prepare(s,
@@ -649,7 +651,7 @@ bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
     if (ok) {
         char *now = now_text();
         sqlite3_bind_int64(st, 1, capture_id);
-        if (!*is_duplicate_of) {
+        if (!is_duplicate_of) {
             sqlite3_bind_text(st, 2, end->sha256, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 3, end->linktype ? end->linktype : "", -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 4, end->status, -1, SQLITE_TRANSIENT);
@@ -668,7 +670,7 @@ bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
         sqlite3_finalize(st);
     }
     /* A complete read of a file supersedes earlier partial reads of it. */
-    if (ok && !*is_duplicate_of && end->sha256 && strcmp(end->status, "complete") == 0) {
+    if (ok && !is_duplicate_of && end->sha256 && strcmp(end->status, "complete") == 0) {
         ok = store_prepare(s,
                            "DELETE FROM captures WHERE capture_id<>?1 AND status<>'complete' "
                            "AND (sha256=?2 OR quick_id=(SELECT quick_id FROM captures "
@@ -686,10 +688,17 @@ bool store_capture_end(Store *s, int64_t capture_id, const CaptureEnd *end,
     /* Roles read every comm and op: once per capture, before the rules. */
     if (ok)
         ok = store_infer_roles(s, err);
-    if (ok)
-        ok = store_console_tables_refresh(s, err);
-    if (ok)
-        ok = store_exec(s, "COMMIT", err);
+    return ok && store_console_tables_refresh(s, err);
+}
+
+bool store_capture_end(Store *s, int64_t capture_id, ModelSnapshot *snap, const CaptureEnd *end,
+                       int64_t *is_duplicate_of, Err *err)
+{
+    *is_duplicate_of = duplicate_of(s, capture_id, end->sha256);
+    if (!store_exec(s, "BEGIN IMMEDIATE", err))
+        return false;
+    bool ok = close_capture(s, capture_id, snap, end, *is_duplicate_of, err) &&
+              store_exec(s, "COMMIT", err);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return ok;
