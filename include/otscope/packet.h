@@ -72,6 +72,17 @@ typedef struct NdClaim {
     MacAddr owner; /* the MAC that claims it */
 } NdClaim;
 
+/* What a packet's payload carries when it is a tunnel (decode-tunnel.c). */
+typedef enum TunnelKind {
+    TUN_NONE,
+    TUN_IPIP,  /* IPv4 or IPv6 in IPv4 or IPv6: IP protocols 4 and 41 */
+    TUN_GRE,   /* IP protocol 47 */
+    TUN_VXLAN, /* UDP 4789 */
+    TUN_GTPU,  /* UDP 2152, G-PDU */
+} TunnelKind;
+
+enum { OTS_TUNNEL_MAX_DEPTH = 4 }; /* tunnels inside tunnels decoded at most this deep */
+
 typedef struct Packet {
     /* capture */
     uint64_t pkt_no;   /* 1-based frame number in its file (Wireshark's numbering) */
@@ -125,6 +136,14 @@ typedef struct Packet {
      * TP_ETHER frames, the IP payload for TP_IP. */
     Cursor payload;
     uint32_t payload_wire_len; /* L4 payload bytes on the wire: >= captured when clipped */
+
+    /* tunnel: this packet carries another, which decoder_tunnel() decodes
+     * into a Packet of its own (the traffic); this one stays the tunnel's */
+    uint8_t tunnel;            /* TunnelKind; TUN_NONE when it carries none */
+    uint8_t tunnel_depth;      /* tunnels around this packet: 0 for the frame itself */
+    uint16_t tunnel_ethertype; /* what the inner bytes are: IPv4, IPv6, Ethernet (0x6558) */
+    Cursor tunnel_inner;       /* the inner packet's bytes */
+    uint32_t tunnel_inner_wire_len;
 } Packet;
 
 enum {

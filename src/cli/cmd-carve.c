@@ -9,8 +9,9 @@
  * keeps the finding's first and last frame plus every frame between src
  * and dst (either way; frames of src alone when the finding names no
  * single dst, as a sweep does).  An address matches a frame's IPs, MACs
- * or ARP sender/target addresses.  Output is classic pcap with nanosecond
- * timestamps and the capture's link type, written with pcap_dump.  Live
+ * or ARP sender/target addresses, or those of a packet the frame tunnels.
+ * Output is classic pcap with nanosecond timestamps and the capture's link
+ * type, written with pcap_dump.  Live
  * captures and stdin leave nothing to re-read: that is an input error.
  */
 #include "config.h"
@@ -83,17 +84,30 @@ typedef struct Carve {
     uint64_t written;
 } Carve;
 
-static bool wanted(const Carve *c, uint64_t pkt_no, const Packet *p, bool is_decoded)
+static bool wanted_packet(const Carve *c, const Packet *p)
 {
-    if (pkt_no == c->ev->first_pkt || pkt_no == c->ev->last_pkt)
-        return true;
-    if (!is_decoded)
-        return false;
     const Match *one = c->src.is_set ? &c->src : &c->dst;
     if (!one->is_set || !matches(one, p))
         return false;
     const Match *other = c->src.is_set ? &c->dst : NULL;
     return !other || !other->is_set || other->is_group || matches(other, p);
+}
+
+/* The frame is wanted when it or a packet it tunnels matches. */
+static bool wanted(const Carve *c, Decoder *dec, uint64_t pkt_no, const Packet *p, bool is_decoded)
+{
+    if (pkt_no == c->ev->first_pkt || pkt_no == c->ev->last_pkt)
+        return true;
+    if (!is_decoded)
+        return false;
+    Packet inner[2];
+    for (int i = 0;; i ^= 1) {
+        if (wanted_packet(c, p))
+            return true;
+        if (p->tunnel == TUN_NONE || decoder_tunnel(dec, p, &inner[i]) != SKIP_NONE)
+            return false;
+        p = &inner[i];
+    }
 }
 
 static bool carve_frames(Carve *c, Source *src, pcap_dumper_t *dumper, Err *err)
@@ -127,7 +141,7 @@ static bool carve_frames(Carve *c, Source *src, pcap_dumper_t *dumper, Err *err)
         Cursor bytes = frame.bytes;
         bool is_decoded = decoder_supports_linktype(linktype) &&
                           decoder_frame(dec, linktype, &bytes, &pkt) == SKIP_NONE;
-        if (!wanted(c, pkt_no, &pkt, is_decoded))
+        if (!wanted(c, dec, pkt_no, &pkt, is_decoded))
             continue;
         Cursor copy = frame.bytes;
         size_t n = cursor_left(&copy) < CARVE_SNAPLEN ? cursor_left(&copy) : CARVE_SNAPLEN;

@@ -246,6 +246,21 @@ static void analyze_packet(Run *r, const Packet *pkt)
     model_packet(r->model, pkt, &v, ctx.facts, ctx.n_facts);
 }
 
+/* The packets a tunnel packet carries, each analyzed as traffic of its
+ * own; the tunnel packet itself was analyzed as the tunnel's.  Decode
+ * bounds the nesting. */
+static void analyze_tunneled(Run *r, const Packet *outer)
+{
+    Packet inner[2];
+    const Packet *carrier = outer;
+    for (int i = 0; carrier->tunnel != TUN_NONE; i ^= 1) {
+        if (decoder_tunnel(r->decoder, carrier, &inner[i]) != SKIP_NONE)
+            return;
+        analyze_packet(r, &inner[i]);
+        carrier = &inner[i];
+    }
+}
+
 /* Hands the oldest decoded packet on; the two after it take their next
  * prefetch step first, so their flow and model entries travel while this
  * one is analyzed. */
@@ -311,11 +326,13 @@ static void take_frame(Run *r, const Frame *frame)
         res->skipped[why]++;
         return;
     }
-    if (pkt->is_reassembled || r->is_live) {
+    if (pkt->is_reassembled || pkt->tunnel || r->is_live) {
         /* A reassembled packet lives in the decoder's buffer, which the
-         * next frame may reuse: everything before it goes first. */
+         * next frame may reuse, and so may the packets a tunnel carries:
+         * everything before it goes first. */
         analyze_pending(r);
         analyze_packet(r, pkt);
+        analyze_tunneled(r, pkt);
         return;
     }
     slot->flow_hash = dissector_flow_hash(pkt);

@@ -41,11 +41,22 @@ typedef struct FragSlot {
 struct IpFragTable {
     FragSlot slots[FRAG_SLOTS];
     uint64_t dropped;
+    /* The slot whose buffer the last completed datagram of this frame
+     * borrows (-1: none).  A tunnel's inner fragment must not claim it
+     * while the inner packet is still read from it. */
+    int lent;
 };
 
 IpFragTable *ipfrag_new(void)
 {
-    return g_new0(IpFragTable, 1);
+    IpFragTable *t = g_new0(IpFragTable, 1);
+    t->lent = -1;
+    return t;
+}
+
+void ipfrag_new_frame(IpFragTable *t)
+{
+    t->lent = -1;
 }
 
 void ipfrag_free(IpFragTable *t)
@@ -81,7 +92,7 @@ static FragSlot *find_slot(IpFragTable *t, const Packet *pkt, uint32_t id)
             slot_reset(s);
         }
         if (!s->is_used) {
-            if (!free_slot)
+            if (!free_slot && i != t->lent)
                 free_slot = s;
             continue;
         }
@@ -151,9 +162,11 @@ bool ipfrag_add(IpFragTable *t, const Packet *pkt, uint32_t id, uint32_t offset,
     }
     *datagram = cursor_make(s->buf, s->total_len, false);
     /* The slot is free for reuse, but its buffer stays valid until the next
-     * fragment claims it, which cannot happen before the caller is done. */
+     * fragment claims it, which cannot happen before the caller is done:
+     * the next frame comes after, and this frame's tunnels skip it (lent). */
     uint8_t *buf = s->buf;
     memset(s, 0, sizeof *s);
     s->buf = buf;
+    t->lent = (int)(s - t->slots);
     return true;
 }

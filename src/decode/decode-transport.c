@@ -10,6 +10,7 @@
  * wire; on return pkt->payload is the L4 payload (the whole message for
  * ICMP, the IP payload for other IP protocols) and payload_wire_len its
  * wire length.  Checksums are not verified (offload, see decode-ipv4.c).
+ * A payload that is a tunnel's is marked for decoder_tunnel() here.
  */
 #include "config.h"
 
@@ -89,7 +90,7 @@ static SkipReason decode_icmp(Cursor *c, Packet *pkt, Transport tp)
     return SKIP_NONE;
 }
 
-SkipReason decode_transport(Cursor *c, Packet *pkt)
+static SkipReason decode_l4(Cursor *c, Packet *pkt)
 {
     switch (pkt->ip_proto) {
     case IPPROTO_TCP_:
@@ -105,4 +106,12 @@ SkipReason decode_transport(Cursor *c, Packet *pkt)
         pkt->payload = cursor_rest(c);
         return SKIP_NONE;
     }
+}
+
+SkipReason decode_transport(Cursor *c, Packet *pkt)
+{
+    SkipReason why = decode_l4(c, pkt);
+    if (why == SKIP_NONE)
+        tunnel_detect(pkt);
+    return why;
 }

@@ -159,5 +159,6 @@ SkipReason decoder_frame(Decoder *d, int dlt, Cursor *frame, Packet *pkt)
         return SKIP_LINKTYPE;
     pkt->transport = TP_NONE;
     pkt->payload = cursor_empty();
+    ipfrag_new_frame(d->frags);
     return lt->decode(d, frame, pkt);
 }

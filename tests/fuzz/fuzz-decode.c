@@ -1,6 +1,7 @@
 /*
  * fuzz-decode.c - libFuzzer target for the whole per-packet path:
- * frame bytes -> decoder_frame() -> dissector_packet() -> model_packet(),
+ * frame bytes -> decoder_frame() (and decoder_tunnel() for the packets a
+ * tunnel carries) -> dissector_packet() -> model_packet(),
  * then the end-of-run flow expiry and a walk over the model as the store
  * would read it.
  *
@@ -88,6 +89,21 @@ static void touch_attr(void *entry, void *user)
     sink += strlen(attr_name(a->key));
 }
 
+/* The packet, then each packet it tunnels, as ingest.c hands them on. */
+static void analyze(Decoder *decoder, Dissector *dissector, Model *model, const Packet *pkt)
+{
+    Packet inner[2];
+    for (int i = 0;; i ^= 1) {
+        DissectCtx ctx;
+        Verdict v;
+        dissector_packet(dissector, pkt, &ctx, &v);
+        model_packet(model, pkt, &v, ctx.facts, ctx.n_facts);
+        if (pkt->tunnel == TUN_NONE || decoder_tunnel(decoder, pkt, &inner[i]) != SKIP_NONE)
+            return;
+        pkt = &inner[i];
+    }
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -125,12 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pkt.caplen = (uint32_t)caplen;
         pkt.wirelen = (uint32_t)wirelen;
         Cursor bytes = cursor_make(frame, caplen, caplen < wirelen);
-        if (decoder_frame(decoder, dlt, &bytes, &pkt) == SKIP_NONE) {
-            DissectCtx ctx;
-            Verdict v;
-            dissector_packet(dissector, &pkt, &ctx, &v);
-            model_packet(model, &pkt, &v, ctx.facts, ctx.n_facts);
-        }
+        if (decoder_frame(decoder, dlt, &bytes, &pkt) == SKIP_NONE)
+            analyze(decoder, dissector, model, &pkt);
         if (sel & SEL_EXPIRE_EACH)
             dissector_expire(dissector, ts_ns, false);
         free(frame);

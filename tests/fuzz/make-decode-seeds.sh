@@ -10,7 +10,8 @@
 # The seeds: the first frame of each kind of traffic in the sample, the
 # opening packets of the Modbus, S7 and EtherNet/IP conversations, the same
 # frames re-framed for the other link types, a VLAN tag, IPv4 fragments, a
-# synthetic IPv6 datagram and a clipped frame.  Deterministic: rerunning it
+# synthetic IPv6 datagram, a clipped frame, and the frames of
+# tests/cli/pcaps/tunnels.pcap.  Deterministic: rerunning it
 # rewrites the same files.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -157,6 +158,22 @@ if dns:
     ip6 = struct.pack(">IHBB", 0x60000000, len(udp), 17, 64) + src6 + dst6 + udp
     seed("ipv6-dns", 5, [whole(ip6)])
     seed("eth-ipv6-dns", 0, [whole(eth[:12] + b"\x86\xdd" + ip6)])
+
+# 6. Tunnels: each frame of tests/cli/pcaps/tunnels.pcap (GRE, VXLAN,
+#    GTP-U, IP in IP, GRE nested past the depth limit), the Modbus session
+#    in GRE as one conversation.
+tunnels = os.path.join(os.path.dirname(os.path.abspath(out)), "..", "..", "cli", "pcaps", "tunnels.pcap")
+tdata = open(tunnels, "rb").read()
+tframes = []
+off = 24
+while off + 16 <= len(tdata):
+    _, _, caplen, _ = struct.unpack("<IIII", tdata[off:off + 16])
+    tframes.append(tdata[off + 16:off + 16 + caplen])
+    off += 16 + caplen
+seed("eth-tunnel-gre-modbus", 0, [whole(f) for f in tframes[:5]])
+for i, label in ((5, "vxlan"), (6, "vxlan-gpe"), (7, "gtpu"), (8, "6in4"), (9, "4in6"),
+                 (10, "gre-ethernet"), (11, "gre-nested")):
+    seed("eth-tunnel-" + label, 0, [whole(tframes[i])])
 
 print("make-decode-seeds: %d seeds in %s" % (len(written), out))
 PY
