@@ -21,11 +21,14 @@
  * at 440 s an SLMP IP address set on the CC-Link IE Field Basic slave.
  *
  * These hosts are not in plant_hosts[] (the recipe carries its own
- * endpoints), so their IP ids are counted here, per recipe build order.
+ * endpoints, plant-cell.c), so their IP ids are counted here, per recipe
+ * build order.
  */
 #include "plant-ot2.h"
 
 #include <string.h>
+
+#include "plant-cell.h"
 
 enum {
     SRTP_PORT = 18245,
@@ -52,11 +55,7 @@ typedef enum Ot2Host {
     OT2_COUNT
 } Ot2Host;
 
-static const struct {
-    uint8_t mac[MAC_LEN];
-    uint32_t ip;
-    uint8_t ttl;
-} ot2_hosts[OT2_COUNT] = {
+static const CellHost ot2_hosts[OT2_COUNT] = {
     [OT2_GE_PLC] = { { 0xd8, 0x28, 0xc9, 0x41, 0x0a, 0x01 }, 0x0a0a0129, 64 },
     [OT2_CODESYS] = { { 0x00, 0x30, 0xde, 0x42, 0x0b, 0x02 }, 0x0a0a012a, 64 },
     [OT2_CC_MASTER] = { { 0x38, 0xe0, 0x8e, 0x43, 0x0c, 0x03 }, 0x0a0a012b, 64 },
@@ -64,70 +63,9 @@ static const struct {
     [OT2_MOXA] = { { 0x00, 0x90, 0xe8, 0x45, 0x0e, 0x05 }, 0x0a0a012d, 64 },
 };
 
-/* Windows 10 SYN options, as the HMI and the workstation send them. */
-static const uint8_t syn_opts_client[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
-                                           0x03, 0x08, 0x01, 0x01, 0x04, 0x02 };
-static const uint8_t syn_opts_device[] = { 0x02, 0x04, 0x05, 0xb4 };
-
-typedef struct Ot2 {
-    Plant *p;
-    Rng *rng;
-    Endpoint ep[OT2_COUNT];
-} Ot2;
-
 /* ---------- frames between the plant's clients and these devices ---------- */
 
-static uint64_t ot2_arp(Ot2 *o, uint64_t t, Endpoint *asker, const Endpoint *target)
-{
-    size_t len = frame_arp(o->p->frame, ARP_OP_REQUEST, MAC_BROADCAST, asker->mac, asker->ip,
-                           MAC_ZERO, target->ip);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 80, 900);
-    len = frame_arp(o->p->frame, ARP_OP_REPLY, asker->mac, target->mac, target->ip, asker->mac,
-                    asker->ip);
-    plant_emit(o->p, t, len);
-    return t;
-}
-
-/* SYN, SYN/ACK, ACK: a Windows client and an embedded server (MSS only,
- * so no window scaling). */
-static uint64_t ot2_open(Ot2 *o, TcpConn *c, Endpoint *cli, Endpoint *srv, uint16_t port,
-                         uint64_t t)
-{
-    uint16_t cli_port = (uint16_t)rng_range(o->rng, 49152, 65535);
-    uint32_t cli_isn = rng_u32(o->rng);
-    uint32_t srv_isn = rng_u32(o->rng);
-    tcpconn_init(c, cli, cli_port, srv, port, cli_isn, srv_isn);
-    c->cli_win = 64240;
-    c->srv_win = 8192;
-    size_t len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_SYN, syn_opts_client, sizeof syn_opts_client,
-                                 NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 150, 1500);
-    len = tcpconn_segment(c, TCP_FROM_SRV, TCPF_SYN | TCPF_ACK, syn_opts_device,
-                          sizeof syn_opts_device, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 60, 400);
-    len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    return t;
-}
-
-static uint64_t ot2_close(Ot2 *o, TcpConn *c, uint64_t t)
-{
-    size_t len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_FIN | TCPF_ACK, NULL, 0, NULL, 0,
-                                 o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 200, 2000);
-    len = tcpconn_segment(c, TCP_FROM_SRV, TCPF_FIN | TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 60, 400);
-    len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    return t;
-}
-
-static void ot2_udp(Ot2 *o, uint64_t t, Endpoint *src, const Endpoint *dst, uint16_t sport,
+static void ot2_udp(Cell *o, uint64_t t, Endpoint *src, const Endpoint *dst, uint16_t sport,
                     uint16_t dport, const Buf *payload)
 {
     plant_check_buf(payload, "ot2 udp");
@@ -138,7 +76,7 @@ static void ot2_udp(Ot2 *o, uint64_t t, Endpoint *src, const Endpoint *dst, uint
 }
 
 /* A subnet broadcast from src (10.10.1.255). */
-static void ot2_broadcast(Ot2 *o, uint64_t t, Endpoint *src, uint16_t sport, uint16_t dport,
+static void ot2_broadcast(Cell *o, uint64_t t, Endpoint *src, uint16_t sport, uint16_t dport,
                           const Buf *payload)
 {
     plant_check_buf(payload, "ot2 broadcast");
@@ -187,7 +125,7 @@ static void srtp_msg(Buf *b, uint16_t type, uint16_t seq, uint8_t mseq, uint8_t 
 
 /* A request without text and its completion ACK (with a text buffer of
  * reply_len bytes when the service returns data). */
-static uint64_t srtp_service(Ot2 *o, TcpConn *c, uint64_t t, uint16_t *seq, uint8_t service,
+static uint64_t srtp_service(Cell *o, TcpConn *c, uint64_t t, uint16_t *seq, uint8_t service,
                              uint8_t arg0, size_t reply_len)
 {
     uint8_t req_mem[OT2_PAYLOAD_MAX];
@@ -215,7 +153,7 @@ static uint64_t srtp_service(Ot2 *o, TcpConn *c, uint64_t t, uint16_t *seq, uint
 }
 
 /* Connection start: two all-zero initialisation messages, each answered. */
-static uint64_t srtp_init(Ot2 *o, TcpConn *c, uint64_t t)
+static uint64_t srtp_init(Cell *o, TcpConn *c, uint64_t t)
 {
     uint8_t req_mem[SRTP_HDR];
     uint8_t rsp_mem[SRTP_HDR];
@@ -229,14 +167,14 @@ static uint64_t srtp_init(Ot2 *o, TcpConn *c, uint64_t t)
     return t;
 }
 
-static void srtp_routine(Ot2 *o)
+static void srtp_routine(Cell *o)
 {
     Endpoint *hmi = &o->p->ep[HOST_HMI];
     Endpoint *plc = &o->ep[OT2_GE_PLC];
     uint64_t t = ms_ns(3000) + plant_delay(o->rng, 0, 40000);
-    t = ot2_arp(o, t, hmi, plc);
+    t = cell_arp(o, t, hmi, plc);
     TcpConn c;
-    t = ot2_open(o, &c, hmi, plc, SRTP_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, hmi, plc, SRTP_PORT, t + plant_delay(o->rng, 100, 500));
     t = srtp_init(o, &c, t + plant_delay(o->rng, 500, 2000));
     uint16_t seq = 1;
     t = srtp_service(o, &c, t + plant_delay(o->rng, 500, 2000), &seq, 0x43, 0x00, 32);
@@ -246,14 +184,14 @@ static void srtp_routine(Ot2 *o)
     }
 }
 
-static void srtp_engineering(Ot2 *o)
+static void srtp_engineering(Cell *o)
 {
     Endpoint *eng = &o->p->ep[HOST_ENG_WS];
     Endpoint *plc = &o->ep[OT2_GE_PLC];
     uint64_t t = sec_ns(ENG_SRTP_AT_S) - ms_ns(900);
-    t = ot2_arp(o, t, eng, plc);
+    t = cell_arp(o, t, eng, plc);
     TcpConn c;
-    t = ot2_open(o, &c, eng, plc, SRTP_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, eng, plc, SRTP_PORT, t + plant_delay(o->rng, 100, 500));
     t = srtp_init(o, &c, t + plant_delay(o->rng, 500, 2000));
     uint16_t seq = 1;
     t = srtp_service(o, &c, t + plant_delay(o->rng, 20000, 60000), &seq, 0x20, 0x00, 0);
@@ -262,7 +200,7 @@ static void srtp_engineering(Ot2 *o)
                      0x00, 0); /* stop */
     t = srtp_service(o, &c, t + plant_delay(o->rng, 300000, 800000), &seq, 0x3f, 0x00, 0);
     t = srtp_service(o, &c, t + plant_delay(o->rng, 300000, 800000), &seq, 0x23, 0x01, 0); /* run */
-    ot2_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
+    cell_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
 }
 
 /* ---------- CODESYS V3 ---------- */
@@ -336,7 +274,7 @@ static void cds_app_block(Buf *b, bool is_request, uint16_t channel, uint32_t bl
     buf_bytes(b, content, content_len);
 }
 
-static uint64_t cds_service(Ot2 *o, TcpConn *c, uint64_t t, uint32_t *blk, uint8_t group,
+static uint64_t cds_service(Cell *o, TcpConn *c, uint64_t t, uint32_t *blk, uint8_t group,
                             uint16_t service, uint32_t session, const char *tag_text)
 {
     uint8_t content[64];
@@ -363,7 +301,7 @@ static uint64_t cds_service(Ot2 *o, TcpConn *c, uint64_t t, uint32_t *blk, uint8
     return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 2000, 9000);
 }
 
-static uint64_t cds_open_channel(Ot2 *o, TcpConn *c, uint64_t t)
+static uint64_t cds_open_channel(Cell *o, TcpConn *c, uint64_t t)
 {
     uint8_t ch_mem[32];
     uint8_t q_mem[OT2_PAYLOAD_MAX];
@@ -404,7 +342,7 @@ static void utf16z(Buf *b, const char *s)
 }
 
 /* Name-service discovery broadcast and the controller's DeviceInfo reply. */
-static uint64_t cds_discovery(Ot2 *o, uint64_t t)
+static uint64_t cds_discovery(Cell *o, uint64_t t)
 {
     static const char node[] = "PFC200-CELL2";
     static const char device[] = "WAGO 750-8212 PFC200";
@@ -457,14 +395,14 @@ static uint64_t cds_discovery(Ot2 *o, uint64_t t)
     return t;
 }
 
-static void codesys_routine(Ot2 *o)
+static void codesys_routine(Cell *o)
 {
     Endpoint *hmi = &o->p->ep[HOST_HMI];
     Endpoint *dev = &o->ep[OT2_CODESYS];
     uint64_t t = ms_ns(4000) + plant_delay(o->rng, 0, 40000);
-    t = ot2_arp(o, t, hmi, dev);
+    t = cell_arp(o, t, hmi, dev);
     TcpConn c;
-    t = ot2_open(o, &c, hmi, dev, CODESYS_TCP_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, hmi, dev, CODESYS_TCP_PORT, t + plant_delay(o->rng, 100, 500));
     t = cds_open_channel(o, &c, t + plant_delay(o->rng, 500, 2000));
     uint32_t blk = 1;
     uint32_t session = 0x1a2b3c4d;
@@ -475,14 +413,14 @@ static void codesys_routine(Ot2 *o)
     }
 }
 
-static void codesys_engineering(Ot2 *o)
+static void codesys_engineering(Cell *o)
 {
     Endpoint *eng = &o->p->ep[HOST_ENG_WS];
     Endpoint *dev = &o->ep[OT2_CODESYS];
     uint64_t t = cds_discovery(o, sec_ns(ENG_CODESYS_AT_S) - ms_ns(2500));
-    t = ot2_arp(o, t + plant_delay(o->rng, 100000, 300000), eng, dev);
+    t = cell_arp(o, t + plant_delay(o->rng, 100000, 300000), eng, dev);
     TcpConn c;
-    t = ot2_open(o, &c, eng, dev, CODESYS_TCP_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, eng, dev, CODESYS_TCP_PORT, t + plant_delay(o->rng, 100, 500));
     t = cds_open_channel(o, &c, t + plant_delay(o->rng, 500, 2000));
     uint32_t blk = 1;
     uint32_t session = 0x5e5e0001;
@@ -495,7 +433,7 @@ static void codesys_engineering(Ot2 *o)
                     "Application.app");
     t = cds_service(o, &c, t + plant_delay(o->rng, 300000, 900000), &blk, 0x02, 0x10, session,
                     "Application"); /* start */
-    ot2_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
+    cell_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
 }
 
 /* ---------- CC-Link IE Field Basic ---------- */
@@ -527,7 +465,7 @@ static void slmp_rsp(Buf *b, const Buf *body)
     buf_bytes(b, body->p, body->len);
 }
 
-static void cciefb_scan(Ot2 *o, uint64_t t, uint16_t seq)
+static void cciefb_scan(Cell *o, uint64_t t, uint16_t seq)
 {
     Endpoint *master = &o->ep[OT2_CC_MASTER];
     Endpoint *slave = &o->ep[OT2_CC_SLAVE];
@@ -582,7 +520,7 @@ static void cciefb_scan(Ot2 *o, uint64_t t, uint16_t seq)
     ot2_udp(o, t + plant_delay(o->rng, 300, 1500), slave, master, CCIEFB_PORT, CCIEFB_PORT, &msg);
 }
 
-static void cciefb_transient(Ot2 *o, uint64_t t, Endpoint *from, uint16_t cmd, bool is_broadcast)
+static void cciefb_transient(Cell *o, uint64_t t, Endpoint *from, uint16_t cmd, bool is_broadcast)
 {
     Endpoint *slave = &o->ep[OT2_CC_SLAVE];
     uint8_t body_mem[64];
@@ -606,7 +544,7 @@ static void cciefb_transient(Ot2 *o, uint64_t t, Endpoint *from, uint16_t cmd, b
     ot2_udp(o, t + plant_delay(o->rng, 500, 3000), slave, from, SLMP_PORT, SLMP_PORT, &msg);
 }
 
-static void cciefb_traffic(Ot2 *o)
+static void cciefb_traffic(Cell *o)
 {
     Endpoint *master = &o->ep[OT2_CC_MASTER];
     cciefb_transient(o, ms_ns(6000) + plant_delay(o->rng, 0, 50000), master, 0x0e30, true);
@@ -632,7 +570,7 @@ static void rtu_frame(Buf *b, const uint8_t *pdu, size_t len)
     buf_u8(b, crc >> 8);
 }
 
-static uint64_t rtu_exchange(Ot2 *o, TcpConn *c, uint64_t t, const uint8_t *req_pdu,
+static uint64_t rtu_exchange(Cell *o, TcpConn *c, uint64_t t, const uint8_t *req_pdu,
                              size_t req_len, const uint8_t *rsp_pdu, size_t rsp_len)
 {
     uint8_t q_mem[64];
@@ -646,15 +584,15 @@ static uint64_t rtu_exchange(Ot2 *o, TcpConn *c, uint64_t t, const uint8_t *req_
     return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 20000, 60000); /* 9600 bd behind */
 }
 
-static void rtu_traffic(Ot2 *o)
+static void rtu_traffic(Cell *o)
 {
     Endpoint *hmi = &o->p->ep[HOST_HMI];
     Endpoint *eng = &o->p->ep[HOST_ENG_WS];
     Endpoint *gw = &o->ep[OT2_MOXA];
     uint64_t t = ms_ns(5000) + plant_delay(o->rng, 0, 40000);
-    t = ot2_arp(o, t, hmi, gw);
+    t = cell_arp(o, t, hmi, gw);
     TcpConn c;
-    t = ot2_open(o, &c, hmi, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, hmi, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
     for (uint64_t tick = t + ms_ns(100); plant_in_capture(tick); tick += sec_ns(5)) {
         uint64_t at = tick + plant_delay(o->rng, 0, 5000);
         uint8_t level = (uint8_t)rng_below(o->rng, 100);
@@ -664,33 +602,24 @@ static void rtu_traffic(Ot2 *o)
     }
 
     t = sec_ns(ENG_RTU_AT_S) - ms_ns(700);
-    t = ot2_arp(o, t, eng, gw);
+    t = cell_arp(o, t, eng, gw);
     TcpConn e;
-    t = ot2_open(o, &e, eng, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &e, eng, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
     const uint8_t restart[] = { RTU_UNIT, 0x08, 0x00, 0x01, 0xff, 0x00 };
     t = rtu_exchange(o, &e, sec_ns(ENG_RTU_AT_S) + plant_delay(o->rng, 0, 100000), restart,
                      sizeof restart, restart, sizeof restart);
     const uint8_t write[] = { RTU_UNIT, 0x06, 0x00, 0x01, 0x00, 0x00 };
     t = rtu_exchange(o, &e, t + plant_delay(o->rng, 500000, 1500000), write, sizeof write, write,
                      sizeof write);
-    ot2_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
+    cell_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
 }
 
 /* ---------- the recipe ---------- */
 
 void recipe_ot2_cell(Plant *p, Rng *rng)
 {
-    static Ot2 o; /* endpoints live as long as the scheduler's frames need them */
-    memset(&o, 0, sizeof o);
-    o.p = p;
-    o.rng = rng;
-    for (int i = 0; i < OT2_COUNT; i++) {
-        memcpy(o.ep[i].mac, ot2_hosts[i].mac, MAC_LEN);
-        o.ep[i].ip = ot2_hosts[i].ip;
-        o.ep[i].ttl = ot2_hosts[i].ttl;
-        o.ep[i].is_df = false;
-        o.ep[i].ip_id = rng_u16(rng);
-    }
+    static Cell o; /* endpoints live as long as the scheduler's frames need them */
+    cell_init(&o, p, rng, ot2_hosts, OT2_COUNT, 8192);
     srtp_routine(&o);
     srtp_engineering(&o);
     codesys_routine(&o);

@@ -16,11 +16,13 @@
  * blocks the dissector counts but cannot name.
  *
  * These hosts are not in plant_hosts[] (the recipe carries its own
- * endpoints), so their IP ids are counted here.
+ * endpoints, plant-cell.c), so their IP ids are counted here.
  */
 #include "plant-ot3.h"
 
 #include <string.h>
+
+#include "plant-cell.h"
 
 enum {
     NPORT_PORT = 4001,
@@ -34,72 +36,10 @@ enum {
 
 typedef enum Ot3Host { OT3_NPORT, OT3_CODESYS2, OT3_COUNT } Ot3Host;
 
-static const struct {
-    uint8_t mac[MAC_LEN];
-    uint32_t ip;
-} ot3_hosts[OT3_COUNT] = {
-    [OT3_NPORT] = { { 0x00, 0x90, 0xe8, 0x46, 0x0f, 0x06 }, 0x0a0a012e },
-    [OT3_CODESYS2] = { { 0x00, 0x30, 0xde, 0x47, 0x10, 0x07 }, 0x0a0a012f },
+static const CellHost ot3_hosts[OT3_COUNT] = {
+    [OT3_NPORT] = { { 0x00, 0x90, 0xe8, 0x46, 0x0f, 0x06 }, 0x0a0a012e, 64 },
+    [OT3_CODESYS2] = { { 0x00, 0x30, 0xde, 0x47, 0x10, 0x07 }, 0x0a0a012f, 64 },
 };
-
-/* Windows 10 SYN options (HMI, workstation); the devices send MSS only. */
-static const uint8_t syn_opts_client[] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
-                                           0x03, 0x08, 0x01, 0x01, 0x04, 0x02 };
-static const uint8_t syn_opts_device[] = { 0x02, 0x04, 0x05, 0xb4 };
-
-typedef struct Ot3 {
-    Plant *p;
-    Rng *rng;
-    Endpoint ep[OT3_COUNT];
-} Ot3;
-
-static uint64_t ot3_arp(Ot3 *o, uint64_t t, Endpoint *asker, const Endpoint *target)
-{
-    size_t len = frame_arp(o->p->frame, ARP_OP_REQUEST, MAC_BROADCAST, asker->mac, asker->ip,
-                           MAC_ZERO, target->ip);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 80, 900);
-    len = frame_arp(o->p->frame, ARP_OP_REPLY, asker->mac, target->mac, target->ip, asker->mac,
-                    asker->ip);
-    plant_emit(o->p, t, len);
-    return t;
-}
-
-static uint64_t ot3_open(Ot3 *o, TcpConn *c, Endpoint *cli, Endpoint *srv, uint16_t port,
-                         uint64_t t)
-{
-    uint16_t cli_port = (uint16_t)rng_range(o->rng, 49152, 65535);
-    uint32_t cli_isn = rng_u32(o->rng);
-    uint32_t srv_isn = rng_u32(o->rng);
-    tcpconn_init(c, cli, cli_port, srv, port, cli_isn, srv_isn);
-    c->cli_win = 64240;
-    c->srv_win = 4096;
-    size_t len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_SYN, syn_opts_client, sizeof syn_opts_client,
-                                 NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 150, 1500);
-    len = tcpconn_segment(c, TCP_FROM_SRV, TCPF_SYN | TCPF_ACK, syn_opts_device,
-                          sizeof syn_opts_device, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 60, 400);
-    len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    return t;
-}
-
-static uint64_t ot3_close(Ot3 *o, TcpConn *c, uint64_t t)
-{
-    size_t len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_FIN | TCPF_ACK, NULL, 0, NULL, 0,
-                                 o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 200, 2000);
-    len = tcpconn_segment(c, TCP_FROM_SRV, TCPF_FIN | TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    t += plant_delay(o->rng, 60, 400);
-    len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
-    plant_emit(o->p, t, len);
-    return t;
-}
 
 /* ---------- Modbus ASCII through the serial server ---------- */
 
@@ -121,7 +61,7 @@ static void ascii_frame(Buf *b, const uint8_t *adu, size_t len)
     buf_u8(b, '\n');
 }
 
-static uint64_t ascii_exchange(Ot3 *o, TcpConn *c, uint64_t t, const uint8_t *req_adu,
+static uint64_t ascii_exchange(Cell *o, TcpConn *c, uint64_t t, const uint8_t *req_adu,
                                size_t req_len, const uint8_t *rsp_adu, size_t rsp_len)
 {
     uint8_t q_mem[128];
@@ -135,15 +75,15 @@ static uint64_t ascii_exchange(Ot3 *o, TcpConn *c, uint64_t t, const uint8_t *re
     return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 40000, 90000); /* 9600 bd, 2x chars */
 }
 
-static void ascii_traffic(Ot3 *o)
+static void ascii_traffic(Cell *o)
 {
     Endpoint *hmi = &o->p->ep[HOST_HMI];
     Endpoint *eng = &o->p->ep[HOST_ENG_WS];
     Endpoint *nport = &o->ep[OT3_NPORT];
     uint64_t t = ms_ns(8000) + plant_delay(o->rng, 0, 40000);
-    t = ot3_arp(o, t, hmi, nport);
+    t = cell_arp(o, t, hmi, nport);
     TcpConn c;
-    t = ot3_open(o, &c, hmi, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, hmi, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
     for (uint64_t tick = t + ms_ns(100); plant_in_capture(tick); tick += sec_ns(5)) {
         uint64_t at = tick + plant_delay(o->rng, 0, 5000);
         uint8_t flow = (uint8_t)rng_below(o->rng, 200);
@@ -153,16 +93,16 @@ static void ascii_traffic(Ot3 *o)
     }
 
     t = sec_ns(ENG_ASCII_AT_S) - ms_ns(700);
-    t = ot3_arp(o, t, eng, nport);
+    t = cell_arp(o, t, eng, nport);
     TcpConn e;
-    t = ot3_open(o, &e, eng, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &e, eng, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
     const uint8_t setpoint[] = { ASCII_UNIT, 0x06, 0x00, 0x11, 0x00, 0x5a };
     t = ascii_exchange(o, &e, sec_ns(ENG_ASCII_AT_S) + plant_delay(o->rng, 0, 100000), setpoint,
                        sizeof setpoint, setpoint, sizeof setpoint);
     const uint8_t run_coil[] = { ASCII_UNIT, 0x05, 0x00, 0x01, 0xff, 0x00 };
     t = ascii_exchange(o, &e, t + plant_delay(o->rng, 500000, 1500000), run_coil,
                        sizeof run_coil, run_coil, sizeof run_coil);
-    ot3_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
+    cell_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
 }
 
 /* ---------- CoDeSys 2.3 runtime ---------- */
@@ -182,7 +122,7 @@ static void cds2_str_at(uint8_t *block, size_t off, const char *s)
     memcpy(block + off, s, strlen(s));
 }
 
-static uint64_t cds2_exchange(Ot3 *o, TcpConn *c, uint64_t t, uint8_t service,
+static uint64_t cds2_exchange(Cell *o, TcpConn *c, uint64_t t, uint8_t service,
                               const uint8_t *data, size_t len, size_t reply_len)
 {
     uint8_t q_mem[64];
@@ -198,14 +138,14 @@ static uint64_t cds2_exchange(Ot3 *o, TcpConn *c, uint64_t t, uint8_t service,
     return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 2000, 9000);
 }
 
-static void codesys2_traffic(Ot3 *o)
+static void codesys2_traffic(Cell *o)
 {
     Endpoint *eng = &o->p->ep[HOST_ENG_WS];
     Endpoint *plc = &o->ep[OT3_CODESYS2];
     uint64_t t = sec_ns(ENG_CODESYS2_AT_S) - ms_ns(600);
-    t = ot3_arp(o, t, eng, plc);
+    t = cell_arp(o, t, eng, plc);
     TcpConn c;
-    t = ot3_open(o, &c, eng, plc, CODESYS2_PORT, t + plant_delay(o->rng, 100, 500));
+    t = cell_open(o, &c, eng, plc, CODESYS2_PORT, t + plant_delay(o->rng, 100, 500));
 
     uint8_t q_mem[16];
     uint8_t r_mem[OT3_PAYLOAD_MAX];
@@ -231,22 +171,13 @@ static void codesys2_traffic(Ot3 *o)
                       sizeof svc_b, 4);
     t = cds2_exchange(o, &c, t + plant_delay(o->rng, 200000, 800000), 0x2f, svc_a,
                       sizeof svc_a, 8);
-    ot3_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
+    cell_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
 }
 
 void recipe_ot3_serial(Plant *p, Rng *rng)
 {
-    static Ot3 o; /* endpoints live as long as the scheduler's frames need them */
-    memset(&o, 0, sizeof o);
-    o.p = p;
-    o.rng = rng;
-    for (int i = 0; i < OT3_COUNT; i++) {
-        memcpy(o.ep[i].mac, ot3_hosts[i].mac, MAC_LEN);
-        o.ep[i].ip = ot3_hosts[i].ip;
-        o.ep[i].ttl = 64;
-        o.ep[i].is_df = false;
-        o.ep[i].ip_id = rng_u16(rng);
-    }
+    static Cell o; /* endpoints live as long as the scheduler's frames need them */
+    cell_init(&o, p, rng, ot3_hosts, OT3_COUNT, 4096);
     ascii_traffic(&o);
     codesys2_traffic(&o);
 }
