@@ -1,7 +1,10 @@
 /*
- * datafile.c - where otscope's data files (data/ in the source tree) are.
+ * datafile.c - where otscope's data files (data/ in the source tree) are,
+ * and the catalogues read from them once (otscope/datafile.h).
  */
 #include "config.h"
+
+#include "otscope/datafile.h"
 
 #include <glib.h>
 
@@ -20,4 +23,43 @@ char *ots_data_path(const char *relpath)
         g_free(path);
     }
     return NULL;
+}
+
+void data_catalogue_set_path(DataCatalogue *c, const char *path)
+{
+    g_free(c->override);
+    c->override = g_strdup(path);
+}
+
+static void *load(DataCatalogue *c)
+{
+    void *table = c->create();
+    char *path = c->override ? g_strdup(c->override) : ots_data_path(c->file);
+    char *text = NULL;
+    if (path && g_file_get_contents(path, &text, NULL, NULL)) {
+        char **lines = g_strsplit(text, "\n", -1);
+        for (char **l = lines; *l; l++)
+            c->parse_line(table, *l);
+        g_strfreev(lines);
+        c->source = path;
+    } else {
+        g_free(path);
+    }
+    g_free(text);
+    return table;
+}
+
+void *data_catalogue_get(DataCatalogue *c)
+{
+    if (g_once_init_enter(&c->once)) {
+        c->table = load(c);
+        g_once_init_leave(&c->once, 1);
+    }
+    return c->table;
+}
+
+const char *data_catalogue_source(DataCatalogue *c)
+{
+    data_catalogue_get(c);
+    return c->source ? c->source : "";
 }

@@ -3,11 +3,10 @@
  * ("protocol<TAB>attribute<TAB>match<TAB>role<TAB>what", '#' comments
  * naming the sources).
  *
- * Read once, on the first lookup, into one array in file order (the first
- * match wins, so specific lines go first).  Lookups run at role inference,
- * once per asset and attribute, never per packet: a linear scan of a few
- * dozen lines is cheaper than any index.  Nothing is written after
- * loading, so lookups need no lock.
+ * Read once, on the first lookup (otscope/datafile.h), into one array in
+ * file order (the first match wins, so specific lines go first).  Lookups
+ * run at role inference, once per asset and attribute, never per packet:
+ * a linear scan of a few dozen lines is cheaper than any index.
  */
 #include "config.h"
 
@@ -18,7 +17,7 @@
 
 #include <glib.h>
 
-#include "otscope/util.h"
+#include "otscope/datafile.h"
 
 #define DEVCLASS_FILE "device-classes.tsv"
 
@@ -34,19 +33,11 @@ typedef struct DevClassDb {
     GStringChunk *text;
 } DevClassDb;
 
-static DevClassDb *db;
-static char *path_override;
-
-void devclass_set_path(const char *path)
-{
-    g_free(path_override);
-    path_override = g_strdup(path);
-}
-
 /* Blank, comment and short lines are skipped: a typo in a hand-edited
  * catalogue costs one entry, not all. */
-static void parse_line(DevClassDb *d, char *line)
+static void parse_line(void *table, char *line)
 {
+    DevClassDb *d = table;
     g_strchomp(line);
     if (line[0] == '\0' || line[0] == '#')
         return;
@@ -63,37 +54,19 @@ static void parse_line(DevClassDb *d, char *line)
     g_strfreev(cols);
 }
 
-static char *find_file(void)
-{
-    return path_override ? g_strdup(path_override) : ots_data_path(DEVCLASS_FILE);
-}
-
-static DevClassDb *load(void)
+static void *create(void)
 {
     DevClassDb *d = g_new0(DevClassDb, 1);
     d->text = g_string_chunk_new(4096);
     d->lines = g_array_new(FALSE, FALSE, sizeof(DevClassLine));
-    char *path = find_file();
-    char *text = NULL;
-    if (path && g_file_get_contents(path, &text, NULL, NULL)) {
-        char **lines = g_strsplit(text, "\n", -1);
-        for (char **l = lines; *l; l++)
-            parse_line(d, *l);
-        g_strfreev(lines);
-    }
-    g_free(text);
-    g_free(path);
     return d;
 }
 
-static const DevClassDb *get_db(void)
+static DataCatalogue catalogue = { .file = DEVCLASS_FILE, .create = create, .parse_line = parse_line };
+
+void devclass_set_path(const char *path)
 {
-    static gsize once;
-    if (g_once_init_enter(&once)) {
-        db = load();
-        g_once_init_leave(&once, 1);
-    }
-    return db;
+    data_catalogue_set_path(&catalogue, path);
 }
 
 /* needle in hay, case-insensitive, where a word starts (at the start or
@@ -114,7 +87,7 @@ const DevClassClue *devclass_match(const char *protocol, const char *attribute, 
 {
     if (!protocol || !attribute || !value || !value[0])
         return NULL;
-    const GArray *lines = get_db()->lines;
+    const GArray *lines = ((const DevClassDb *)data_catalogue_get(&catalogue))->lines;
     for (guint i = 0; i < lines->len; i++) {
         const DevClassLine *l = &g_array_index(lines, DevClassLine, i);
         if (strcmp(l->protocol, protocol) == 0 && strcmp(l->attribute, attribute) == 0 &&
