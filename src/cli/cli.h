@@ -24,6 +24,20 @@ typedef struct CmdDesc {
 #include "commands.def"
 #undef CMD
 
+/* The capture options analyze and live share, in their usage lines... */
+#define CLI_USAGE_CAPTURE_OPTIONS                                                                  \
+    "-i IFACE [-f BPF] [-s N] [-c N] [-p] [-Z USER] [--db DB] [--commit-interval SECS]"
+/* ...and in their help: -i to --db in their order; what -c does after
+ * the count differs. */
+#define CLI_HELP_CAPTURE_OPTIONS(count_help)                                                       \
+    "  -i, --interface IFACE  capture live from IFACE (drops root after opening)\n"                 \
+    "  -f, --filter BPF       capture filter (tcpdump syntax)\n"                                    \
+    "  -s, --snaplen N        bytes per packet to capture (default 262144)\n"                      \
+    "  -c, --count N          " count_help "\n"                                                     \
+    "  -p                     do not put the interface in promiscuous mode\n"                      \
+    "  -Z, --user USER        user to run as after opening the interface\n"                        \
+    "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
+
 /* All commands in commands.def order, NULL-terminated. */
 extern const CmdDesc *const cmd_table[];
 const CmdDesc *cmd_find(const char *name);

@@ -257,19 +257,12 @@ static int run_analyze(const CmdDesc *self, int argc, char **argv)
 
 const CmdDesc cmd_analyze = {
     "analyze",
-    "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | -i IFACE [-f BPF] [-s N] [-c N] "
-    "[-p] [-Z USER] [--db DB] [--commit-interval SECS] [--fail-on SEV] [--baseline FILE] "
-    "[--ioc FILE]... [-q] [-v]",
+    "otscope analyze [-r FILE]... [--file-list LIST] [FILE...] | " CLI_USAGE_CAPTURE_OPTIONS
+    " [--fail-on SEV] [--baseline FILE] [--ioc FILE]... [-q] [-v]",
     "read captures or an interface into the DB (no console)",
     "  -r, --read FILE        capture file (pcap, pcapng, gzip'ed); repeatable; '-' is stdin\n"
     "      --file-list LIST   a file with one capture path per line\n"
-    "  -i, --interface IFACE  capture live from IFACE (drops root after opening)\n"
-    "  -f, --filter BPF       capture filter (tcpdump syntax)\n"
-    "  -s, --snaplen N        bytes per packet to capture (default 262144)\n"
-    "  -c, --count N          stop after N packets\n"
-    "  -p                     do not put the interface in promiscuous mode\n"
-    "  -Z, --user USER        user to run as after opening the interface\n"
-    "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
+    CLI_HELP_CAPTURE_OPTIONS("stop after N packets")
     "      --commit-interval SECS  write a batch to the DB every SECS seconds (default 5)\n"
     "      --fail-on SEV      exit 1 when the DB then holds a finding at or above SEV\n"
     "      --baseline FILE    judge against this baseline (otscope baseline save); kept in the DB\n"

@@ -248,16 +248,9 @@ static int run_live(const CmdDesc *self, int argc, char **argv)
 
 const CmdDesc cmd_live = {
     "live",
-    "otscope live -i IFACE [-f BPF] [-s N] [-c N] [-p] [-Z USER] [--db DB] "
-    "[--commit-interval SECS] [--view NAME] [--ascii] [--no-color]",
+    "otscope live " CLI_USAGE_CAPTURE_OPTIONS " [--view NAME] [--ascii] [--no-color]",
     "capture from an interface and watch the console fill up live",
-    "  -i, --interface IFACE  capture from IFACE (drops root after opening)\n"
-    "  -f, --filter BPF       capture filter (tcpdump syntax)\n"
-    "  -s, --snaplen N        bytes per packet to capture (default 262144)\n"
-    "  -c, --count N          stop capturing after N packets (the console stays)\n"
-    "  -p                     do not put the interface in promiscuous mode\n"
-    "  -Z, --user USER        user to run as after opening the interface\n"
-    "      --db DB            database (default $OTSCOPE_DB or $XDG_DATA_HOME/otscope/otscope.db)\n"
+    CLI_HELP_CAPTURE_OPTIONS("stop capturing after N packets (the console stays)")
     "      --commit-interval SECS  write a batch every SECS seconds (default 1): the console\n"
     "                         shows what is written\n"
     "      --view NAME        open on dashboard (default), assets, comms, ops, findings or "
