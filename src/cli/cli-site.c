@@ -105,3 +105,90 @@ int cli_site_rejudge_and_print(Store *s, const char *const *rules, TableFormat f
         status = cli_fail(&err);
     return status;
 }
+
+/* The subcommand's argument count and the command's own options; false
+ * with *status set when they are wrong. */
+static bool check_subcommand(const CmdDesc *self, const SiteList *list, int argc, char **argv,
+                             bool *is_load, bool *is_clear, int *status, void *user)
+{
+    const char *sub = argc > 1 ? argv[1] : "show";
+    *is_load = strcmp(sub, list->load) == 0;
+    *is_clear = strcmp(sub, "clear") == 0;
+    const char *why = list->check ? list->check(*is_load, user) : NULL;
+    if (!*is_load && !*is_clear && strcmp(sub, "show") != 0)
+        *status = cli_usage_error(self, "%s %s %s, show or clear, not '%s'", list->name,
+                                  list->load, list->files, sub);
+    else if (*is_load && (list->is_one_file ? argc != 3 : argc < 3))
+        *status = cli_usage_error(self, "%s", list->load_needs);
+    else if (!*is_load && argc > 2)
+        *status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
+    else if (why)
+        *status = cli_usage_error(self, "%s", why);
+    return *status == ERR_OK;
+}
+
+typedef struct ListSource {
+    const SiteList *list;
+    Store *s;
+} ListSource;
+
+static bool read_list(void *source, StoreRowFn fn, void *user, Err *err)
+{
+    const ListSource *src = source;
+    return src->list->read(src->s, fn, user, err);
+}
+
+int cli_site_list_run(const CmdDesc *self, const SiteList *list, int argc, char **argv,
+                      const char *db_opt, TableFormat fmt, bool quiet, int status, void *user)
+{
+    bool is_load;
+    bool is_clear;
+    if (status != ERR_OK ||
+        !check_subcommand(self, list, argc, argv, &is_load, &is_clear, &status, user))
+        return status;
+    Err err;
+    err_clear(&err);
+    char *db_path = cli_db_path(db_opt);
+    Store *s = store_open(db_path, is_load || is_clear ? STORE_READ_WRITE : STORE_READ, &err);
+    g_free(db_path);
+    if (!s)
+        return cli_fail(&err);
+    if (is_load) {
+        status = list->load_files(self, s, argv + 2, argc - 2, fmt, quiet, user);
+    } else if (is_clear) {
+        status = list->clear(s, &err) ? cli_site_rejudge(s, quiet) : cli_fail(&err);
+    } else {
+        int n;
+        const ColumnDesc *cols = list->columns(&n);
+        ListSource src = { list, s };
+        if (!table_print_rows(cols, n, read_list, &src, fmt, stdout, &err))
+            status = cli_fail(&err);
+    }
+    if (fflush(stdout) != 0 && status == ERR_OK)
+        status = ERR_INPUT;
+    store_close(s);
+    return status;
+}
+
+int cli_site_list_main(const CmdDesc *self, const SiteList *list, int argc, char **argv)
+{
+    gchar *db_opt = NULL;
+    gchar *format = NULL;
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_opt, "", "DB" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "", "FMT" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    int status = ERR_OK;
+    TableFormat fmt = FORMAT_CSV;
+    if (cli_parse_options(self, entries, &argc, &argv, &status) &&
+        cli_site_format(self, format, &fmt, &status)) {
+        log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
+        status = cli_site_list_run(self, list, argc, argv, db_opt, fmt, quiet, status, NULL);
+    }
+    g_free(db_opt);
+    g_free(format);
+    return status;
+}

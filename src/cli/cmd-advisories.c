@@ -23,11 +23,6 @@
 
 static const char *const advisory_rules[] = { "vulnerable-firmware", NULL };
 
-static bool read_advisories(void *source, StoreRowFn fn, void *user, Err *err)
-{
-    return advisories_read(source, fn, user, err);
-}
-
 static const char *format_label(AdvisoryFormat f)
 {
     switch (f) {
@@ -39,6 +34,40 @@ static const char *format_label(AdvisoryFormat f)
         return "advisory rows";
     }
 }
+
+typedef struct ImportOpts {
+    AdvisoryFormat kind;
+    bool is_replacing;
+} ImportOpts;
+
+static int import_advisories(const CmdDesc *self, Store *s, char **files, int n, TableFormat fmt,
+                             bool quiet, void *user)
+{
+    (void)self;
+    const ImportOpts *o = user;
+    Err err;
+    err_clear(&err);
+    for (int i = 0; i < n; i++) {
+        AdvisoryStats st;
+        if (!advisories_import(s, files[i], o->kind, o->is_replacing && i == 0, &st, &err))
+            return cli_fail(&err);
+        log_info("%s: %" G_GINT64_FORMAT " %s", files[i], st.rows, format_label(st.format));
+        cli_audit(s, "advisories import", NULL, files[i], NULL);
+    }
+    return cli_site_rejudge_and_print(s, advisory_rules, fmt, quiet);
+}
+
+static const SiteList advisories_list = {
+    .name = "advisories",
+    .load = "import",
+    .files = "FILE...",
+    .load_needs = "advisories import needs a file",
+    .is_one_file = false,
+    .columns = advisories_columns,
+    .read = advisories_read,
+    .clear = advisories_clear,
+    .load_files = import_advisories,
+};
 
 static int run_advisories(const CmdDesc *self, int argc, char **argv)
 {
@@ -63,51 +92,9 @@ static int run_advisories(const CmdDesc *self, int argc, char **argv)
         !advisory_format_from_name(input, &kind))
         status = cli_usage_error(self, "unknown --input-format '%s' (auto, kev, csv, json)", input);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
-    const char *sub = argc > 1 ? argv[1] : "show";
-    bool is_import = strcmp(sub, "import") == 0;
-    bool is_clear = strcmp(sub, "clear") == 0;
-    if (status == ERR_OK && !is_import && !is_clear && strcmp(sub, "show") != 0)
-        status = cli_usage_error(self, "advisories import FILE..., show or clear, not '%s'", sub);
-    else if (status == ERR_OK && is_import && argc < 3)
-        status = cli_usage_error(self, "advisories import needs a file");
-    else if (status == ERR_OK && !is_import && argc > 2)
-        status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
-    Err err;
-    err_clear(&err);
-    Store *s = NULL;
-    if (status == ERR_OK) {
-        char *db_path = cli_db_path(db_opt);
-        s = store_open(db_path, is_import || is_clear ? STORE_READ_WRITE : STORE_READ, &err);
-        g_free(db_path);
-        if (!s)
-            status = cli_fail(&err);
-    }
-    if (status == ERR_OK && is_import) {
-        for (int i = 2; status == ERR_OK && i < argc; i++) {
-            AdvisoryStats st;
-            if (!advisories_import(s, argv[i], kind, replace && i == 2, &st, &err)) {
-                status = cli_fail(&err);
-            } else {
-                log_info("%s: %" G_GINT64_FORMAT " %s", argv[i], st.rows, format_label(st.format));
-                cli_audit(s, "advisories import", NULL, argv[i], NULL);
-            }
-        }
-        if (status == ERR_OK)
-            status = cli_site_rejudge_and_print(s, advisory_rules, fmt, quiet);
-    } else if (status == ERR_OK && is_clear) {
-        if (!advisories_clear(s, &err))
-            status = cli_fail(&err);
-        else
-            status = cli_site_rejudge(s, quiet);
-    } else if (status == ERR_OK) {
-        int n;
-        const ColumnDesc *cols = advisories_columns(&n);
-        if (!table_print_rows(cols, n, read_advisories, s, fmt, stdout, &err))
-            status = cli_fail(&err);
-    }
-    if (fflush(stdout) != 0 && status == ERR_OK)
-        status = ERR_INPUT;
-    store_close(s);
+    ImportOpts opts = { kind, replace };
+    status = cli_site_list_run(self, &advisories_list, argc, argv, db_opt, fmt, quiet, status,
+                               &opts);
     g_free(db_opt);
     g_free(format);
     g_free(input);

@@ -22,11 +22,6 @@
 
 static const char *const ioc_rules[] = { "ioc-match", NULL };
 
-static bool read_iocs(void *source, StoreRowFn fn, void *user, Err *err)
-{
-    return ioc_read(source, fn, user, err);
-}
-
 static void summarize(const IocStats *st)
 {
     GString *s = g_string_new(NULL);
@@ -58,66 +53,31 @@ int cli_ioc_load(Store *s, const char *const *paths, bool quiet)
     return ERR_OK;
 }
 
+static int load_iocs(const CmdDesc *self, Store *s, char **files, int n, TableFormat fmt,
+                     bool quiet, void *user)
+{
+    (void)self;
+    (void)n; /* files is NULL-terminated: it is the end of argv */
+    (void)user;
+    int status = cli_ioc_load(s, (const char *const *)files, quiet);
+    return status == ERR_OK ? cli_site_rejudge_and_print(s, ioc_rules, fmt, quiet) : status;
+}
+
+static const SiteList ioc_list = {
+    .name = "ioc",
+    .load = "load",
+    .files = "FILE...",
+    .load_needs = "ioc load needs at least one IOC list file",
+    .is_one_file = false,
+    .columns = ioc_columns,
+    .read = ioc_read,
+    .clear = ioc_clear,
+    .load_files = load_iocs,
+};
+
 static int run_ioc(const CmdDesc *self, int argc, char **argv)
 {
-    gchar *db_opt = NULL;
-    gchar *format = NULL;
-    gboolean quiet = FALSE;
-    GOptionEntry entries[] = {
-        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_opt, "", "DB" },
-        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "", "FMT" },
-        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
-        { NULL, 0, 0, 0, NULL, NULL, NULL },
-    };
-    int status = ERR_OK;
-    TableFormat fmt = FORMAT_CSV;
-    if (!cli_parse_options(self, entries, &argc, &argv, &status) ||
-        !cli_site_format(self, format, &fmt, &status)) {
-        g_free(db_opt);
-        g_free(format);
-        return status;
-    }
-    log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
-    const char *sub = argc > 1 ? argv[1] : "show";
-    bool is_load = strcmp(sub, "load") == 0;
-    bool is_clear = strcmp(sub, "clear") == 0;
-    if (!is_load && !is_clear && strcmp(sub, "show") != 0)
-        status = cli_usage_error(self, "ioc load FILE..., show or clear, not '%s'", sub);
-    else if (is_load && argc < 3)
-        status = cli_usage_error(self, "ioc load needs at least one IOC list file");
-    else if (!is_load && argc > 2)
-        status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
-    Err err;
-    err_clear(&err);
-    Store *s = NULL;
-    if (status == ERR_OK) {
-        char *db_path = cli_db_path(db_opt);
-        s = store_open(db_path, is_load || is_clear ? STORE_READ_WRITE : STORE_READ, &err);
-        g_free(db_path);
-        if (!s)
-            status = cli_fail(&err);
-    }
-    if (status == ERR_OK && is_load) {
-        status = cli_ioc_load(s, (const char *const *)argv + 2, quiet);
-        if (status == ERR_OK)
-            status = cli_site_rejudge_and_print(s, ioc_rules, fmt, quiet);
-    } else if (status == ERR_OK && is_clear) {
-        if (!ioc_clear(s, &err))
-            status = cli_fail(&err);
-        else
-            status = cli_site_rejudge(s, quiet);
-    } else if (status == ERR_OK) {
-        int n;
-        const ColumnDesc *cols = ioc_columns(&n);
-        if (!table_print_rows(cols, n, read_iocs, s, fmt, stdout, &err))
-            status = cli_fail(&err);
-    }
-    if (fflush(stdout) != 0 && status == ERR_OK)
-        status = ERR_INPUT;
-    store_close(s);
-    g_free(db_opt);
-    g_free(format);
-    return status;
+    return cli_site_list_main(self, &ioc_list, argc, argv);
 }
 
 const CmdDesc cmd_ioc = {

@@ -24,10 +24,44 @@
 static const char *const ledger_rules[] = { "ledger-unlisted", "ledger-missing",
                                             "ledger-mismatch", NULL };
 
-static bool read_ledger(void *source, StoreRowFn fn, void *user, Err *err)
+static int import_ledger(const CmdDesc *self, Store *s, char **files, int n, TableFormat fmt,
+                         bool quiet, void *user)
 {
-    return ledger_read(source, fn, user, err);
+    (void)n;
+    LedgerImport li = *(const LedgerImport *)user;
+    li.path = files[0];
+    Err err;
+    err_clear(&err);
+    int64_t rows = 0;
+    if (!ledger_import(s, &li, &rows, &err))
+        return err.code == ERR_USAGE ? cli_usage_error(self, "%s", err.msg) : cli_fail(&err);
+    log_info("%s: %" G_GINT64_FORMAT " ledger rows", files[0], rows);
+    int status = cli_site_rejudge_and_print(s, ledger_rules, fmt, quiet);
+    if (status == ERR_OK)
+        cli_audit(s, "ledger import", NULL, files[0], NULL);
+    return status;
 }
+
+/* --map and --encoding say how to read an import. */
+static const char *check_options(bool is_import, void *user)
+{
+    const LedgerImport *li = user;
+    return !is_import && (li->map || li->encoding) ? "--map and --encoding go with ledger import"
+                                                    : NULL;
+}
+
+static const SiteList ledger_list = {
+    .name = "ledger",
+    .load = "import",
+    .files = "FILE",
+    .load_needs = "ledger import needs one CSV file",
+    .is_one_file = true,
+    .columns = ledger_columns,
+    .read = ledger_read,
+    .clear = ledger_clear,
+    .load_files = import_ledger,
+    .check = check_options,
+};
 
 static int run_ledger(const CmdDesc *self, int argc, char **argv)
 {
@@ -49,52 +83,8 @@ static int run_ledger(const CmdDesc *self, int argc, char **argv)
     if (cli_parse_options(self, entries, &argc, &argv, &status))
         cli_site_format(self, format, &fmt, &status);
     log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
-    const char *sub = argc > 1 ? argv[1] : "show";
-    bool is_import = strcmp(sub, "import") == 0;
-    bool is_clear = strcmp(sub, "clear") == 0;
-    if (status == ERR_OK && !is_import && !is_clear && strcmp(sub, "show") != 0)
-        status = cli_usage_error(self, "ledger import FILE, show or clear, not '%s'", sub);
-    else if (status == ERR_OK && is_import && argc != 3)
-        status = cli_usage_error(self, "ledger import needs one CSV file");
-    else if (status == ERR_OK && !is_import && argc > 2)
-        status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
-    else if (status == ERR_OK && !is_import && (maps || encoding))
-        status = cli_usage_error(self, "--map and --encoding go with ledger import");
-    Err err;
-    err_clear(&err);
-    Store *s = NULL;
-    if (status == ERR_OK) {
-        char *db_path = cli_db_path(db_opt);
-        s = store_open(db_path, is_import || is_clear ? STORE_READ_WRITE : STORE_READ, &err);
-        g_free(db_path);
-        if (!s)
-            status = cli_fail(&err);
-    }
-    if (status == ERR_OK && is_import) {
-        LedgerImport li = { argv[2], encoding, (const char *const *)maps };
-        int64_t rows = 0;
-        if (!ledger_import(s, &li, &rows, &err)) {
-            status = err.code == ERR_USAGE ? cli_usage_error(self, "%s", err.msg) : cli_fail(&err);
-        } else {
-            log_info("%s: %" G_GINT64_FORMAT " ledger rows", argv[2], rows);
-            status = cli_site_rejudge_and_print(s, ledger_rules, fmt, quiet);
-            if (status == ERR_OK)
-                cli_audit(s, "ledger import", NULL, argv[2], NULL);
-        }
-    } else if (status == ERR_OK && is_clear) {
-        if (!ledger_clear(s, &err))
-            status = cli_fail(&err);
-        else
-            status = cli_site_rejudge(s, quiet);
-    } else if (status == ERR_OK) {
-        int n;
-        const ColumnDesc *cols = ledger_columns(&n);
-        if (!table_print_rows(cols, n, read_ledger, s, fmt, stdout, &err))
-            status = cli_fail(&err);
-    }
-    if (fflush(stdout) != 0 && status == ERR_OK)
-        status = ERR_INPUT;
-    store_close(s);
+    LedgerImport li = { NULL, encoding, (const char *const *)maps };
+    status = cli_site_list_run(self, &ledger_list, argc, argv, db_opt, fmt, quiet, status, &li);
     g_free(db_opt);
     g_free(format);
     g_free(encoding);

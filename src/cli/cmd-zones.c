@@ -22,78 +22,40 @@
 
 static const char *const zone_rules[] = { "zone-violation", NULL };
 
-static bool read_zones(void *source, StoreRowFn fn, void *user, Err *err)
+static int load_zones(const CmdDesc *self, Store *s, char **files, int n, TableFormat fmt,
+                      bool quiet, void *user)
 {
-    return zones_read(source, fn, user, err);
+    (void)self;
+    (void)n;
+    (void)user;
+    Err err;
+    err_clear(&err);
+    ZonesStats st;
+    if (!zones_load(s, files[0], &st, &err))
+        return cli_fail(&err);
+    log_info("%s: %" G_GINT64_FORMAT " zones, %" G_GINT64_FORMAT " networks, %" G_GINT64_FORMAT
+             " conduits", files[0], st.zones, st.nets, st.conduits);
+    int status = cli_site_rejudge_and_print(s, zone_rules, fmt, quiet);
+    if (status == ERR_OK)
+        cli_audit(s, "zones load", NULL, files[0], NULL);
+    return status;
 }
+
+static const SiteList zones_list = {
+    .name = "zones",
+    .load = "load",
+    .files = "FILE",
+    .load_needs = "zones load needs one policy file",
+    .is_one_file = true,
+    .columns = zones_columns,
+    .read = zones_read,
+    .clear = zones_clear,
+    .load_files = load_zones,
+};
 
 static int run_zones(const CmdDesc *self, int argc, char **argv)
 {
-    gchar *db_opt = NULL;
-    gchar *format = NULL;
-    gboolean quiet = FALSE;
-    GOptionEntry entries[] = {
-        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_opt, "", "DB" },
-        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "", "FMT" },
-        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "", NULL },
-        { NULL, 0, 0, 0, NULL, NULL, NULL },
-    };
-    int status = ERR_OK;
-    TableFormat fmt = FORMAT_CSV;
-    if (!cli_parse_options(self, entries, &argc, &argv, &status) ||
-        !cli_site_format(self, format, &fmt, &status)) {
-        g_free(db_opt);
-        g_free(format);
-        return status;
-    }
-    log_set_level(quiet ? LOG_QUIET : LOG_NORMAL);
-    const char *sub = argc > 1 ? argv[1] : "show";
-    bool is_load = strcmp(sub, "load") == 0;
-    bool is_clear = strcmp(sub, "clear") == 0;
-    if (!is_load && !is_clear && strcmp(sub, "show") != 0)
-        status = cli_usage_error(self, "zones load FILE, show or clear, not '%s'", sub);
-    else if (is_load && argc != 3)
-        status = cli_usage_error(self, "zones load needs one policy file");
-    else if (!is_load && argc > 2)
-        status = cli_usage_error(self, "unexpected argument '%s'", argv[2]);
-    Err err;
-    err_clear(&err);
-    Store *s = NULL;
-    if (status == ERR_OK) {
-        char *db_path = cli_db_path(db_opt);
-        s = store_open(db_path, is_load || is_clear ? STORE_READ_WRITE : STORE_READ, &err);
-        g_free(db_path);
-        if (!s)
-            status = cli_fail(&err);
-    }
-    if (status == ERR_OK && is_load) {
-        ZonesStats st;
-        if (!zones_load(s, argv[2], &st, &err)) {
-            status = cli_fail(&err);
-        } else {
-            log_info("%s: %" G_GINT64_FORMAT " zones, %" G_GINT64_FORMAT " networks, %"
-                     G_GINT64_FORMAT " conduits", argv[2], st.zones, st.nets, st.conduits);
-            status = cli_site_rejudge_and_print(s, zone_rules, fmt, quiet);
-            if (status == ERR_OK)
-                cli_audit(s, "zones load", NULL, argv[2], NULL);
-        }
-    } else if (status == ERR_OK && is_clear) {
-        if (!zones_clear(s, &err))
-            status = cli_fail(&err);
-        else
-            status = cli_site_rejudge(s, quiet);
-    } else if (status == ERR_OK) {
-        int n;
-        const ColumnDesc *cols = zones_columns(&n);
-        if (!table_print_rows(cols, n, read_zones, s, fmt, stdout, &err))
-            status = cli_fail(&err);
-    }
-    if (fflush(stdout) != 0 && status == ERR_OK)
-        status = ERR_INPUT;
-    store_close(s);
-    g_free(db_opt);
-    g_free(format);
-    return status;
+    return cli_site_list_main(self, &zones_list, argc, argv);
 }
 
 const CmdDesc cmd_zones = {
