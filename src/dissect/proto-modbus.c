@@ -16,6 +16,10 @@
  * gateways: unit, function, data, CRC-16, no MBAP) is recognised by a
  * valid CRC at a length the function's request or response shape allows,
  * which also tells request from response; its details start with "rtu".
+ * Requests are told from responses by the message, not by who opened the
+ * TCP connection (reverse connections: a gateway that dials out to its
+ * master is the Modbus server): exceptions, request/response shapes and
+ * transaction-id pairing say which port asks (adu_direction()).
  * Modbus ASCII over TCP (':', the ADU as hexadecimal characters, LRC,
  * CR LF, as serial-to-Ethernet gateways pass it through) is recognised by
  * that structure and a valid LRC; the decoded ADU is dissected like an RTU
@@ -163,10 +167,20 @@ static const FuncTok umas_funcs[] = {
 /* How a flow frames its ADUs, settled by the first one dissected. */
 typedef enum Framing { FRAMING_UNSURE, FRAMING_MBAP, FRAMING_RTU, FRAMING_ASCII } Framing;
 
+/* Which side asks, learned from the messages (adu_direction): the port
+ * requests come from, and the previous PDU, whose answer shares its
+ * transaction id and function. */
 typedef struct ModbusState {
     uint8_t last_umas_func;
     bool has_umas_func;
     uint8_t framing; /* Framing */
+    bool has_requester;
+    uint16_t requester_port;
+    uint16_t last_tid;
+    uint16_t last_port; /* its sender's */
+    uint8_t last_fc;
+    uint8_t last_form; /* RtuForm: RTU_EITHER when left to the core's orientation */
+    bool has_last;     /* an MBAP PDU */
 } ModbusState;
 
 static const FuncTok *tok_find(const FuncTok *tab, size_t n, uint8_t code)
@@ -738,13 +752,77 @@ static DissectResult modbus_diag(DissectCtx *ctx, Cursor *body, const char *unit
     return DISSECT_OK;
 }
 
+/* Which side sent an MBAP ADU by its length: the function's request or
+ * response shape (the RTU table less the CRC) when only one of them fits. */
+static RtuForm mbap_shape(const Cursor *adu, uint8_t fc)
+{
+    RtuCandidate cands[RTU_MAX_CANDIDATES];
+    size_t n = rtu_candidates(adu, fc, cands);
+    RtuForm form = RTU_EITHER;
+    size_t n_fits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cands[i].len == cursor_left(adu) + 2) {
+            form = cands[i].form;
+            n_fits++;
+        }
+    }
+    return n_fits == 1 ? form : RTU_EITHER;
+}
+
+/* Which side sent an ADU.  Modbus has no request flag, and the side that
+ * opened the TCP connection is not always the client: RTU gateways and
+ * cellular modems that dial out to their master open it as the Modbus
+ * server (a "reverse connection").  So the message decides: an exception
+ * is a response; an MBAP PDU from the other port with the transaction id
+ * and function of the previous PDU, itself no response, answers it; a
+ * length only the function's request (or response) shape has decides
+ * (RTU and ASCII frames arrive with that form).  Each of these tells
+ * which port asks; a PDU with none of them follows that port, and the
+ * core's orientation (the TCP client asks) only until one was seen.
+ * tid is -1 outside MBAP. */
+static RtuForm adu_direction(DissectCtx *ctx, const Cursor *adu, RtuForm form, int32_t tid)
+{
+    ModbusState *st = ctx->state;
+    const Packet *pkt = ctx->pkt;
+    int fc_byte = cursor_peek(adu, 1);
+    if (fc_byte < 0)
+        return form;
+    uint8_t fc = (uint8_t)fc_byte & (uint8_t)~MODBUS_EXC_BIT;
+    if (fc == 0)
+        return form; /* malformed: no evidence */
+    bool has_ports = st && pkt->sport != pkt->dport;
+    if (fc_byte & MODBUS_EXC_BIT)
+        form = RTU_RESPONSE;
+    else if (tid >= 0 && has_ports && st->has_last && st->last_form != RTU_RESPONSE &&
+             st->last_port == pkt->dport && st->last_tid == (uint16_t)tid && st->last_fc == fc)
+        form = RTU_RESPONSE; /* before the shape: some servers echo a request as its answer */
+    else if (form == RTU_EITHER && tid >= 0)
+        form = mbap_shape(adu, fc);
+    if (!has_ports)
+        return form;
+    if (form != RTU_EITHER) {
+        st->requester_port = form == RTU_REQUEST ? pkt->sport : pkt->dport;
+        st->has_requester = true;
+    } else if (st->has_requester) {
+        form = pkt->sport == st->requester_port ? RTU_REQUEST : RTU_RESPONSE;
+    }
+    st->has_last = tid >= 0;
+    st->last_tid = (uint16_t)tid;
+    st->last_port = pkt->sport;
+    st->last_fc = fc;
+    st->last_form = (uint8_t)form;
+    return form;
+}
+
 /* Unit id + function + data, the same in MBAP, RTU and ASCII framing.
  * framing_tag starts the detail ("", "rtu ", "ascii ").  form says which
  * side sent an RTU or ASCII frame when its length told (RTU_EITHER for
- * MBAP: the core's orientation decides). */
+ * MBAP); tid is the MBAP transaction id, -1 for RTU and ASCII.
+ * adu_direction() settles the side. */
 static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framing_tag,
-                                RtuForm form)
+                                RtuForm form, int32_t tid)
 {
+    form = adu_direction(ctx, adu, form, tid);
     uint8_t unit_id = cursor_u8(adu);
     uint8_t fc_byte = cursor_u8(adu);
     if (!cursor_ok(adu))
@@ -802,7 +880,7 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
 
 static DissectResult mbap_dissect(Cursor *c, DissectCtx *ctx)
 {
-    cursor_skip(c, 2); /* transaction id */
+    uint16_t tid = cursor_be16(c);
     uint16_t proto_id = cursor_be16(c);
     uint16_t len = cursor_be16(c);
     if (!cursor_ok(c))
@@ -814,7 +892,7 @@ static DissectResult mbap_dissect(Cursor *c, DissectCtx *ctx)
     Cursor adu;
     if (!cursor_take(c, len, &adu))
         return dissect_fail(ctx, &adu, ANOM_LEN_MISMATCH);
-    return modbus_adu(ctx, &adu, "", RTU_EITHER);
+    return modbus_adu(ctx, &adu, "", RTU_EITHER, tid);
 }
 
 /* Once a flow has shown its framing, the other one is not tried again:
@@ -837,7 +915,7 @@ static DissectResult ascii_dissect(Cursor *c, DissectCtx *ctx, size_t frame_len)
     size_t n = ascii_decode(c, frame_len, buf, sizeof buf);
     cursor_skip(c, frame_len);
     Cursor adu = cursor_make(buf, n, false);
-    return modbus_adu(ctx, &adu, "ascii ", ascii_form(&adu));
+    return modbus_adu(ctx, &adu, "ascii ", ascii_form(&adu), -1);
 }
 
 static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
@@ -861,7 +939,7 @@ static DissectResult modbus_dissect(Cursor *c, DissectCtx *ctx)
     if (is_frame_len(rtu)) {
         Cursor adu;
         cursor_take(c, rtu - 2, &adu); /* the CRC was checked by rtu_frame_len() */
-        DissectResult r = modbus_adu(ctx, &adu, "rtu ", form);
+        DissectResult r = modbus_adu(ctx, &adu, "rtu ", form, -1);
         if (st && r == DISSECT_OK)
             st->framing = FRAMING_RTU;
         return r;

@@ -135,9 +135,15 @@ static const UaService ua_services[] = {
 };
 
 /* Per flow and direction: a multi-chunk message in progress. */
+/* client_port: the UA client's TCP port, learned from the Connection
+ * Protocol (HEL comes from the client; RHE and ACK from the server),
+ * because with Reverse Connect (Part 6, 7.1.3) the server opens the TCP
+ * connection and the TCP orientation is the wrong way round. */
 typedef struct UaState {
     uint32_t chunk_request_id[2];
     bool is_in_chunks[2];
+    bool has_client_port;
+    uint16_t client_port;
 } UaState;
 
 static int ua_type_lookup(Cursor *c)
@@ -480,6 +486,28 @@ static void ua_set_dir(DissectCtx *ctx, bool is_response)
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
 }
 
+/* Notes which side is the UA client, as a Connection Protocol message
+ * just showed (is_from_ua_client: its sender is). */
+static void ua_note_client(DissectCtx *ctx, bool is_from_ua_client)
+{
+    UaState *st = ctx->state;
+    const Packet *pkt = ctx->pkt;
+    if (!st || pkt->sport == pkt->dport)
+        return;
+    st->client_port = is_from_ua_client ? pkt->sport : pkt->dport;
+    st->has_client_port = true;
+}
+
+/* Whether the sender is the UA client: as the Connection Protocol showed,
+ * else as the core's orientation has it (the TCP client). */
+static bool ua_is_from_client(const DissectCtx *ctx)
+{
+    const UaState *st = ctx->state;
+    if (st && st->has_client_port)
+        return ctx->pkt->sport == st->client_port;
+    return ctx->is_from_client;
+}
+
 static DissectResult ua_hello(Cursor *body, DissectCtx *ctx, int type)
 {
     char url[UA_URL_MAX];
@@ -497,6 +525,7 @@ static DissectResult ua_hello(Cursor *body, DissectCtx *ctx, int type)
     dissect_op(ctx, code, ua_types[type].name, OP_SESSION, false, 0, url);
     /* ReverseHello comes from the server, which then waits for a HEL. */
     ua_set_dir(ctx, type == UA_RHE);
+    ua_note_client(ctx, type != UA_RHE);
     return DISSECT_OK;
 }
 
@@ -517,6 +546,8 @@ static DissectResult ua_ack_err(Cursor *body, DissectCtx *ctx, int type)
                                    : ((uint32_t)'A' << 16) | ('C' << 8) | 'K';
     dissect_op(ctx, code, ua_types[type].name, OP_SESSION, true, (int32_t)(status >> 16), reason);
     ua_set_dir(ctx, true);
+    if (type == UA_ACK)
+        ua_note_client(ctx, false); /* ERR may come from either side */
     return DISSECT_OK;
 }
 
@@ -532,11 +563,11 @@ static DissectResult ua_open(Cursor *body, DissectCtx *ctx)
     if (!cursor_ok(body))
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
 
-    /* The body is readable only without encryption; else the direction
-     * the core knows decides. */
+    /* The body is readable only without encryption; else the side the
+     * Connection Protocol showed (or the core's orientation) decides. */
     Cursor probe = *body;
     long id = ua_nodeid_ns0(&probe);
-    bool is_response = !ctx->is_from_client;
+    bool is_response = !ua_is_from_client(ctx);
     if (cursor_ok(&probe) && (id == UA_OPEN_CHANNEL_REQ || id == UA_OPEN_CHANNEL_RSP))
         is_response = id == UA_OPEN_CHANNEL_RSP;
     /* A readable request names the security mode asked for; the policy

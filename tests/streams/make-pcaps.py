@@ -212,11 +212,11 @@ def crc_dnp(data):
     return struct.pack('<H', ~crc & 0xffff)
 
 
-def dnp3(app):
-    """A DNP3 link frame from master 1 to outstation 10 carrying one
-    whole-fragment transport segment (FIR|FIN) of app."""
+def dnp3(app, ctrl=0xc4, dst=10, src=1):
+    """A DNP3 link frame (by default from master 1 to outstation 10)
+    carrying one whole-fragment transport segment (FIR|FIN) of app."""
     user = b'\xc0' + app
-    hdr = struct.pack('<BBBBHH', 0x05, 0x64, 5 + len(user), 0xc4, 10, 1)
+    hdr = struct.pack('<BBBBHH', 0x05, 0x64, 5 + len(user), ctrl, dst, src)
     out = hdr + crc_dnp(hdr)
     for i in range(0, len(user), 16):
         out += user[i:i + 16] + crc_dnp(user[i:i + 16])
@@ -323,7 +323,67 @@ def tcp_gaps():
     p.write(os.path.join(HERE, 'tcp-gaps.pcap'))
 
 
+def ua_msg(kind, body):
+    return kind + b'F' + struct.pack('<I', 8 + len(body)) + body
+
+
+def ua_string(text):
+    return struct.pack('<i', len(text)) + text
+
+
+def reverse_conns():
+    """Reverse connections: the side that opens TCP is the protocol's
+    server.  A cellular RTU (Modbus server) dials out to its master and
+    the master polls it over that connection: FC 3 (its request shape
+    tells), FC 6 (a request shape equal to its response: the port that
+    asked so far decides), FC 16; a second one starts with FC 6, whose
+    echo pairs with it by transaction id (that first request itself is
+    booked by the TCP orientation: nothing could tell yet), then FC 5.  A
+    DNP3 outstation dials its master (function codes mark requests).  An
+    OPC UA server uses Reverse Connect (RHE, then the client's HEL) and
+    an encrypted OpenSecureChannel, which only the Connection Protocol
+    orients."""
+    p = Pcap()
+    master = (bytes.fromhex('00 1b 1b 10 00 21'), bytes([10, 10, 9, 21]))
+    rtu = (bytes.fromhex('00 80 f4 10 00 20'), bytes([10, 10, 9, 20]))
+    rtu2 = (bytes.fromhex('00 80 f4 10 00 22'), bytes([10, 10, 9, 22]))
+
+    def mbap(tid, fc, body):
+        return struct.pack('!HHHBB', tid, 0, 2 + len(body), 1, fc) + body
+    conn = TcpConn(p, rtu, master, 49800, 502)
+    conn.send(mbap(1, 3, struct.pack('!HH', 100, 2)), 's')
+    conn.send(mbap(1, 3, b'\x04' + bytes(4)))
+    conn.send(mbap(2, 6, struct.pack('!HH', 110, 7)), 's')
+    conn.send(mbap(2, 6, struct.pack('!HH', 110, 7)))
+    conn.send(mbap(3, 16, struct.pack('!HHB', 120, 2, 4) + bytes(4)), 's')
+    conn.send(mbap(3, 16, struct.pack('!HH', 120, 2)))
+    conn = TcpConn(p, rtu2, master, 49801, 502)
+    conn.send(mbap(9, 6, struct.pack('!HH', 200, 1)), 's')
+    conn.send(mbap(9, 6, struct.pack('!HH', 200, 1)))
+    conn.send(mbap(10, 5, struct.pack('!HH', 210, 0xff00)), 's')
+    conn.send(mbap(10, 5, struct.pack('!HH', 210, 0xff00)))
+
+    outstation = (bytes.fromhex('00 80 f4 10 00 23'), bytes([10, 10, 9, 23]))
+    conn = TcpConn(p, outstation, master, 49802, 20000)
+    conn.send(dnp3(bytes.fromhex('c0 01 3c 02 06')), 's')    # read class 1
+    conn.send(dnp3(bytes.fromhex('c0 81 00 00'), ctrl=0x44, dst=1, src=10))  # response
+
+    ua_server = (bytes.fromhex('00 80 f4 10 00 24'), bytes([10, 10, 9, 24]))
+    conn = TcpConn(p, ua_server, master, 49803, 4840)
+    url = b'opc.tcp://10.10.9.24:4840'
+    conn.send(ua_msg(b'RHE', ua_string(b'urn:plc:server') + ua_string(url)))
+    conn.send(ua_msg(b'HEL', struct.pack('<IIIII', 0, 65536, 65536, 0, 0) + ua_string(url)), 's')
+    conn.send(ua_msg(b'ACK', struct.pack('<IIIII', 0, 65536, 65536, 0, 0)))
+    policy = ua_string(b'http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256')
+    sealed = bytes((i * 37 + 11) & 0xff for i in range(64))  # ciphertext stand-in
+    opn = struct.pack('<I', 0) + policy + struct.pack('<ii', -1, -1) + struct.pack('<II', 1, 1)
+    conn.send(ua_msg(b'OPN', opn + sealed), 's')
+    conn.send(ua_msg(b'OPN', opn + sealed[::-1]))
+    p.write(os.path.join(HERE, 'reverse-conns.pcap'))
+
+
 if __name__ == '__main__':
     pnio_fragments()
     udp_refused_first()
     tcp_gaps()
+    reverse_conns()
