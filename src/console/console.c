@@ -572,7 +572,8 @@ static void handle_key(Console *con, int key)
         return;
     int arg = 0;
     Action a = keys_action(key, &arg);
-    run_action(con, v, a, arg);
+    if (keys_action_works(v, a, true))
+        run_action(con, v, a, arg);
     v = console_view(con);
     if (v->table && tableview_error(v->table) && !con->message[0])
         console_message(con, ROLE_ERROR, "%s", tableview_error(v->table));

@@ -237,6 +237,9 @@ typedef struct ViewDesc {
     const char *(*title_extra)(View *v); /* more for the title line ("zoom 1m") */
     bool (*export_csv)(View *v, FILE *f, int64_t *n_rows, Err *err); /* table-less views */
     const ViewKey *keys;                              /* NULL-label terminated */
+    /* The keys of the mode the view is in (the comms matrix has its own);
+     * NULL: always keys. */
+    const ViewKey *(*keys_now)(const View *v);
 } ViewDesc;
 
 #define VIEW(name) extern const ViewDesc view_##name;
@@ -379,6 +382,10 @@ extern const int key_binding_count;
 
 /* The action bound to key; *arg is the view index for ACT_VIEW_N. */
 Action keys_action(int key, int *arg);
+/* Whether action does anything in the view as it is now (a matrix hides
+ * the list that search, filter, sort and Enter act on): the keys that do
+ * not are ignored, and left out of the help and the footer. */
+bool keys_action_works(const View *v, Action a, bool can_go_back);
 /* A printable name for the timing log ("KEY_NPAGE", "j"). */
 const char *keys_name(int key);
 /* The help screen, generated from the binding table and the view's keys,

@@ -84,6 +84,43 @@ const char *keys_name(int key)
     return name ? name : "?";
 }
 
+bool keys_action_works(const View *v, Action a, bool can_go_back)
+{
+    bool has_list = v->table && !view_owns_body(v);
+    switch (a) {
+    case ACT_UP:
+    case ACT_DOWN:
+    case ACT_PAGE_UP:
+    case ACT_PAGE_DOWN:
+    case ACT_HOME:
+    case ACT_END:
+    case ACT_SEARCH:
+    case ACT_SEARCH_NEXT:
+    case ACT_SEARCH_PREV:
+    case ACT_FILTER:
+    case ACT_SORT_NEXT:
+    case ACT_SORT_PREV:
+    case ACT_SORT_REVERSE:
+    case ACT_DETAIL:
+    case ACT_DETAIL_DOWN:
+    case ACT_DETAIL_UP:
+        return has_list;
+    case ACT_ENTER:
+        return has_list && v->desc->enter_help;
+    case ACT_BACK: /* a root's list: clears its filter */
+        return has_list || (can_go_back && !view_owns_body(v));
+    case ACT_EXPORT:
+        return has_list || v->desc->export_csv;
+    default:
+        return true;
+    }
+}
+
+static const ViewKey *view_keys(const View *v)
+{
+    return v->desc->keys_now ? v->desc->keys_now(v) : v->desc->keys;
+}
+
 typedef struct HelpLine {
     const char *label; /* NULL for a heading */
     char text[160];
@@ -106,18 +143,24 @@ static int help_lines(const View *v, HelpLine *lines)
 {
     int n = 0;
     help_add(lines, &n, NULL, "Keys (Up/Down/PgUp/PgDn scroll, any other key closes)");
+    /* Back is listed wherever it can work: the help has no view depth */
     for (int i = 0; i < key_binding_count; i++)
-        help_add(lines, &n, key_bindings[i].label, key_bindings[i].help);
+        if (keys_action_works(v, key_bindings[i].action, true))
+            help_add(lines, &n, key_bindings[i].label, key_bindings[i].help);
     char head[80];
     g_snprintf(head, sizeof head, "In %s", v->desc->title);
     help_add(lines, &n, NULL, head);
-    if (v->desc->enter_help)
+    bool has_enter = keys_action_works(v, ACT_ENTER, true);
+    if (has_enter)
         help_add(lines, &n, "Enter", v->desc->enter_help);
-    for (const ViewKey *k = v->desc->keys; k && k->label; k++)
+    const ViewKey *keys = view_keys(v);
+    for (const ViewKey *k = keys; k && k->label; k++)
         if (k->help) /* NULL: a footer item standing for the keys that follow */
             help_add(lines, &n, k->label, k->help);
-    if (!v->desc->enter_help && !v->desc->keys)
+    if (!has_enter && !keys)
         help_add(lines, &n, "", "no keys of its own");
+    if (!keys_action_works(v, ACT_FILTER, true))
+        return n;
     help_add(lines, &n, NULL, "Filter and search");
     help_add(lines, &n, "text", "any text column contains text (case-insensitive)");
     help_add(lines, &n, "col=value", "the column equals value; col!=value: differs");
@@ -171,15 +214,11 @@ static void binding_key(const KeyBinding *b, char *key, size_t size)
 
 static bool footer_wants(const KeyBinding *b, const View *v, bool can_go_back)
 {
+    if (!keys_action_works(v, b->action, can_go_back))
+        return false;
     switch (b->action) {
-    case ACT_ENTER:
-        return v->desc->enter_help != NULL;
     case ACT_BACK:
-        return can_go_back;
-    case ACT_SEARCH:
-    case ACT_FILTER:
-    case ACT_SORT_NEXT:
-        return v->desc->has_table;
+        return can_go_back; /* clearing a filter goes without saying */
     case ACT_HELP:
     case ACT_QUIT:
         return false; /* placed first and last */
@@ -223,7 +262,7 @@ void keys_draw_footer(const View *v, bool can_go_back, int y, int width)
         items[n].label = b->footer;
         items[n++].is_optional = false;
     }
-    for (const ViewKey *k = v->desc->keys; k && k->label && n < FOOTER_MAX; k++) {
+    for (const ViewKey *k = view_keys(v); k && k->label && n < FOOTER_MAX; k++) {
         if (!k->footer)
             continue;
         g_strlcpy(items[n].key, k->label, sizeof items[n].key);

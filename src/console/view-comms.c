@@ -225,6 +225,22 @@ static const ViewKey comms_keys[] = {
     { NULL, NULL, NULL },
 };
 
+/* The matrix hides the list: only these and the view keys work there. */
+static const ViewKey matrix_keys[] = {
+    { "m", "the next matrix (levels, zones), then the list again", "Matrix" },
+    { "Esc", "back to the list", "List" },
+    { "Up Down k j", "scroll the pairs a row", NULL },
+    { "PgUp PgDn", "scroll the pairs a page (b Space too; Home g, End G: first, last)",
+      NULL },
+    { "Left Right", "scroll the protocols a column", NULL },
+    { NULL, NULL, NULL },
+};
+
+static const ViewKey *comms_keys_now(const View *v)
+{
+    return comms_owns_body(v) ? matrix_keys : comms_keys;
+}
+
 const ViewDesc view_comms = {
     .name = "comms",
     .title = "Comms",
@@ -240,4 +256,5 @@ const ViewDesc view_comms = {
     .owns_body = comms_owns_body,
     .fini = comms_fini,
     .keys = comms_keys,
+    .keys_now = comms_keys_now,
 };

@@ -240,10 +240,16 @@ check big-timeline-events
 stop
 
 # the comms matrix (m: Purdue levels, zones, the list again), scrolled
-# sideways; the detail pane scrolled (J/K)
+# sideways; the detail pane scrolled (J/K).  The matrix hides the list:
+# its help and footer name only the keys that work there, and the list's
+# keys (search, filter, sort, Enter) do nothing (no prompt opens)
 start 80x24 --view comms
 keys m
 check matrix-levels
+keys '?'
+check matrix-help
+keys Escape / f s S Enter
+check matrix-list-keys-ignored
 keys Right Right
 check matrix-scrolled
 keys m
