@@ -173,6 +173,7 @@ typedef struct ModelCounts {
     size_t ops;
     size_t attrs;
     size_t anoms;
+    size_t pending_buckets; /* closed traffic minutes not yet in a batch */
 } ModelCounts;
 void model_counts(const Model *m, ModelCounts *out);
 

@@ -49,6 +49,7 @@ enum {
     FLOW_AHEAD = 4,  /* the flow is fetched this many packets before its turn */
     MODEL_AHEAD = 2, /* and the model entries it caches, this many */
     SLOT_MIN_BYTES = 2048,
+    MAX_PENDING_BUCKETS = 1 << 16, /* closed traffic minutes before a batch is due */
     LIVE_TICK_US = 100000,  /* live: clock, drops and stop checks this often */
     FIRST_BATCH_US = 1000000, /* files: the writer's first batch */
 };
@@ -77,6 +78,7 @@ typedef struct Run {
     int64_t next_commit_us;
     int64_t commit_interval_us;
     int64_t first_batch_us; /* files */
+    size_t max_pending_buckets;
     int64_t started_us;
     int64_t next_tick_us; /* live */
     bool is_live; /* findings at every batch, not only at the end */
@@ -349,7 +351,14 @@ static bool housekeeping(Run *r, const IngestOptions *opts, Err *err)
      * to arrive between two batches. */
     if (r->first_ns || r->last_ns)
         dissector_expire(r->dissector, r->last_ns, false);
-    bool is_due = g_get_monotonic_time() >= r->next_commit_us;
+    /* Closed traffic minutes wait in memory for a batch: one per
+     * conversation and minute of capture time, so a dense capture would
+     * pile them up between two timed batches.  Past a bound they make the
+     * batch due, and memory stays flat in packets. */
+    ModelCounts counts;
+    model_counts(r->model, &counts);
+    bool is_due = g_get_monotonic_time() >= r->next_commit_us ||
+                  counts.pending_buckets > r->max_pending_buckets;
     return !is_due || commit(r, err);
 }
 
@@ -527,6 +536,10 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     const char *batch_ms = g_getenv("OTSCOPE_BATCH_MS");
     if (batch_ms && atoi(batch_ms) > 0)
         r.commit_interval_us = r.first_batch_us = (int64_t)atoi(batch_ms) * 1000;
+    /* and after N closed traffic minutes (tests/cli/batches.sh) */
+    const char *max_buckets = g_getenv("OTSCOPE_MAX_PENDING_BUCKETS");
+    r.max_pending_buckets = max_buckets && atoi(max_buckets) > 0 ? (size_t)atoi(max_buckets)
+                                                                  : MAX_PENDING_BUCKETS;
     r.next_commit_us = r.started_us + r.commit_interval_us;
 
     Err damage;

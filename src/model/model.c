@@ -677,4 +677,5 @@ void model_counts(const Model *m, ModelCounts *out)
     out->ops = g_hash_table_size(m->ops);
     out->attrs = g_hash_table_size(m->attrs);
     out->anoms = g_hash_table_size(m->anoms);
+    out->pending_buckets = m->buckets->len - m->n_buckets_written;
 }
