@@ -13,10 +13,8 @@
 #
 # TAP output; exit 77 (skipped) without tmux.
 set -u
-abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
-otscope=$(abspath "$1")
-sample=$(abspath "$2")
-expected=$(abspath "$3")
+. "$(dirname "$0")/screens.sh"
+screen_args "$@"
 zones_conf=$(abspath "$(dirname "$0")/../../data/zones-example.conf")
 command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux not installed"; exit 77; }
 
@@ -26,8 +24,6 @@ cd "$work" || exit 1
 # a relative DB path keeps the header the same on every machine
 "$otscope" analyze -q -r "$sample" --db plant.db || { echo "Bail out! cannot analyze the sample"; exit 1; }
 
-n_test=0
-n_fail=0
 sock=
 log=
 lines=0
@@ -49,12 +45,8 @@ stop() {
     tmux -L "$sock" kill-server 2>/dev/null
 }
 
-wait_keys() { # until the console has handled $lines keys (10 s at most)
-    i=0
-    while [ "$(wc -l < "$log")" -lt "$lines" ] && [ $i -lt 200 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
+wait_keys() { # until the console has handled $lines keys
+    wait_log "$lines"
 }
 
 # keys: tmux key names, one handled key each; ~KEY is sent but completes
@@ -95,23 +87,11 @@ screen_now() { # the pane once it has stopped changing
 }
 
 check() { # NAME: compares the screen with expected/NAME.screen
-    n_test=$((n_test + 1))
-    got=$work/$1.screen
-    screen_now > "$got"
-    if [ "${UPDATE:-0}" = 1 ]; then
-        cp "$got" "$expected/$1.screen"
-        echo "ok $n_test - $1 # updated"
-    elif cmp -s "$got" "$expected/$1.screen"; then
-        echo "ok $n_test - $1"
-    else
-        echo "not ok $n_test - $1"
-        diff -u "$expected/$1.screen" "$got" | sed 's/^/# /'
-        n_fail=$((n_fail + 1))
-    fi
+    screen_now > "$work/$1.screen"
+    expect_file "$1.screen" "$work/$1.screen"
 }
 
 footer_has() { # WHAT TEXT...: the footer (last line) shows every TEXT
-    n_test=$((n_test + 1))
     what=$1
     shift
     footer=$(screen_now | tail -n 1)
@@ -119,33 +99,15 @@ footer_has() { # WHAT TEXT...: the footer (last line) shows every TEXT
     for t in "$@"; do
         case "$footer" in *"$t"*) ;; *) missing="$missing $t" ;; esac
     done
-    if [ -z "$missing" ]; then
-        echo "ok $n_test - $what"
-    else
-        echo "not ok $n_test - $what: no$missing in '$footer'"
-        n_fail=$((n_fail + 1))
-    fi
-}
-
-check_file() { # NAME FILE: compares a written file with expected/NAME
-    n_test=$((n_test + 1))
-    if [ "${UPDATE:-0}" = 1 ]; then
-        cp "$2" "$expected/$1"
-        echo "ok $n_test - $1 # updated"
-    elif cmp -s "$2" "$expected/$1"; then
-        echo "ok $n_test - $1"
-    else
-        echo "not ok $n_test - $1"
-        diff -u "$expected/$1" "$2" | sed 's/^/# /'
-        n_fail=$((n_fail + 1))
-    fi
+    [ -z "$missing" ]
+    ok $? "$what${missing:+: no$missing in '$footer'}"
 }
 
 # every view at 80x24, and its drill-down and back
 start 80x24
 check dashboard
 keys '~e' Enter
-check_file export-dashboard.csv "$work/otscope-dashboard.csv"
+expect_file export-dashboard.csv "$work/otscope-dashboard.csv"
 keys 2
 check assets
 keys j j j Enter
@@ -188,7 +150,7 @@ keys '~f' :protocol=modbus Enter
 check filter
 keys '~e' Enter
 check export-message
-check_file export-comms.csv "$work/otscope-comms.csv"
+expect_file export-comms.csv "$work/otscope-comms.csv"
 keys Escape
 check filter-cleared
 keys '~f' :bogus=1 Enter
@@ -284,5 +246,4 @@ keys '~/' :community Enter
 check secrets-shown
 stop
 
-echo "1..$n_test"
-[ $n_fail = 0 ]
+tap_end

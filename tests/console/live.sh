@@ -16,10 +16,8 @@
 # tmux, or when the kernel refuses namespaces.  No traffic leaves the
 # namespaces: IPv6 is off on both ends, so the replay is all there is.
 set -u
-abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
-otscope=$(abspath "$1")
-sample=$(abspath "$2")
-expected=$(abspath "$3")
+. "$(dirname "$0")/screens.sh"
+screen_args "$@"
 skip() { echo "1..0 # SKIP $*"; exit 0; } # TAP: the plan is the skip
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 for tool in ip tcpreplay tmux; do
@@ -64,17 +62,6 @@ cd "$work" || exit 1
 total=$("$otscope" captures --db file.db --format csv | sed -n '2s/^[^,]*,[^,]*,[^,]*,[^,]*,\([0-9]*\),.*/\1/p')
 [ -n "$total" ] || { echo "Bail out! no packet count for the sample"; exit 1; }
 
-n_test=0
-n_fail=0
-ok() { # CONDITION-STATUS DESCRIPTION
-    n_test=$((n_test + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n_test - $2"
-    else
-        echo "not ok $n_test - $2"
-        n_fail=$((n_fail + 1))
-    fi
-}
 pane() { tmux -L "$sock" capture-pane -p; }
 header_pkts() { pane | sed -n '1s/.* pkts \([0-9]*\) .*/\1/p'; }
 wait_for() { # PATTERN [tenths]: until the pane shows it
@@ -85,13 +72,6 @@ wait_for() { # PATTERN [tenths]: until the pane shows it
     done
     pane | grep -q -- "$1"
 }
-wait_lines() { # N: until the console has logged N lines (keys and live ticks)
-    i=0
-    while [ "$(wc -l < "$log")" -lt "$1" ] && [ $i -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
 mask() { # wall-clock times, the per-minute sparkline, and ids (given in arrival order)
     t='(^|[^:0-9a-f])[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?([^:0-9a-f]|$)'
     sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]//g' -e "s/$t/\\1HH:MM:SS\\3/g" \
@@ -100,19 +80,8 @@ mask() { # wall-clock times, the per-minute sparkline, and ids (given in arrival
         -e 's/(Asset|Finding) [0-9]+/\1 #/' -e 's/#[0-9]+ /# /g' -e "s/$vethB/otslbNNNNNNN/g"
 }
 check() { # NAME: the masked pane against expected/NAME.screen
-    n_test=$((n_test + 1))
-    got=$work/$1.screen
-    pane | mask > "$got"
-    if [ "${UPDATE:-0}" = 1 ]; then
-        cp "$got" "$expected/$1.screen"
-        echo "ok $n_test - $1 # updated"
-    elif cmp -s "$got" "$expected/$1.screen"; then
-        echo "ok $n_test - $1"
-    else
-        echo "not ok $n_test - $1"
-        diff -u "$expected/$1.screen" "$got" | sed 's/^/# /'
-        n_fail=$((n_fail + 1))
-    fi
+    pane | mask > "$work/$1.screen"
+    expect_file "$1.screen" "$work/$1.screen"
 }
 
 tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
@@ -159,7 +128,7 @@ lines=$(wc -l < "$log")
 for k in 3 2; do
     tmux -L "$sock" send-keys "$k"
     lines=$((lines + 1))
-    wait_lines "$lines"
+    wait_log "$lines"
 done
 awk -F'\t' '$2 != "live-tick" && $2 !~ /^start/ { n++; s += $1; if ($1 > m) m = $1 }
     END { if (n) printf "# key-to-screen while capturing: %d keys, mean %.2f ms, max %.2f ms\n", n, s / n, m }' "$log"
@@ -173,7 +142,7 @@ i=0
 while ! pane | grep -q "sort PKTS" && [ $i -lt 12 ]; do
     lines=$(wc -l < "$log")
     tmux -L "$sock" send-keys s
-    wait_lines $((lines + 1))
+    wait_log $((lines + 1))
     i=$((i + 1))
 done
 check live-assets
@@ -187,7 +156,7 @@ wait_for "sort PKTS" 30
 # root's (0600): the write goes through the connection opened before
 lines=$(wc -l < "$log")
 tmux -L "$sock" send-keys 5
-wait_lines $((lines + 1))
+wait_log $((lines + 1))
 tmux -L "$sock" send-keys a
 wait_for "(y/n)" 30
 tmux -L "$sock" send-keys y
@@ -207,5 +176,4 @@ ok $r "the DB holds the live capture, complete ($status)"
     grep -q ",acknowledged," "$work/csv/findings.csv"
 ok $? "the acknowledgement is in the DB after the capture"
 
-echo "1..$n_test"
-[ $n_fail = 0 ]
+tap_end
