@@ -301,8 +301,8 @@ static int cmp_num(int64_t a, int64_t b)
 /* comms: UNIQUE (capture_id, src, dst, vlan, protocol, transport, port) */
 static int cmp_comm_rows(const void *pa, const void *pb)
 {
-    const Row *a = pa;
-    const Row *b = pb;
+    const Row *a = *(const Row *const *)pa;
+    const Row *b = *(const Row *const *)pb;
     const CommEntry *ca = a->entry;
     const CommEntry *cb = b->entry;
     int d = strcmp(a->src, b->src);
@@ -320,8 +320,8 @@ static int cmp_comm_rows(const void *pa, const void *pb)
 /* ops: UNIQUE (capture_id, protocol, src, dst, function_code, function, class) */
 static int cmp_op_rows(const void *pa, const void *pb)
 {
-    const Row *a = pa;
-    const Row *b = pb;
+    const Row *a = *(const Row *const *)pa;
+    const Row *b = *(const Row *const *)pb;
     const OpEntry *oa = a->entry;
     const OpEntry *ob = b->entry;
     int d = strcmp(a->proto, b->proto);
@@ -345,13 +345,19 @@ static int cmp_buckets(const void *pa, const void *pb)
     return d ? d : cmp_num(a->minute, b->minute);
 }
 
-/* Writes rows in cmp's order with put. */
+/* Writes rows in cmp's order with put.  The sort moves pointers, not the
+ * rows: glibc's merge sort copies its elements through a scratch array as
+ * large as the input. */
 static void write_rows(Batch *b, GArray *rows, int (*cmp)(const void *, const void *),
                        void (*put)(Batch *, const Row *))
 {
-    qsort(rows->data, rows->len, sizeof(Row), cmp);
+    const Row **order = g_new(const Row *, rows->len ? rows->len : 1);
     for (guint i = 0; i < rows->len; i++)
-        put(b, &g_array_index(rows, Row, i));
+        order[i] = &g_array_index(rows, Row, i);
+    qsort(order, rows->len, sizeof *order, cmp);
+    for (guint i = 0; i < rows->len; i++)
+        put(b, order[i]);
+    g_free(order);
 }
 
 static void write_comms(Batch *b, const GArray *comms, GArray *rows)
@@ -432,7 +438,7 @@ bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *er
         return false;
     Batch b = { s, capture_id, true, err };
     each_copy(snap->endpoints, sizeof(Endpoint), put_endpoint, &b);
-    GArray *rows = g_array_new(FALSE, FALSE, sizeof(Row));
+    GArray *rows = g_array_sized_new(FALSE, FALSE, sizeof(Row), MAX(snap->comms->len, snap->ops->len));
     write_comms(&b, snap->comms, rows);
     write_minutes(&b, snap->buckets);
     write_ops(&b, snap->ops, rows);
