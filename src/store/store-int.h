@@ -33,6 +33,9 @@ struct Store {
     /* live refreshes of the console's tables (store-matrix.c) */
     StoreLiveCost matrix_live;
     StoreLiveCost summary_live;
+    /* batches note the addresses they wrote (temp.role_touched) for
+     * store_infer_roles_touched; store_infer_roles forgets them */
+    bool notes_batches;
 };
 
 /* Copies sqlite3_errmsg into err with a "what: why" message; returns false. */
@@ -49,6 +52,11 @@ bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *er
 bool store_resolve_assets(Store *s, Err *err);
 /* Roles, evidence and Purdue levels of all assets from what they do. */
 bool store_infer_roles(Store *s, Err *err);
+/* Live: the same for the assets that own an address the batches since
+ * the last call wrote rows for (store_roles_note_batch notes them in
+ * store_flush). */
+bool store_infer_roles_touched(Store *s, Err *err);
+bool store_roles_note_batch(Store *s, const ModelSnapshot *snap, Err *err);
 
 /* What identifies a finding across re-analysis and captures: the rules'
  * own key ("rule:what"), or for rows without one its rule and ends.

@@ -33,16 +33,68 @@ static const char sql_addr_map[] =
 
 static const char sql_assets[] =
     "SELECT asset_id, kind, role_evidence LIKE 'forwards traffic%',"
-    " (SELECT min(ip) FROM asset_ips i WHERE i.asset_id=a.asset_id) FROM assets a";
+    " (SELECT min(ip) FROM asset_ips i WHERE i.asset_id=a.asset_id) FROM assets a{WHERE}";
+
+/* Live: the addresses each batch wrote rows for (store_roles_note_batch),
+ * and the map cut down to the assets that own one of them. */
+static const char sql_touched_table[] =
+    "CREATE TEMP TABLE IF NOT EXISTS role_touched(addr TEXT PRIMARY KEY) WITHOUT ROWID;";
+
+static const char sql_touched_map[] =
+    "CREATE TEMP TABLE IF NOT EXISTS role_addr(addr TEXT PRIMARY KEY, asset_id INTEGER NOT NULL);"
+    "DELETE FROM role_addr;"
+    "CREATE TEMP TABLE IF NOT EXISTS role_ids(asset_id INTEGER PRIMARY KEY);"
+    "DELETE FROM role_ids;"
+    "INSERT OR IGNORE INTO role_ids SELECT i.asset_id FROM role_touched t"
+    " JOIN asset_ips i ON i.ip=t.addr;"
+    "INSERT OR IGNORE INTO role_ids SELECT a.asset_id FROM role_touched t"
+    " JOIN assets a ON a.mac=t.addr WHERE t.addr<>'';"
+    "INSERT OR IGNORE INTO role_addr SELECT i.ip, i.asset_id FROM role_ids d"
+    " JOIN asset_ips i ON i.asset_id=d.asset_id;"
+    "INSERT OR IGNORE INTO role_addr SELECT a.mac, a.asset_id FROM role_ids d"
+    " JOIN assets a ON a.asset_id=d.asset_id WHERE a.mac<>'';"
+    "DELETE FROM role_touched;";
+
+typedef struct RoleSql {
+    bool is_touched; /* only the assets of role_addr (a live batch's) */
+} RoleSql;
+
+/* A query with its join (JOIN_ADDRS) or sql_assets's WHERE filled in. */
+static char *role_sql(const RoleSql *rs, const char *tmpl)
+{
+    GString *sql = g_string_new(tmpl);
+    g_string_replace(sql, "{FIRST}", rs->is_touched ? "role_addr r CROSS JOIN " : "", 1);
+    g_string_replace(sql, "{JOIN}", rs->is_touched ? "" : " JOIN role_addr r", 1);
+    g_string_replace(sql, "{WHERE}",
+                     rs->is_touched ? " WHERE asset_id IN (SELECT asset_id FROM role_ids)" : "", 1);
+    return g_string_free(sql, FALSE);
+}
+
+static bool role_prepare(Store *s, const RoleSql *rs, const char *tmpl, sqlite3_stmt **st,
+                         Err *err)
+{
+    char *sql = role_sql(rs, tmpl);
+    /* not store_prepare's persistent statements: two texts per query */
+    bool ok = sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ||
+              store_fail(s, err, "roles");
+    g_free(sql);
+    return ok;
+}
+
+/* The queries below join a table to the address map with JOIN_ADDRS
+ * (role_sql fills it in): for every asset the planner's choice, a scan of
+ * the table; for the few a live batch touched the map drives, through the
+ * table's index on that address, so the work follows the batch. */
+#define JOIN_ADDRS(table, addr) " {FIRST}" table "{JOIN} ON " addr "=r.addr"
 
 static const char sql_served[] =
-    "SELECT r.asset_id, c.protocol, count(DISTINCT c.src) AS peers FROM comms c"
-    " JOIN role_addr r ON r.addr=c.dst WHERE c.protocol NOT IN " NOT_A_SERVICE
+    "SELECT r.asset_id, c.protocol, count(DISTINCT c.src) AS peers FROM"
+    JOIN_ADDRS("comms c", "c.dst") " WHERE c.protocol NOT IN " NOT_A_SERVICE
     " GROUP BY r.asset_id, c.protocol ORDER BY r.asset_id, peers DESC";
 
 static const char sql_used[] =
-    "SELECT r.asset_id, c.protocol, count(DISTINCT c.dst) AS peers FROM comms c"
-    " JOIN role_addr r ON r.addr=c.src WHERE c.protocol NOT IN " NOT_A_SERVICE
+    "SELECT r.asset_id, c.protocol, count(DISTINCT c.dst) AS peers FROM"
+    JOIN_ADDRS("comms c", "c.src") " WHERE c.protocol NOT IN " NOT_A_SERVICE
     " GROUP BY r.asset_id, c.protocol ORDER BY r.asset_id, peers DESC";
 
 /* Operations sent as the client of the conversation they belong to (an S7
@@ -50,7 +102,7 @@ static const char sql_used[] =
  * programming anyone).  CIP ops ride enip conversations. */
 static const char sql_ops[] =
     "SELECT r.asset_id, o.class, sum(o.count), o.protocol || ' ' || o.function || ' to ' || o.dst"
-    " FROM ops o JOIN role_addr r ON r.addr=o.src"
+    " FROM" JOIN_ADDRS("ops o", "o.src")
     " WHERE o.class IN ('program','control','config','write') AND o.count>0"
     " AND EXISTS (SELECT 1 FROM comms c WHERE c.src=o.src AND c.dst=o.dst"
     "  AND c.protocol=CASE o.protocol WHEN 'cip' THEN 'enip' ELSE o.protocol END)"
@@ -59,7 +111,7 @@ static const char sql_ops[] =
 /* Who advertises itself (LLDP with the enabled capabilities in the
  * detail, proto-lldp.c), or sends CDP or BPDUs. */
 static const char sql_lldp[] =
-    "SELECT DISTINCT r.asset_id, o.protocol, o.detail FROM ops o JOIN role_addr r ON r.addr=o.src"
+    "SELECT DISTINCT r.asset_id, o.protocol, o.detail FROM" JOIN_ADDRS("ops o", "o.src")
     " WHERE o.protocol IN ('lldp','cdp','stp')";
 
 /* LLDP enabled capabilities (IEEE 802.1AB table 8-4) of a bridge or
@@ -69,8 +121,7 @@ static const char *const lldp_relay_caps[] = { "repeater", "bridge", "wlan-ap", 
 
 /* The attributes that can be class clues, most confident first. */
 static const char sql_clues[] =
-    "SELECT r.asset_id, t.protocol, t.name, t.value FROM attrs t"
-    " JOIN role_addr r ON r.addr=t.addr"
+    "SELECT r.asset_id, t.protocol, t.name, t.value FROM" JOIN_ADDRS("attrs t", "t.addr")
     " WHERE t.name IN ('service','device_type','software','web_title','fingerprint',"
     "  'description')"
     " GROUP BY r.asset_id, t.protocol, t.name, t.value"
@@ -84,10 +135,10 @@ static AssetBehaviour *behaviour_of(GHashTable *by_id, int64_t asset_id)
     return g_hash_table_lookup(by_id, &asset_id);
 }
 
-static bool load_assets(Store *s, GHashTable *by_id, Err *err)
+static bool load_assets(Store *s, const RoleSql *rs, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s, sql_assets, &st, err))
+    if (!role_prepare(s, rs, sql_assets, &st, err))
         return false;
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t *id = g_new(int64_t, 1);
@@ -105,10 +156,11 @@ static bool load_assets(Store *s, GHashTable *by_id, Err *err)
     return true;
 }
 
-static bool load_uses(Store *s, GHashTable *by_id, const char *sql, bool is_served, Err *err)
+static bool load_uses(Store *s, const RoleSql *rs, GHashTable *by_id, const char *sql,
+                      bool is_served, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s, sql, &st, err))
+    if (!role_prepare(s, rs, sql, &st, err))
         return false;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -128,10 +180,10 @@ static bool load_uses(Store *s, GHashTable *by_id, const char *sql, bool is_serv
     return rc == SQLITE_DONE || store_fail(s, err, "read roles");
 }
 
-static bool load_ops(Store *s, GHashTable *by_id, Err *err)
+static bool load_ops(Store *s, const RoleSql *rs, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s, sql_ops, &st, err))
+    if (!role_prepare(s, rs, sql_ops, &st, err))
         return false;
     while (sqlite3_step(st) == SQLITE_ROW) {
         AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
@@ -185,10 +237,10 @@ static void note_advertisement(AssetBehaviour *b, const char *protocol, const ch
     g_strfreev(names);
 }
 
-static bool load_lldp(Store *s, GHashTable *by_id, Err *err)
+static bool load_lldp(Store *s, const RoleSql *rs, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s, sql_lldp, &st, err))
+    if (!role_prepare(s, rs, sql_lldp, &st, err))
         return false;
     while (sqlite3_step(st) == SQLITE_ROW) {
         AssetBehaviour *b = behaviour_of(by_id, sqlite3_column_int64(st, 0));
@@ -212,10 +264,10 @@ static const DevClassClue *clue_of(const char *protocol, const char *name, const
     return devclass_match("dhcp", "dhcp-class", dhcpfp_class(value + sizeof dhcp_prl_prefix - 1));
 }
 
-static bool load_clues(Store *s, GHashTable *by_id, Err *err)
+static bool load_clues(Store *s, const RoleSql *rs, GHashTable *by_id, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s, sql_clues, &st, err))
+    if (!role_prepare(s, rs, sql_clues, &st, err))
         return false;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -271,14 +323,64 @@ static bool write_roles(Store *s, GHashTable *by_id, Err *err)
     return ok;
 }
 
-bool store_infer_roles(Store *s, Err *err)
+static bool infer(Store *s, const RoleSql *rs, Err *err)
 {
-    if (!store_exec(s, sql_addr_map, err))
-        return false;
     GHashTable *by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-    bool ok = load_assets(s, by_id, err) && load_uses(s, by_id, sql_served, true, err) &&
-              load_uses(s, by_id, sql_used, false, err) && load_ops(s, by_id, err) &&
-              load_lldp(s, by_id, err) && load_clues(s, by_id, err) && write_roles(s, by_id, err);
+    bool ok = load_assets(s, rs, by_id, err) && load_uses(s, rs, by_id, sql_served, true, err) &&
+              load_uses(s, rs, by_id, sql_used, false, err) && load_ops(s, rs, by_id, err) &&
+              load_lldp(s, rs, by_id, err) && load_clues(s, rs, by_id, err) &&
+              write_roles(s, by_id, err);
     g_hash_table_destroy(by_id);
     return ok;
+}
+
+bool store_infer_roles(Store *s, Err *err)
+{
+    RoleSql all = { false };
+    /* what the batches noted is covered by this */
+    bool ok = store_exec(s, sql_addr_map, err) && infer(s, &all, err);
+    if (ok && s->notes_batches)
+        ok = store_exec(s, "DELETE FROM role_touched", err);
+    return ok;
+}
+
+bool store_infer_roles_touched(Store *s, Err *err)
+{
+    if (!s->notes_batches)
+        return true; /* no batch yet: nothing to do */
+    RoleSql touched = { true };
+    return store_exec(s, sql_touched_map, err) && infer(s, &touched, err);
+}
+
+static void note_addr(sqlite3_stmt *st, const NetAddr *a)
+{
+    char text[OTS_ADDR_STRLEN];
+    sqlite3_bind_text(st, 1, netaddr_str(a, text), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+}
+
+bool store_roles_note_batch(Store *s, const ModelSnapshot *snap, Err *err)
+{
+    if (!s->notes_batches && !store_exec(s, sql_touched_table, err))
+        return false;
+    s->notes_batches = true;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO role_touched VALUES (?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_fail(s, err, "roles");
+    for (guint i = 0; i < snap->comms->len; i++) {
+        const CommEntry *c = &g_array_index(snap->comms, SnapComm, i).copy;
+        note_addr(st, &c->src);
+        note_addr(st, &c->dst);
+    }
+    for (guint i = 0; i < snap->ops->len; i++) {
+        const OpEntry *o = &g_array_index(snap->ops, SnapOp, i).copy;
+        note_addr(st, &o->src);
+        note_addr(st, &o->dst);
+    }
+    for (guint i = 0; i < snap->attrs->len; i++)
+        note_addr(st, &g_array_index(snap->attrs, AttrEntry, i).addr);
+    sqlite3_finalize(st);
+    return true;
 }
