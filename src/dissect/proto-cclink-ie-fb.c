@@ -18,14 +18,8 @@
  * Port 61451 only chooses this dissector over the generic SLMP one for
  * wire-identical frames; the cyclic frames are recognised by structure.
  * Deliberately not parsed: RX/RY/RWr/RWw data, slave id lists, node
- * search response contents, CC-Link IE Field/Control (Ethernet 0x890F).
- * For 0x890F no public frame layout was found (searched 2026-11: Wireshark
- * 4.0's protocol list and the indexed Wireshark, Zeek, nDPI and Suricata
- * sources have no CC-Link IE Field/Control dissector, only the EtherType
- * name; the CLPA's specification and its Wireshark plugin are for members;
- * the one public third-party parser found flags its own header fields as
- * single-sourced and its HEC as unverified).  Such frames stay "unknown"
- * Ethernet conversations on type 0x890f, counted per MAC pair.
+ * search response contents.  CC-Link IE Field/Control (Ethernet 0x890F)
+ * is proto-cclink-ie.c.
  *
  * Reference: CLPA, "CC-Link IE Field Network Basic Specification"
  * (BAP-C2006-ENG-001), cyclic frame layout as implemented by the open

@@ -819,8 +819,8 @@ static RtuForm adu_direction(DissectCtx *ctx, const Cursor *adu, RtuForm form, i
  * side sent an RTU or ASCII frame when its length told (RTU_EITHER for
  * MBAP); tid is the MBAP transaction id, -1 for RTU and ASCII.
  * adu_direction() settles the side. */
-static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framing_tag,
-                                RtuForm form, int32_t tid)
+static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framing_tag, RtuForm form,
+                                int32_t tid)
 {
     form = adu_direction(ctx, adu, form, tid);
     uint8_t unit_id = cursor_u8(adu);
