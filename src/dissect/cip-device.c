@@ -2,56 +2,79 @@
  * cip-device.c - names of CIP device profiles (the Identity object's device
  * type), shared by the ENIP (List Identity) and CIP (Get_Attribute_All)
  * dissectors.
+ *
+ * The names are data: data/cip-device-types.tsv ("type<TAB>name", decimal
+ * or 0x-hex type, '#' comments naming the source), read once on the first
+ * lookup (otscope/datafile.h) into a hash table; the first line for a type
+ * wins.  Lookups happen once per identity reply, never per packet.
  */
 #include "config.h"
 
 #include "cip-device.h"
 
-#include <stddef.h>
+#include <string.h>
 
-/* CIP device profiles (Vol. 1 chapter 6): the Identity object's device
- * type, for the ones a plant network shows. */
-static const struct {
-    uint16_t type;
-    const char *name;
-} device_types[] = {
-    {0x00, "Generic Device"},
-    {0x02, "AC Drive"},
-    {0x03, "Motor Overload"},
-    {0x04, "Limit Switch"},
-    {0x05, "Inductive Proximity Switch"},
-    {0x06, "Photoelectric Sensor"},
-    {0x07, "General Purpose Discrete I/O"},
-    {0x09, "Resolver"},
-    {0x0c, "Communications Adapter"},
-    {0x0e, "Programmable Logic Controller"},
-    {0x10, "Position Controller"},
-    {0x13, "DC Drive"},
-    {0x15, "Contactor"},
-    {0x16, "Motor Starter"},
-    {0x17, "Soft Start"},
-    {0x18, "Human-Machine Interface"},
-    {0x1a, "Mass Flow Controller"},
-    {0x1b, "Pneumatic Valve"},
-    {0x22, "Encoder"},
-    {0x23, "Safety Discrete I/O Device"},
-    {0x25, "CIP Motion Drive"},
-    {0x28, "CIP Modbus Device"},
-    {0x29, "CIP Modbus Translator"},
-    {0x2a, "Safety Analog I/O Device"},
-    {0x2b, "Generic Device (keyable)"},
-    {0x2c, "Managed Ethernet Switch"},
-    {0x32, "ControlNet Physical Layer Component"},
-    {0x33, "Circuit Breaker"},
-    {0x34, "HART Device"},
-    {0x35, "CIP-HART Translator"},
-    {0xc8, "Embedded Component"},
-};
+#include <glib.h>
+
+#include "otscope/datafile.h"
+
+#define CIP_DEVICE_FILE "cip-device-types.tsv"
+
+enum { CIP_DEVICE_NAME_MAX = 80 }; /* longer names are cut: the detail is capped anyway */
+
+typedef struct CipDeviceDb {
+    GHashTable *by_type; /* GUINT_TO_POINTER(type + 1) -> chunk string */
+    GStringChunk *names;
+} CipDeviceDb;
+
+/* Blank, comment and unparsable lines are skipped: a typo in a
+ * hand-edited catalogue costs one entry, not all. */
+static void parse_line(void *table, char *line)
+{
+    CipDeviceDb *d = table;
+    g_strstrip(line);
+    if (line[0] == '\0' || line[0] == '#')
+        return;
+    char *tab = strchr(line, '\t');
+    if (!tab)
+        return;
+    *tab = '\0';
+    char *end;
+    guint64 type = g_ascii_strtoull(line, &end, 0);
+    char *name = g_strstrip(tab + 1);
+    if (end == line || *end != '\0' || type > G_MAXUINT16 || name[0] == '\0')
+        return;
+    if (strlen(name) > CIP_DEVICE_NAME_MAX)
+        name[CIP_DEVICE_NAME_MAX] = '\0';
+    gpointer key = GUINT_TO_POINTER((guint)type + 1);
+    if (!g_hash_table_contains(d->by_type, key))
+        g_hash_table_insert(d->by_type, key, g_string_chunk_insert_const(d->names, name));
+}
+
+static void *create(void)
+{
+    CipDeviceDb *d = g_new0(CipDeviceDb, 1);
+    d->by_type = g_hash_table_new(g_direct_hash, g_direct_equal);
+    d->names = g_string_chunk_new(2048);
+    return d;
+}
+
+static DataCatalogue catalogue = {
+    .file = CIP_DEVICE_FILE, .create = create, .parse_line = parse_line};
 
 const char *cip_device_type_name(uint16_t type)
 {
-    for (size_t i = 0; i < sizeof(device_types) / sizeof(device_types[0]); i++)
-        if (device_types[i].type == type)
-            return device_types[i].name;
-    return "Device";
+    const CipDeviceDb *d = data_catalogue_get(&catalogue);
+    const char *name = g_hash_table_lookup(d->by_type, GUINT_TO_POINTER((guint)type + 1));
+    return name ? name : "Device";
+}
+
+void cip_device_set_path(const char *path)
+{
+    data_catalogue_set_path(&catalogue, path);
+}
+
+const char *cip_device_source(void)
+{
+    return data_catalogue_source(&catalogue);
 }
