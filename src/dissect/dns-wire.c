@@ -1,5 +1,5 @@
 /*
- * dns-wire.c - the DNS message format shared by mDNS and LLMNR (see
+ * dns-wire.c - the DNS message format shared by DNS, mDNS and LLMNR (see
  * dns-wire.h).  References: RFC 1035 sections 4.1 and 4.1.4 (compression).
  */
 #include "config.h"
@@ -73,24 +73,22 @@ void dnswire_read_name(Cursor *c, const Cursor *msg, char *dst, size_t dstsz)
         cursor_set_bad(c);
 }
 
+/* Record types by name (IANA DNS parameters), for the ones LANs show. */
+static const struct {
+    uint16_t type;
+    const char *name;
+} dnswire_types[] = {
+    {1, "A"},     {2, "NS"},     {5, "CNAME"},  {6, "SOA"},    {12, "PTR"},  {15, "MX"},
+    {16, "TXT"},  {28, "AAAA"},  {33, "SRV"},   {35, "NAPTR"}, {43, "DS"},   {48, "DNSKEY"},
+    {64, "SVCB"}, {65, "HTTPS"}, {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"},
+};
+
 static const char *type_name(uint16_t type)
 {
-    switch (type) {
-    case DNSWIRE_TYPE_A:
-        return "A";
-    case DNSWIRE_TYPE_AAAA:
-        return "AAAA";
-    case 12:
-        return "PTR";
-    case 16:
-        return "TXT";
-    case 33:
-        return "SRV";
-    case 255:
-        return "ANY";
-    default:
-        return NULL;
-    }
+    for (size_t i = 0; i < sizeof dnswire_types / sizeof *dnswire_types; i++)
+        if (dnswire_types[i].type == type)
+            return dnswire_types[i].name;
+    return NULL;
 }
 
 void dnswire_format_name_type(char *dst, size_t dstsz, const char *name, uint16_t type)

@@ -1,6 +1,6 @@
 /*
  * dns-wire.h - the DNS message format (RFC 1035 section 4.1) shared by the
- * dissectors that reuse it with their own rules (mDNS, LLMNR): header,
+ * dissectors that read it with their own rules (DNS, mDNS, LLMNR): header,
  * names with backward compression pointers, record type names.
  */
 #ifndef OTS_DISSECT_DNS_WIRE_H

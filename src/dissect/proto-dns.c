@@ -31,19 +31,16 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "dns-wire.h"
 
 enum {
-    DNS_HEADER_LEN = 12,
     DNS_MIN_QUESTION_LEN = 5, /* root name + type + class */
     DNS_MIN_RECORD_LEN = 11,  /* root name + type, class, ttl, rdlength */
     DNS_MAX_QUESTIONS = 16,   /* real queries carry one; a few resolvers send more */
     DNS_MAX_RECORDS = 512,    /* records walked per message */
-    DNS_MAX_LABELS = 128,     /* a 255-byte name has at most 127 labels */
-    DNS_MAX_JUMPS = 16,       /* compression pointers followed per name */
     DNS_NAME_MAX = 256,
     DNS_OPCODE_MAX = 6,
-    DNS_QR = 0x8000,
-    DNS_TCP_MIN_LEN = DNS_HEADER_LEN,
+    DNS_TCP_MIN_LEN = DNSWIRE_HEADER_LEN,
     DNS_PORT = 53,
     MDNS_PORT = 5353,
     LLMNR_PORT = 5355,
@@ -61,136 +58,40 @@ static const DnsTok dns_opcodes[] = {
     {4, "notify", OP_OTHER}, {5, "update", OP_WRITE},       {6, "dso", OP_SESSION},
 };
 
-static const struct {
-    uint16_t type;
-    const char *name;
-} dns_types[] = {
-    {1, "A"},     {2, "NS"},     {5, "CNAME"},  {6, "SOA"},    {12, "PTR"},  {15, "MX"},
-    {16, "TXT"},  {28, "AAAA"},  {33, "SRV"},   {35, "NAPTR"}, {43, "DS"},   {48, "DNSKEY"},
-    {64, "SVCB"}, {65, "HTTPS"}, {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"},
-};
-
-typedef struct DnsHeader {
-    uint16_t id;
-    uint16_t flags;
-    uint16_t qdcount;
-    uint16_t ancount;
-    uint16_t nscount;
-    uint16_t arcount;
-} DnsHeader;
-
-static unsigned header_opcode(const DnsHeader *h)
+static unsigned header_opcode(const DnsWireHeader *h)
 {
     return (h->flags >> 11) & 0xf;
 }
 
-static void read_header(Cursor *c, DnsHeader *h)
-{
-    h->id = cursor_be16(c);
-    h->flags = cursor_be16(c);
-    h->qdcount = cursor_be16(c);
-    h->ancount = cursor_be16(c);
-    h->nscount = cursor_be16(c);
-    h->arcount = cursor_be16(c);
-}
-
 /* Opcode known, question count bounded, and the counts fit the bytes. */
-static bool header_is_sane(const DnsHeader *h, size_t body_len)
+static bool header_is_sane(const DnsWireHeader *h, size_t body_len)
 {
     if (header_opcode(h) > DNS_OPCODE_MAX || header_opcode(h) == 3)
         return false;
     if (h->qdcount > DNS_MAX_QUESTIONS)
         return false;
-    size_t records = (size_t)h->ancount + h->nscount + h->arcount;
-    return (size_t)h->qdcount * DNS_MIN_QUESTION_LEN + records * DNS_MIN_RECORD_LEN <= body_len;
-}
-
-/*
- * Reads a name at c into dst (dotted, printable; may be NULL).  msg is a
- * window over the whole message, for compression pointers.  c ends after
- * the name as it appears in place.  Pointers must go backwards, so a loop
- * cannot form; DNS_MAX_JUMPS caps them anyway.  Fails c on a bad name.
- */
-static void read_name(Cursor *c, const Cursor *msg, char *dst, size_t dstsz)
-{
-    Cursor at = *c;
-    Cursor *src = c;
-    size_t out = 0;
-    size_t lowest_target = cursor_offset(c);
-    int jumps = 0;
-    if (dst)
-        dst[0] = '\0';
-    for (int i = 0; i < DNS_MAX_LABELS; i++) {
-        size_t label_start = cursor_offset(src);
-        uint8_t len = cursor_u8(src);
-        if (!cursor_ok(src))
-            break;
-        if (len == 0)
-            return;
-        if ((len & 0xc0) == 0xc0) {
-            size_t target = (size_t)((len & 0x3f) << 8) | cursor_u8(src);
-            if (!cursor_ok(src))
-                break;
-            /* forward or self pointers could loop */
-            if (target >= label_start || target >= lowest_target || ++jumps > DNS_MAX_JUMPS)
-                break;
-            lowest_target = target;
-            at = *msg;
-            cursor_skip(&at, target);
-            src = &at;
-            continue;
-        }
-        if (len > 63)
-            break; /* 0x40/0x80 label types are obsolete */
-        char label[64];
-        size_t n = cursor_str(src, len, label, sizeof label);
-        if (!cursor_ok(src))
-            break;
-        if (dst && out + n + 2 <= dstsz) {
-            if (out > 0)
-                dst[out++] = '.';
-            memcpy(dst + out, label, n);
-            out += n;
-            dst[out] = '\0';
-        }
-    }
-    /* a name that ends on a failed read of c itself keeps c's failure
-     * (clipped vs short); any other failure breaks a protocol rule */
-    if (cursor_ok(c))
-        cursor_set_bad(c);
+    return (size_t)h->qdcount * DNS_MIN_QUESTION_LEN +
+               dnswire_record_count(h) * DNS_MIN_RECORD_LEN <=
+           body_len;
 }
 
 static void skip_question(Cursor *c, const Cursor *msg)
 {
-    read_name(c, msg, NULL, 0);
+    dnswire_read_name(c, msg, NULL, 0);
     cursor_skip(c, 4);
 }
 
 static void skip_record(Cursor *c, const Cursor *msg)
 {
-    read_name(c, msg, NULL, 0);
+    dnswire_read_name(c, msg, NULL, 0);
     cursor_skip(c, 8); /* type class ttl */
     uint16_t rdlength = cursor_be16(c);
     cursor_skip(c, rdlength);
 }
 
-static const char *type_name(uint16_t type)
-{
-    for (size_t i = 0; i < sizeof dns_types / sizeof *dns_types; i++)
-        if (dns_types[i].type == type)
-            return dns_types[i].name;
-    return NULL;
-}
-
 static void format_question(char *dst, size_t dstsz, const char *qname, uint16_t qtype)
 {
-    const char *tname = type_name(qtype);
-    const char *shown = qname[0] ? qname : ".";
-    /* the type goes first: the name is the part that may be cut */
-    if (tname)
-        snprintf(dst, dstsz, "%s %s", tname, shown);
-    else
-        snprintf(dst, dstsz, "TYPE%u %s", (unsigned)qtype, shown);
+    dnswire_format_name_type(dst, dstsz, qname[0] ? qname : ".", qtype);
 }
 
 /* ---- framing and probe ------------------------------------------------- */
@@ -230,13 +131,13 @@ static DissectResult dns_probe(Cursor *c, const DissectCtx *ctx)
     }
     /* over TCP the first segment may hold only part of the declared message */
     bool is_partial = cursor_left(c) < msg_len || cursor_is_clipped(c);
-    if (cursor_left(c) < DNS_HEADER_LEN)
+    if (cursor_left(c) < DNSWIRE_HEADER_LEN)
         return DISSECT_NEED_MORE;
     Cursor msg = *c;
-    DnsHeader h;
-    read_header(c, &h);
+    DnsWireHeader h;
+    dnswire_read_header(c, &h);
     /* a query without a question is not something we can tell apart from noise */
-    if (h.qdcount == 0 || !header_is_sane(&h, msg_len - DNS_HEADER_LEN))
+    if (h.qdcount == 0 || !header_is_sane(&h, msg_len - DNSWIRE_HEADER_LEN))
         return DISSECT_NOT_MINE;
     skip_question(c, &msg);
     if (!cursor_ok(c))
@@ -265,8 +166,8 @@ static DissectResult dns_dissect(Cursor *c, DissectCtx *ctx)
         *c = body;
     }
     Cursor msg = *c;
-    DnsHeader h;
-    read_header(c, &h);
+    DnsWireHeader h;
+    dnswire_read_header(c, &h);
     if (!cursor_ok(c))
         return fail(ctx, c, is_clipped, ANOM_BAD_HEADER);
     if (!header_is_sane(&h, cursor_left(c))) {
@@ -279,19 +180,19 @@ static DissectResult dns_dissect(Cursor *c, DissectCtx *ctx)
     char qname[DNS_NAME_MAX] = "";
     uint16_t qtype = 0;
     if (h.qdcount > 0) {
-        read_name(c, &msg, qname, sizeof qname);
+        dnswire_read_name(c, &msg, qname, sizeof qname);
         qtype = cursor_be16(c);
         cursor_skip(c, 2);
     }
     for (unsigned i = 1; i < h.qdcount; i++)
         skip_question(c, &msg);
-    size_t records = (size_t)h.ancount + h.nscount + h.arcount;
+    size_t records = dnswire_record_count(&h);
     for (size_t i = 0; i < records && i < DNS_MAX_RECORDS; i++)
         skip_record(c, &msg);
     if (!cursor_ok(c))
         return fail(ctx, c, is_clipped, ANOM_LEN_MISMATCH);
 
-    bool is_response = (h.flags & DNS_QR) != 0;
+    bool is_response = (h.flags & DNSWIRE_QR) != 0;
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
     unsigned opcode = header_opcode(&h);
     const DnsTok *tok = NULL;

@@ -28,9 +28,9 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "iec61850-wire.h"
 
 enum {
-    GOOSE_HDR_LEN = 8,
     GOOSE_TAG_PDU = 0x61,
     GOOSE_TAG_GOCBREF = 0x80,
     GOOSE_TAG_DATSET = 0x82,
@@ -53,63 +53,15 @@ typedef struct GooseInfo {
     bool has_dat_set;
 } GooseInfo;
 
-/* One BER TLV with a one-byte tag and a definite length (short form or
- * 1-2 length bytes): the value becomes a child window. */
-static bool goose_ber(Cursor *c, uint8_t *tag, Cursor *value)
-{
-    *tag = cursor_u8(c);
-    uint8_t first = cursor_u8(c);
-    size_t len = first;
-    if (first == 0x81) {
-        len = cursor_u8(c);
-    } else if (first == 0x82) {
-        len = cursor_be16(c);
-    } else if (first & 0x80) {
-        cursor_set_bad(c); /* indefinite or > 64 KiB: not in a GOOSE frame */
-        return false;
-    }
-    return cursor_take(c, len, value);
-}
-
-static uint32_t goose_uint(Cursor *v)
-{
-    size_t n = cursor_left(v);
-    uint32_t x = 0;
-    if (n == 0 || n > GOOSE_INT_MAX_LEN) {
-        cursor_set_bad(v);
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++)
-        x = (x << 8) | cursor_u8(v);
-    return x;
-}
-
-/* Reads APPID/length/reserved; the PDU (length - 8 bytes) goes to *pdu. */
-static bool goose_header(Cursor *c, uint16_t *reserved1, Cursor *pdu, bool *is_bad)
-{
-    *is_bad = false;
-    cursor_skip(c, 2); /* APPID: any value; the standard range is advisory */
-    uint16_t len = cursor_be16(c);
-    *reserved1 = cursor_be16(c);
-    cursor_skip(c, 2);
-    if (!cursor_ok(c))
-        return false;
-    if (len < GOOSE_HDR_LEN) {
-        *is_bad = true;
-        return false;
-    }
-    return cursor_take(c, len - GOOSE_HDR_LEN, pdu); /* Ethernet padding may follow */
-}
-
 static DissectResult goose_probe(Cursor *c, const DissectCtx *ctx)
 {
     (void)ctx;
     uint16_t reserved1;
     Cursor pdu;
     bool is_bad;
-    if (cursor_left(c) < GOOSE_HDR_LEN)
+    if (cursor_left(c) < IECWIRE_HDR_LEN)
         return DISSECT_NEED_MORE;
-    goose_header(c, &reserved1, &pdu, &is_bad);
+    iecwire_header(c, &reserved1, &pdu, &is_bad);
     if (is_bad)
         return DISSECT_NOT_MINE;
     int tag = cursor_peek(&pdu, 0); /* -1 while the PDU is incomplete */
@@ -129,10 +81,10 @@ static void goose_field(uint8_t tag, Cursor *v, GooseInfo *info)
         info->has_dat_set = true;
         break;
     case GOOSE_TAG_STNUM:
-        info->st_num = goose_uint(v);
+        info->st_num = iecwire_uint(v, GOOSE_INT_MAX_LEN);
         break;
     case GOOSE_TAG_SQNUM:
-        info->sq_num = goose_uint(v);
+        info->sq_num = iecwire_uint(v, GOOSE_INT_MAX_LEN);
         break;
     case GOOSE_TAG_TEST:
         info->is_test = cursor_u8(v) != 0;
@@ -146,7 +98,7 @@ static void goose_field(uint8_t tag, Cursor *v, GooseInfo *info)
 static bool goose_open_pdu(Cursor *pdu, Cursor *body)
 {
     uint8_t tag;
-    if (!goose_ber(pdu, &tag, body))
+    if (!iecwire_ber(pdu, &tag, body))
         return false;
     if (tag != GOOSE_TAG_PDU)
         cursor_set_bad(pdu);
@@ -159,7 +111,7 @@ static void goose_fields(Cursor *body, GooseInfo *info)
     for (unsigned i = 0; i < GOOSE_MAX_FIELDS && cursor_left(body) > 0; i++) {
         uint8_t tag;
         Cursor v;
-        if (!goose_ber(body, &tag, &v))
+        if (!iecwire_ber(body, &tag, &v))
             return;
         goose_field(tag, &v, info);
         if (!cursor_ok(&v)) {
@@ -188,7 +140,7 @@ static DissectResult goose_dissect(Cursor *c, DissectCtx *ctx)
     bool is_bad;
     GooseInfo info;
     memset(&info, 0, sizeof(info));
-    if (!goose_header(c, &reserved1, &pdu, &is_bad)) {
+    if (!iecwire_header(c, &reserved1, &pdu, &is_bad)) {
         if (!is_bad)
             return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
         dissect_anomaly(ctx, ANOM_LEN_MISMATCH);

@@ -26,9 +26,10 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "iec61850-wire.h"
 
 enum {
-    SV_HDR_LEN = 8,
+    SV_INT_MAX_LEN = 4, /* INT16U may carry a leading zero byte */
     SV_TAG_PDU = 0x60,
     SV_TAG_NOASDU = 0x80,
     SV_TAG_SEQASDU = 0xa2,
@@ -50,63 +51,15 @@ typedef struct SvInfo {
     bool has_no_asdu;
 } SvInfo;
 
-/* One BER TLV with a one-byte tag and a definite length. */
-static bool sv_ber(Cursor *c, uint8_t *tag, Cursor *value)
-{
-    *tag = cursor_u8(c);
-    uint8_t first = cursor_u8(c);
-    size_t len = first;
-    if (first == 0x81) {
-        len = cursor_u8(c);
-    } else if (first == 0x82) {
-        len = cursor_be16(c);
-    } else if (first & 0x80) {
-        cursor_set_bad(c);
-        return false;
-    }
-    return cursor_take(c, len, value);
-}
-
-/* A BER unsigned INTEGER of up to 4 value bytes (INT16U may carry a
- * leading zero byte). */
-static uint32_t sv_uint(Cursor *v)
-{
-    size_t n = cursor_left(v);
-    uint32_t x = 0;
-    if (n == 0 || n > 4) {
-        cursor_set_bad(v);
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++)
-        x = (x << 8) | cursor_u8(v);
-    return x;
-}
-
-static bool sv_header(Cursor *c, uint16_t *reserved1, Cursor *pdu, bool *is_bad)
-{
-    *is_bad = false;
-    cursor_skip(c, 2); /* APPID */
-    uint16_t len = cursor_be16(c);
-    *reserved1 = cursor_be16(c);
-    cursor_skip(c, 2);
-    if (!cursor_ok(c))
-        return false;
-    if (len < SV_HDR_LEN) {
-        *is_bad = true;
-        return false;
-    }
-    return cursor_take(c, len - SV_HDR_LEN, pdu);
-}
-
 static DissectResult sv_probe(Cursor *c, const DissectCtx *ctx)
 {
     (void)ctx;
     uint16_t reserved1;
     Cursor pdu;
     bool is_bad;
-    if (cursor_left(c) < SV_HDR_LEN)
+    if (cursor_left(c) < IECWIRE_HDR_LEN)
         return DISSECT_NEED_MORE;
-    sv_header(c, &reserved1, &pdu, &is_bad);
+    iecwire_header(c, &reserved1, &pdu, &is_bad);
     if (is_bad)
         return DISSECT_NOT_MINE;
     int tag = cursor_peek(&pdu, 0); /* -1 while the PDU is incomplete */
@@ -121,14 +74,14 @@ static void sv_asdu(Cursor *asdu, SvInfo *info)
     for (unsigned i = 0; i < SV_MAX_FIELDS && cursor_left(asdu) > 0; i++) {
         uint8_t tag;
         Cursor v;
-        if (!sv_ber(asdu, &tag, &v))
+        if (!iecwire_ber(asdu, &tag, &v))
             return;
         if (info->n_asdus > 0)
             continue;
         if (tag == SV_TAG_SVID)
             cursor_str(&v, cursor_left(&v), info->sv_id, sizeof(info->sv_id));
         else if (tag == SV_TAG_SMPCNT)
-            info->smp_cnt = sv_uint(&v);
+            info->smp_cnt = iecwire_uint(&v, SV_INT_MAX_LEN);
         if (!cursor_ok(&v))
             cursor_set_bad(asdu);
     }
@@ -139,7 +92,7 @@ static void sv_seq_asdu(Cursor *seq, SvInfo *info)
     while (info->n_asdus < SV_MAX_ASDUS && cursor_left(seq) > 0) {
         uint8_t tag;
         Cursor asdu;
-        if (!sv_ber(seq, &tag, &asdu))
+        if (!iecwire_ber(seq, &tag, &asdu))
             return;
         if (tag != SV_TAG_ASDU) {
             cursor_set_bad(seq);
@@ -160,10 +113,10 @@ static void sv_fields(Cursor *body, SvInfo *info)
     for (unsigned i = 0; i < SV_MAX_FIELDS && cursor_left(body) > 0; i++) {
         uint8_t tag;
         Cursor v;
-        if (!sv_ber(body, &tag, &v))
+        if (!iecwire_ber(body, &tag, &v))
             return;
         if (tag == SV_TAG_NOASDU) {
-            info->no_asdu = sv_uint(&v);
+            info->no_asdu = iecwire_uint(&v, SV_INT_MAX_LEN);
             info->has_no_asdu = true;
         } else if (tag == SV_TAG_SEQASDU) {
             sv_seq_asdu(&v, info);
@@ -184,13 +137,13 @@ static DissectResult sv_dissect(Cursor *c, DissectCtx *ctx)
     bool is_bad;
     SvInfo info;
     memset(&info, 0, sizeof(info));
-    if (!sv_header(c, &reserved1, &pdu, &is_bad)) {
+    if (!iecwire_header(c, &reserved1, &pdu, &is_bad)) {
         if (!is_bad)
             return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
         dissect_anomaly(ctx, ANOM_LEN_MISMATCH);
         return DISSECT_MALFORMED;
     }
-    if (sv_ber(&pdu, &tag, &body) && tag != SV_TAG_PDU)
+    if (iecwire_ber(&pdu, &tag, &body) && tag != SV_TAG_PDU)
         cursor_set_bad(&pdu);
     if (!cursor_ok(&pdu))
         return dissect_fail(ctx, &pdu, ANOM_BAD_HEADER);
