@@ -326,15 +326,51 @@ static DissectResult class1_io(DissectCtx *ctx, Cursor *c)
     return DISSECT_OK;
 }
 
-/* Request or reply: the list commands' requests have no data; otherwise the
+/* The CIP service byte of a SendRRData/SendUnitData body (interface
+ * handle, timeout, CPF items; a connected item starts with a sequence
+ * count), or -1 when the items hold none.  Reads a copy: no facts. */
+static int cip_service_byte(const Cursor *body)
+{
+    Cursor b = *body;
+    cursor_skip(&b, 6); /* interface handle, timeout */
+    uint16_t count = cursor_le16(&b);
+    for (size_t i = 0; i < count && i < CPF_MAX_ITEMS && cursor_ok(&b); i++) {
+        uint16_t type = cursor_le16(&b);
+        uint16_t len = cursor_le16(&b);
+        Cursor item;
+        if (!cursor_take(&b, len, &item))
+            return -1;
+        if (type == CPF_ITEM_UNCONNECTED_DATA)
+            return cursor_peek(&item, 0);
+        if (type == CPF_ITEM_CONNECTED_DATA)
+            return cursor_peek(&item, 2);
+    }
+    return -1;
+}
+
+/* Request or reply, by the message where it tells (not by who opened the
+ * TCP connection): the list commands' requests have no data, a
+ * RegisterSession reply carries the session handle the target assigned,
+ * the CIP message a send command carries has the reply bit (0x80) of its
+ * service; UnRegisterSession and NOP are never answered.  Otherwise the
  * direction the core knows (UDP: who talks from port 44818). */
-static bool enip_is_reply(const DissectCtx *ctx, uint16_t cmd, uint16_t len, uint32_t status)
+static bool enip_is_reply(const DissectCtx *ctx, uint16_t cmd, uint16_t len, uint32_t status,
+                          uint32_t session, const Cursor *body)
 {
     if (cmd == ENIP_CMD_LIST_IDENTITY || cmd == ENIP_CMD_LIST_SERVICES ||
         cmd == ENIP_CMD_LIST_INTERFACES)
         return len > 0;
     if (status != 0)
         return true;
+    if (cmd == ENIP_CMD_REGISTER_SESSION)
+        return session != 0;
+    if (cmd == ENIP_CMD_UNREGISTER_SESSION || cmd == ENIP_CMD_NOP)
+        return false;
+    int service = -1;
+    if (cmd == ENIP_CMD_SEND_RR_DATA || cmd == ENIP_CMD_SEND_UNIT_DATA)
+        service = cip_service_byte(body);
+    if (service >= 0)
+        return (service & 0x80) != 0;
     if (ctx->pkt->transport == TP_UDP)
         return ctx->pkt->sport == ENIP_PORT && ctx->pkt->dport != ENIP_PORT;
     return !ctx->is_from_client;
@@ -357,7 +393,7 @@ static DissectResult enip_dissect(Cursor *c, DissectCtx *ctx)
     Cursor body;
     if (!cursor_take(c, len, &body))
         return dissect_fail(ctx, c, ANOM_LEN_MISMATCH);
-    bool is_reply = enip_is_reply(ctx, cmd, len, status);
+    bool is_reply = enip_is_reply(ctx, cmd, len, status, session, &body);
     ctx->dir_hint = is_reply ? DIR_RESPONSE : DIR_REQUEST;
     if (cmd == ENIP_CMD_LIST_IDENTITY && is_reply && status == 0)
         return list_identity_reply(ctx, &body, session);

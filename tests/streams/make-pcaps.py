@@ -342,7 +342,8 @@ def reverse_conns():
     DNP3 outstation dials its master (function codes mark requests).  An
     OPC UA server uses Reverse Connect (RHE, then the client's HEL) and
     an encrypted OpenSecureChannel, which only the Connection Protocol
-    orients."""
+    orients.  An EtherNet/IP adapter dials its scanner: the session
+    handle and the CIP reply bit tell requests from replies."""
     p = Pcap()
     master = (bytes.fromhex('00 1b 1b 10 00 21'), bytes([10, 10, 9, 21]))
     rtu = (bytes.fromhex('00 80 f4 10 00 20'), bytes([10, 10, 9, 20]))
@@ -379,6 +380,14 @@ def reverse_conns():
     opn = struct.pack('<I', 0) + policy + struct.pack('<ii', -1, -1) + struct.pack('<II', 1, 1)
     conn.send(ua_msg(b'OPN', opn + sealed), 's')
     conn.send(ua_msg(b'OPN', opn + sealed[::-1]))
+
+    adapter = (bytes.fromhex('00 00 bc 10 00 25'), bytes([10, 10, 9, 25]))
+    conn = TcpConn(p, adapter, master, 49804, 44818)
+    conn.send(enip(0x65, bytes.fromhex('01 00 00 00')), 's')               # RegisterSession
+    conn.send(enip(0x65, bytes.fromhex('01 00 00 00'), 0x1234))           # its reply: a handle
+    cpf = bytes.fromhex('00 00 00 00 00 00 02 00 00 00 00 00 b2 00')
+    conn.send(enip(0x6f, cpf + bytes.fromhex('06 00 01 02 20 01 24 01'), 0x1234), 's')  # Get_Attribute_All
+    conn.send(enip(0x6f, cpf + bytes.fromhex('04 00 81 00 00 00'), 0x1234))              # its reply
     p.write(os.path.join(HERE, 'reverse-conns.pcap'))
 
 
