@@ -36,6 +36,9 @@ struct Store {
     /* batches note the addresses they wrote (temp.role_touched) for
      * store_infer_roles_touched; store_infer_roles forgets them */
     bool notes_batches;
+    /* the capture begun last is live: only its batches are followed by a
+     * role inference of what they touched, so only they note addresses */
+    bool is_capture_live;
 };
 
 /* Copies sqlite3_errmsg into err with a "what: why" message; returns false. */

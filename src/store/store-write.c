@@ -452,7 +452,8 @@ bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
 {
     if (!store_exec(s, "BEGIN IMMEDIATE", err))
         return false;
-    bool ok = store_write_rows(s, capture_id, snap, err) && store_roles_note_batch(s, snap, err) &&
+    bool ok = store_write_rows(s, capture_id, snap, err) &&
+              (!s->is_capture_live || store_roles_note_batch(s, snap, err)) &&
               store_resolve_assets(s, err) && store_exec(s, "COMMIT", err);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -535,6 +535,7 @@ static char *now_text(void)
 
 int64_t store_capture_begin(Store *s, const CaptureInfo *info, Err *err)
 {
+    s->is_capture_live = strcmp(info->source, "live") == 0;
     /* Captures left 'running' by a killed run keep their committed
      * batches; call them what they are. */
     if (!store_exec(s, "UPDATE captures SET status='partial', error='interrupted' "
