@@ -8,7 +8,7 @@ set -u
 bin=$1
 pcap=$2
 . "$(dirname "$0")/check.sh"
-echo "1..12"
+echo "1..13"
 "$bin" analyze -q --db "$tmp/t.db" -r "$pcap"
 "$bin" comms --db "$tmp/t.db" --format csv >"$tmp/comms.csv"
 "$bin" assets --db "$tmp/t.db" --format csv >"$tmp/assets.csv"
@@ -26,4 +26,9 @@ check "syslog inside Ethernet inside GRE" "$(has '10.7.7.7,10.7.7.8,syslog,udp,5
 check "hosts inside IP tunnels are IP-only assets" "grep -q '^[0-9]*,,10.1.1.20,' '$tmp/assets.csv'"
 check "nested GRE is opened four deep" "$(has '10.200.4.1,10.200.4.2,unknown,ip,47,')"
 check "and no deeper" "! grep -q '10\.200\.[56]\.' '$tmp/comms.csv' '$tmp/assets.csv'"
+# Community ID v1 of the GRE conversation (IP protocol 47, no ports), as
+# the spec computes it: base64(SHA-1(seed 0, 192.0.2.1, 192.0.2.2, 47, 0)).
+"$bin" export --db "$tmp/t.db" --format ndjson -o "$tmp/t.ndjson" 2>/dev/null
+check "the GRE conversation's Community ID in NDJSON" \
+    "grep '\"iana_number\":\"47\"' '$tmp/t.ndjson' | grep '\"ip\":\"192.0.2.1\"' | grep -qF '\"community_id\":\"1:OF71QrXQ3uLb1NPEC6e1InPqsIM=\"'"
 [ $fails = 0 ]
