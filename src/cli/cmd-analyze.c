@@ -130,28 +130,17 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, AnalyzeArgs
         { "ioc", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->iocs, "IOC list", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
-    bool ok = g_option_context_parse(ctx, argc, argv, &error);
-    if (!ok) {
-        *status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
-    } else if (a->count < 0 || a->snaplen < 0) {
+    if (!cli_parse_options(self, entries, argc, argv, status))
+        return false;
+    if (a->count < 0 || a->snaplen < 0)
         *status = cli_usage_error(self, "-c and -s take a positive number");
-        ok = false;
-    } else if (a->fail_on && !severity_from_name(a->fail_on, &(Severity){ SEV_INFO })) {
+    else if (a->fail_on && !severity_from_name(a->fail_on, &(Severity){ SEV_INFO }))
         *status = cli_usage_error(self, "unknown severity '%s' (critical, high, medium, low, info)",
                                   a->fail_on);
-        ok = false;
-    } else if (a->commit_interval < 0 || a->commit_interval > MAX_COMMIT_INTERVAL_S) {
+    else if (a->commit_interval < 0 || a->commit_interval > MAX_COMMIT_INTERVAL_S)
         *status = cli_usage_error(self, "--commit-interval takes 1 to %d seconds",
                                   MAX_COMMIT_INTERVAL_S);
-        ok = false;
-    }
-    g_option_context_free(ctx);
-    return ok;
+    return *status == ERR_OK;
 }
 
 static int run_analyze(const CmdDesc *self, int argc, char **argv)

@@ -39,25 +39,15 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, ConsoleArgs
           NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new(NULL);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, FALSE);
-    GError *error = NULL;
-    bool ok = g_option_context_parse(ctx, argc, argv, &error);
-    if (!ok) {
-        *status = cli_usage_error(self, "%s", error->message);
-        g_error_free(error);
-    } else if (*argc > 1) {
+    if (!cli_parse_options(self, entries, argc, argv, status))
+        return false;
+    if (*argc > 1)
         *status = cli_usage_error(self, "unexpected argument '%s'", (*argv)[1]);
-        ok = false;
-    } else if (a->view && !console_has_view(a->view)) {
+    else if (a->view && !console_has_view(a->view))
         *status = cli_usage_error(self, "no view '%s' (dashboard, assets, comms, ops, findings, "
                                         "timeline)",
                                   a->view);
-        ok = false;
-    }
-    g_option_context_free(ctx);
-    return ok;
+    return *status == ERR_OK;
 }
 
 /* Read-only, migrating an older schema first when the file allows it. */
