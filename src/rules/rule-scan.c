@@ -205,16 +205,21 @@ static bool is_announcement(const char *function)
 static bool is_ot_participant(RuleCtx *ctx, const char *host)
 {
     char sql[1024];
-    /* protocol and peer: non-discovery ops, lasting conversations, roles */
+    /* protocol and peer: non-discovery ops, lasting conversations, roles.
+     * One branch per side, each searching its address index: with
+     * "src=?2 OR dst=?2" SQLite read every row of the capture per host. */
     g_snprintf(sql, sizeof sql,
-               "SELECT protocol, CASE WHEN src=?2 THEN dst ELSE src END FROM ops"
-               " WHERE capture_id=?1 AND (src=?2 OR dst=?2) AND (count>0 OR responses>0)"
-               " AND class NOT IN ('discovery','session')"
-               " UNION SELECT protocol, CASE WHEN src=?2 THEN dst ELSE src END FROM comms"
-               " WHERE capture_id=?1 AND (src=?2 OR dst=?2) AND packets>=%d"
+               "SELECT protocol, dst FROM ops WHERE src=?2 AND capture_id=?1"
+               " AND (count>0 OR responses>0) AND class NOT IN ('discovery','session')"
+               " UNION SELECT protocol, src FROM ops WHERE dst=?2 AND capture_id=?1"
+               " AND (count>0 OR responses>0) AND class NOT IN ('discovery','session')"
+               " UNION SELECT protocol, dst FROM comms WHERE src=?2 AND capture_id=?1"
+               " AND packets>=%d"
+               " UNION SELECT protocol, src FROM comms WHERE dst=?2 AND capture_id=?1"
+               " AND packets>=%d"
                " UNION SELECT '', '' FROM assets a JOIN asset_ips i USING (asset_id)"
                " WHERE i.ip=?2 AND a.role IN ('engineering-workstation','hmi','scada')",
-               PARTICIPANT_MIN_PACKETS);
+               PARTICIPANT_MIN_PACKETS, PARTICIPANT_MIN_PACKETS);
     sqlite3_stmt *st = rule_query(ctx, sql);
     if (!st)
         return false;

@@ -25,8 +25,8 @@ if command -v editcap >/dev/null && command -v mergecap >/dev/null; then
 fi
 echo "1..9"
 n=$(grep -c 'interim written' "$tmp/many.log")
-[ "$n" -ge 2 ] && echo "ok 1 - $n interim batches written by the writer thread" ||
-    echo "not ok 1 - $n interim batches (want 2 or more)"
+[ "$n" -ge 1 ] && echo "ok 1 - $n interim batches written by the writer thread" ||
+    echo "not ok 1 - $n interim batches (want 1 or more)"
 t=2
 for table in comms ops protocols assets; do
     "$bin" "$table" --db "$tmp/many.db" --format csv >"$tmp/many.$table" &&
