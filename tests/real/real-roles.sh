@@ -13,14 +13,7 @@ if [ ! -f "$pcaps/it/emreekin__packet.pcap" ]; then
     echo "1..0 # SKIP ../shared/pcaps not present"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # description, then the test command
-    n=$((n + 1))
-    if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$src/tests/cli/check.sh" # $tmp and check()
 assets() { # capture -> its assets CSV in $tmp/NAME.csv
     name=$(basename "$1")
     "$bin" analyze -q --db "$tmp/$name.db" -r "$pcaps/$1"

@@ -13,14 +13,7 @@ if [ ! -f "$sv" ]; then
     echo "1..0 # SKIP ../shared/pcaps not present"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # description, then the test command
-    n=$((n + 1))
-    if sh -c "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$src/tests/cli/check.sh" # $tmp and check()
 for f in mms_goose/emreekin__9-2-sv.pcap it/ndpi__snmp.pcap it/malcolm__445_scan.pcap \
     enip/icsnpp-enip__set_attribute_single_service_cip.pcapng; do
     [ -f "$pcaps/$f" ] || continue
