@@ -3,9 +3,9 @@
  * IANA enterprise numbers): numeric ids a protocol puts on the wire ->
  * vendor names.
  *
- * The catalogues are data, not code: data/vendors/<registry>.tsv, read once
- * on first use from $OTSCOPE_DATA_DIR/vendors, the installed data folder or
- * the source tree, in that order.  Missing files are not an error: lookups
+ * The catalogues are data, not code: data/vendors/<registry>.tsv, each read
+ * once on first use from $OTSCOPE_DATA_DIR/vendors, the installed data
+ * folder or the source tree, the first that has it.  Missing files are not an error: lookups
  * then find nothing and callers fall back to the bare id.
  */
 #ifndef OTS_OTSCOPE_VENDORS_H
@@ -33,8 +33,8 @@ const char *vendor_id_name(VendorRegistry reg, uint32_t id);
  * known, "vendor-id 1234" otherwise.  Returns buf. */
 char *vendor_id_text(VendorRegistry reg, uint32_t id, char *buf, size_t bufsz);
 
-/* Where the catalogues were read from ("" when none was found). */
-const char *vendor_id_source(void);
+/* The file reg's catalogue was read from ("" when it was not found). */
+const char *vendor_id_source(VendorRegistry reg);
 
 /* Overrides the folder holding <registry>.tsv (tests); call before the
  * first lookup. */

@@ -6,6 +6,8 @@
 
 #include "otscope/datafile.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "otscope/util.h"
@@ -62,4 +64,49 @@ const char *data_catalogue_source(DataCatalogue *c)
 {
     data_catalogue_get(c);
     return c->source ? c->source : "";
+}
+
+/* ---- id<TAB>name catalogues -------------------------------------------- */
+
+typedef struct IdNameTable {
+    GHashTable *by_id; /* GUINT_TO_POINTER(id + 1) -> chunk string */
+    GStringChunk *names;
+} IdNameTable;
+
+void *id_name_create(void)
+{
+    IdNameTable *t = g_new0(IdNameTable, 1);
+    t->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+    t->names = g_string_chunk_new(4096);
+    return t;
+}
+
+/* Blank, comment and unparsable lines are skipped: a typo in a
+ * hand-edited catalogue costs one entry, not all. */
+void id_name_parse_line(void *table, char *line)
+{
+    IdNameTable *t = table;
+    g_strstrip(line);
+    if (line[0] == '\0' || line[0] == '#')
+        return;
+    char *tab = strchr(line, '\t');
+    if (!tab)
+        return;
+    *tab = '\0';
+    char *end;
+    guint64 id = g_ascii_strtoull(line, &end, 0);
+    char *name = g_strstrip(tab + 1);
+    if (end == line || *end != '\0' || id > G_MAXUINT32 - 1 || name[0] == '\0')
+        return;
+    if (strlen(name) > ID_NAME_MAX)
+        name[ID_NAME_MAX] = '\0';
+    gpointer key = GUINT_TO_POINTER((guint)id + 1);
+    if (!g_hash_table_contains(t->by_id, key))
+        g_hash_table_insert(t->by_id, key, g_string_chunk_insert_const(t->names, name));
+}
+
+const char *id_name_lookup(DataCatalogue *c, guint32 id)
+{
+    const IdNameTable *t = data_catalogue_get(c);
+    return id == G_MAXUINT32 ? NULL : g_hash_table_lookup(t->by_id, GUINT_TO_POINTER(id + 1));
 }
