@@ -148,6 +148,7 @@ void dissect_ctx_reset(DissectCtx *ctx, const Packet *pkt, bool is_from_client)
     ctx->pkt = pkt;
     ctx->is_from_client = is_from_client;
     ctx->dir_hint = DIR_UNKNOWN;
+    ctx->sender_spoke_first = false;
     ctx->label = PROTO_NONE;
     ctx->n_facts = 0;
     ctx->n_dropped_facts = 0;
@@ -418,6 +419,7 @@ static void dissect_kept(Dissector *d, Flow *f, uint8_t sender, const ProtoDesc 
     for (int i = 0; i < 2; i++) {
         uint8_t side = order[i];
         ctx->is_from_client = side == sender ? sender_is_client : !sender_is_client;
+        ctx->sender_spoke_first = f->first_speaker == side + 1;
         if (desc->pdu_len) {
             stream_resume(f, side, desc, ctx, &d->stream);
             continue;
@@ -428,6 +430,7 @@ static void dissect_kept(Dissector *d, Flow *f, uint8_t sender, const ProtoDesc 
             desc->dissect(&kept, ctx);
     }
     ctx->is_from_client = sender_is_client;
+    ctx->sender_spoke_first = f->first_speaker == sender + 1;
     if (!desc->pdu_len)
         stream_forget(f);
 }
@@ -457,6 +460,20 @@ static void run_dissector(Dissector *d, Flow *f, uint8_t sender, const Packet *p
         f->client_side = sender_is_client ? sender : 1 - sender;
         f->is_orient_certain = true;
     }
+}
+
+/* Notes which side spoke first, at the connection's first payload: only
+ * when both SYNs were seen and the segment starts its side's data and
+ * acknowledges none of the peer's (a lost earlier segment of the peer
+ * would show in the acknowledgement number). */
+static void note_first_speaker(Flow *f, uint8_t sender, const Packet *pkt)
+{
+    f->has_payload = true;
+    const StreamDir *own = &f->stream[sender];
+    const StreamDir *peer = &f->stream[1 - sender];
+    if (f->has_seen_start && own->has_seq && peer->has_seq && pkt->tcp_seq == own->next_seq &&
+        pkt->tcp_ack == peer->next_seq && (pkt->tcp_flags & TCP_ACK))
+        f->first_speaker = (uint8_t)(sender + 1);
 }
 
 /* The OS of a SYN's sender, as an attribute of its address (evidence: the
@@ -555,7 +572,10 @@ void dissector_packet(Dissector *d, const Packet *pkt, DissectCtx *ctx, Verdict 
         f->has_mac[1 - sender] = true;
     }
 
+    if (pkt->transport == TP_TCP && !f->has_payload && pkt->payload_wire_len)
+        note_first_speaker(f, sender, pkt);
     dissect_ctx_reset(ctx, pkt, sender == f->client_side);
+    ctx->sender_spoke_first = f->first_speaker == sender + 1;
     if (pkt->transport == TP_TCP && (pkt->tcp_flags & TCP_SYN))
         fingerprint_syn(d, pkt, ctx);
     ctx->child_state_ = f->child_state;

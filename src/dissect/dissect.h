@@ -68,6 +68,11 @@ typedef struct DissectCtx {
     void *state;         /* ProtoDesc.state_size bytes per flow, zeroed; NULL if 0 */
     ProtoId proto;       /* protocol whose code runs now (set by the core) */
     DirHint dir_hint;    /* a dissector that knows request from response sets it */
+    /* The PDU's sender spoke first on a TCP connection whose opening the
+     * capture holds (both SYNs, then its data before any of the peer's):
+     * for protocols whose server never speaks first (Modbus), the sender
+     * is the client whoever sent the SYN.  False when not known. */
+    bool sender_spoke_first;
     ProtoId label;       /* set by dissect_child() when a carried protocol names the flow */
     uint32_t n_facts;
     uint32_t n_dropped_facts;

@@ -52,6 +52,11 @@ typedef struct Flow {
     uint8_t client_side;       /* 0 or 1: index into key.addr of the client */
     bool is_orient_certain;    /* from a SYN or a dissector's hint */
     bool has_seen_start;       /* saw the SYN: probes see PDU starts */
+    bool has_payload;          /* a segment with payload went by (either side) */
+    /* 1 + the side whose segment was the connection's first payload, sent
+     * before any data of its peer (both SYNs seen, the segment at its own
+     * ISN + 1 acknowledging the peer's ISN + 1); 0 when not known. */
+    uint8_t first_speaker;
     uint8_t n_probe_tries;
     ProtoId proto;       /* whose dissector frames and parses the flow */
     ProtoId label;       /* carried protocol to report it under (PROTO_NONE: proto) */

@@ -776,9 +776,12 @@ static RtuForm mbap_shape(const Cursor *adu, uint8_t fc)
  * is a response; an MBAP PDU from the other port with the transaction id
  * and function of the previous PDU, itself no response, answers it; a
  * length only the function's request (or response) shape has decides
- * (RTU and ASCII frames arrive with that form).  Each of these tells
- * which port asks; a PDU with none of them follows that port, and the
- * core's orientation (the TCP client asks) only until one was seen.
+ * (RTU and ASCII frames arrive with that form); before any of these, the
+ * side that spoke first on a connection whose opening was seen asks.
+ * Each of these tells which port asks; a PDU with none of them follows
+ * that port, and the core's orientation (the TCP client asks; the lower
+ * port serves on a capture that starts mid-connection) only until one
+ * was seen.
  * tid is -1 outside MBAP. */
 static RtuForm adu_direction(DissectCtx *ctx, const Cursor *adu, RtuForm form, int32_t tid)
 {
@@ -798,6 +801,12 @@ static RtuForm adu_direction(DissectCtx *ctx, const Cursor *adu, RtuForm form, i
         form = RTU_RESPONSE; /* before the shape: some servers echo a request as its answer */
     else if (form == RTU_EITHER && tid >= 0)
         form = mbap_shape(adu, fc);
+    /* Nothing told yet (an echo-shaped first request: FC 5/6, FC 8 echo):
+     * a Modbus server never speaks first, so the side that did on a
+     * connection whose opening was seen asks, even when it took the SYN
+     * (a reverse connection). */
+    if (form == RTU_EITHER && st && !st->has_requester && ctx->sender_spoke_first)
+        form = RTU_REQUEST;
     if (!has_ports)
         return form;
     if (form != RTU_EITHER) {

@@ -336,9 +336,11 @@ def reverse_conns():
     server.  A cellular RTU (Modbus server) dials out to its master and
     the master polls it over that connection: FC 3 (its request shape
     tells), FC 6 (a request shape equal to its response: the port that
-    asked so far decides), FC 16; a second one starts with FC 6, whose
-    echo pairs with it by transaction id (that first request itself is
-    booked by the TCP orientation: nothing could tell yet), then FC 5.  A
+    asked so far decides), FC 16; a second one starts with FC 6 and a
+    third with FC 8 echo (Return Query Data), requests whose answers are
+    byte-identical to them: the master spoke first on a connection the
+    RTU opened, and a Modbus server never speaks first; each echo pairs
+    with its request by transaction id, then FC 5.  A
     DNP3 outstation dials its master (function codes mark requests).  An
     OPC UA server uses Reverse Connect (RHE, then the client's HEL) and
     an encrypted OpenSecureChannel, which only the Connection Protocol
@@ -363,6 +365,12 @@ def reverse_conns():
     conn.send(mbap(9, 6, struct.pack('!HH', 200, 1)))
     conn.send(mbap(10, 5, struct.pack('!HH', 210, 0xff00)), 's')
     conn.send(mbap(10, 5, struct.pack('!HH', 210, 0xff00)))
+    rtu3 = (bytes.fromhex('00 80 f4 10 00 26'), bytes([10, 10, 9, 26]))
+    conn = TcpConn(p, rtu3, master, 49805, 502)
+    conn.send(mbap(1, 8, struct.pack('!HH', 0, 0x1234)), 's')
+    conn.send(mbap(1, 8, struct.pack('!HH', 0, 0x1234)))
+    conn.send(mbap(2, 5, struct.pack('!HH', 7, 0)), 's')
+    conn.send(mbap(2, 5, struct.pack('!HH', 7, 0)))
 
     outstation = (bytes.fromhex('00 80 f4 10 00 23'), bytes([10, 10, 9, 23]))
     conn = TcpConn(p, outstation, master, 49802, 20000)
