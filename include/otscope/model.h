@@ -93,6 +93,7 @@ typedef struct OpEntry {
     uint64_t detail_bits[OP_DETAIL_BITS / 64];
     uint64_t head_bits[OP_HEAD_BITS / 64];
     int64_t store_id; /* row id the store gave it; 0 until written */
+    bool has_stored_first; /* the writer's too: its row's first_ns is set */
     bool is_dirty;
 } OpEntry;
 

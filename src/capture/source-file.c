@@ -25,6 +25,7 @@
 
 enum {
     RAW_CHUNK = 256 * 1024,
+    COOKIE_BUFFER = 256 * 1024, /* libpcap's freads come from here */
     QUICK_ID_BYTES = 64 * 1024,
 };
 
@@ -39,6 +40,7 @@ typedef struct FileCookie {
     Sha256 sha;
     uint64_t bytes_read;
     bool had_error;
+    char *buffer; /* the cookie stream's: one refill per COOKIE_BUFFER */
 } FileCookie;
 
 static size_t read_raw(FileCookie *fc, void *buf, size_t size)
@@ -134,6 +136,7 @@ static void cookie_free(FileCookie *fc)
     if (fc->inflate)
         g_object_unref(fc->inflate);
     g_free(fc->in);
+    g_free(fc->buffer);
     g_free(fc);
 }
 
@@ -152,6 +155,8 @@ Source *source_open_file(const char *path, Err *err)
         fclose(raw);
         return NULL;
     }
+    if (is_regular)
+        setvbuf(raw, NULL, _IONBF, 0); /* see the cookie's buffer below */
     Source *s = source_alloc(path);
     FileCookie *fc = g_new0(FileCookie, 1);
     fc->raw = raw;
@@ -168,6 +173,14 @@ Source *source_open_file(const char *path, Err *err)
     s->cookie = fc;
     cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
     FILE *fp = fopencookie(fc, "r", io);
+    /* stdio's default buffer is a page: libpcap's two freads per frame
+     * then refill it through the cookie every few dozen frames, each
+     * refill a fread of its own on the raw file.  A large buffer makes
+     * the raw reads large enough to bypass the raw FILE's own buffer. */
+    if (fp) {
+        fc->buffer = g_malloc(COOKIE_BUFFER);
+        setvbuf(fp, fc->buffer, _IOFBF, COOKIE_BUFFER);
+    }
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     if (fp)
         s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);

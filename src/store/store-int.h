@@ -28,6 +28,7 @@ struct Store {
     sqlite3_stmt *put_op;
     sqlite3_stmt *find_op;
     sqlite3_stmt *update_op;
+    sqlite3_stmt *update_op_tail;
     sqlite3_stmt *put_attr;
     sqlite3_stmt *put_anom;
     /* live refreshes of the console's tables (store-matrix.c) */

@@ -33,6 +33,7 @@ typedef struct Batch {
 typedef struct Row {
     const void *entry;  /* the snapshot's copy */
     int64_t *store_id;  /* in the model's original: the writer sets it */
+    bool *has_first;    /* ditto, ops only: the row's first_ns is set */
     const char *proto;
     char src[OTS_ADDR_STRLEN];
     char dst[OTS_ADDR_STRLEN];
@@ -73,6 +74,12 @@ static const char sql_op_id[] =
 static const char sql_op_update[] =
     "UPDATE ops SET count=?8, responses=?9, errors=?10, first_ns=?11, last_ns=?12,"
     " first_pkt=?13, last_pkt=?15, variants=?16, head_variants=?17 WHERE op_id=?1";
+/* The same without first_ns, for a row that has it: first_ns is in an
+ * index (ops_class_time), and SQLite rewrites an index entry whenever its
+ * column is assigned, changed or not. */
+static const char sql_op_update_tail[] =
+    "UPDATE ops SET count=?8, responses=?9, errors=?10, last_ns=?12,"
+    " last_pkt=?15, variants=?16, head_variants=?17 WHERE op_id=?1";
 /* Upserts, not INSERT OR REPLACE: a replace deletes and reinserts the row
  * in every index of the table at every batch, an update of counters
  * touches none of them (the indexed columns never change). */
@@ -100,6 +107,7 @@ static bool prepare_all(Store *s, Err *err)
            store_prepare(s, sql_op, &s->put_op, err) &&
            store_prepare(s, sql_op_id, &s->find_op, err) &&
            store_prepare(s, sql_op_update, &s->update_op, err) &&
+           store_prepare(s, sql_op_update_tail, &s->update_op_tail, err) &&
            store_prepare(s, sql_attr, &s->put_attr, err) &&
            store_prepare(s, sql_anom, &s->put_anom, err);
 }
