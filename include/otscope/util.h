@@ -22,6 +22,9 @@ char *time_iso(int64_t ns, char *buf);
  * or the data is not installed.  The files are read once, on first use.
  * Locally administered addresses have no vendor. */
 const char *oui_vendor(const MacAddr *mac);
+/* Starts reading the vendor data on a thread of its own, for a caller
+ * that will look vendors up later (analyze: at its first batch). */
+void oui_preload(void);
 /* Where the vendor data came from ("" until loaded), e.g. for --version. */
 const char *oui_source(void);
 /* Overrides the ieee-data folder (tests); call before the first lookup. */

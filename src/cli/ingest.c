@@ -38,6 +38,7 @@
 #include "dissect.h"
 #include "otscope/log.h"
 #include "otscope/model.h"
+#include "otscope/util.h"
 
 enum {
     CHECK_EVERY = 1 << 14,  /* packets between clock/progress/signal checks */
@@ -513,6 +514,9 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     if (!decoder_supports_linktype(linktype))
         return err_set(err, ERR_INPUT, "%s: link type %s is not supported", source_name(src),
                        source_linktype_name(src));
+    /* the first batch names the assets' vendors: read the registries on
+     * the side meanwhile instead of on the batch's path */
+    oui_preload();
     CaptureInfo info = { source_name(src), opts->is_live ? "live" : "file", source_quick_id(src) };
     Run r;
     memset(&r, 0, sizeof r);

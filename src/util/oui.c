@@ -135,10 +135,40 @@ static void load(void)
         g_strlcpy(db->source, dir, sizeof db->source);
 }
 
+/* Parsing the four files is some 200 M instructions (~50 ms): once,
+ * whichever thread asks first, the others waiting for it. */
+static gpointer load_once(gpointer unused)
+{
+    (void)unused;
+    load();
+    return NULL;
+}
+
+static void ensure_loaded(void)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, load_once, NULL);
+}
+
+static gpointer preload_main(gpointer unused)
+{
+    (void)unused;
+    ensure_loaded();
+    return NULL;
+}
+
+void oui_preload(void)
+{
+    static gsize is_started;
+    if (g_once_init_enter(&is_started)) {
+        g_thread_unref(g_thread_new("oui", preload_main, NULL));
+        g_once_init_leave(&is_started, 1);
+    }
+}
+
 const char *oui_vendor(const MacAddr *mac)
 {
-    if (!db)
-        load();
+    ensure_loaded();
     if (mac->b[0] & 0x02)
         return ""; /* locally administered: no registered vendor */
     guint64 full = 0;
@@ -155,7 +185,6 @@ const char *oui_vendor(const MacAddr *mac)
 
 const char *oui_source(void)
 {
-    if (!db)
-        load();
+    ensure_loaded();
     return db->source;
 }
