@@ -87,20 +87,18 @@ typedef struct OpEntry {
     uint64_t errors; /* responses with a non-zero status */
     Tally seen;
     char detail[FACT_DETAIL_MAX]; /* first detail seen */
-    /* Distinct request details, as linear-counting bitmaps (read them with
-     * op_variants()): the whole detail (an ARP sweep's targets) and its
-     * first word (a Modbus unit-id sweep: "unit=N"). */
-    uint64_t detail_bits[OP_DETAIL_BITS / 64];
-    uint64_t head_bits[OP_HEAD_BITS / 64];
+    /* Estimated distinct request details (exact while small, saturating
+     * near 4x the bitmap sizes): the whole detail (an ARP sweep's targets)
+     * and its first word (a Modbus unit-id sweep: "unit=N").  The model
+     * keeps the bitmaps beside the entry and fills these in the copies a
+     * snapshot takes, so a batch's copies stay small. */
+    uint32_t variants;
+    uint32_t head_variants;
     int64_t store_id; /* row id the store gave it; 0 until written */
     bool has_stored_first; /* the writer's too: its row's first_ns is set */
     bool is_dirty;
 } OpEntry;
 
-/* Estimated number of distinct request details (is_head: of their first
- * words) an operation row has seen; exact while small, saturates near
- * 4x the bitmap size. */
-uint32_t op_variants(const OpEntry *op, bool is_head);
 
 typedef struct AttrEntry {
     NetAddr addr; /* the endpoint the attribute describes */

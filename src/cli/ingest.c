@@ -32,6 +32,9 @@
 #include <unistd.h>
 
 #include <glib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "decode.h"
 #include "reader.h"
@@ -500,6 +503,18 @@ static bool finish(Run *r, Err *damage, Err *err)
     return ok && (res->is_duplicate || update_findings(r, err));
 }
 
+/* A batch's copies are a few large arrays, freed when it is written.
+ * glibc raises its mmap threshold to the size of each mmap'd block freed,
+ * so after the first batches those arrays land in the heap, whose top
+ * rarely shrinks: peak memory then grew with the number of batches a
+ * run had.  A fixed threshold keeps them mmap'd, returned when freed. */
+static void keep_big_blocks_returnable(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+}
+
 bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestResult *res,
                    Err *err)
 {
@@ -517,6 +532,7 @@ bool ingest_source(Store *store, Source *src, const IngestOptions *opts, IngestR
     /* the first batch names the assets' vendors: read the registries on
      * the side meanwhile instead of on the batch's path */
     oui_preload();
+    keep_big_blocks_returnable();
     CaptureInfo info = { source_name(src), opts->is_live ? "live" : "file", source_quick_id(src) };
     Run r;
     memset(&r, 0, sizeof r);

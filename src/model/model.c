@@ -76,6 +76,10 @@ typedef struct CommNode {
 typedef struct OpNode {
     OpKey key;
     OpEntry op;
+    /* Distinct request details as linear-counting bitmaps (OpEntry's
+     * variants): the whole detail and its first word. */
+    uint64_t detail_bits[OP_DETAIL_BITS / 64];
+    uint64_t head_bits[OP_HEAD_BITS / 64];
 } OpNode;
 typedef struct AttrNode {
     AttrKey key;
@@ -355,8 +359,8 @@ void model_credit(Model *m, const Verdict *v)
 /* ---- facts ------------------------------------------------------------ */
 
 /* Sets the bits of a request's detail and of its first word (see
- * OpEntry): one pass over at most FACT_DETAIL_MAX bytes, no allocation. */
-static void note_variant(OpEntry *op, const char *detail)
+ * OpNode): one pass over at most FACT_DETAIL_MAX bytes, no allocation. */
+static void note_variant(OpNode *op, const char *detail)
 {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
     uint64_t head = 0;
@@ -373,10 +377,8 @@ static void note_variant(OpEntry *op, const char *detail)
     op->head_bits[(head % OP_HEAD_BITS) / 64] |= 1ull << (head % 64);
 }
 
-uint32_t op_variants(const OpEntry *op, bool is_head)
+static uint32_t count_variants(const uint64_t *bits, unsigned n_bits)
 {
-    const uint64_t *bits = is_head ? op->head_bits : op->detail_bits;
-    unsigned n_bits = is_head ? OP_HEAD_BITS : OP_DETAIL_BITS;
     unsigned set = 0;
     for (unsigned i = 0; i < n_bits / 64; i++)
         set += (unsigned)__builtin_popcountll(bits[i]);
@@ -430,7 +432,7 @@ static void take_op(Model *m, const Packet *pkt, const Fact *f, const Verdict *v
         op->count++;
     }
     if (!is_resp && f->u.op.detail[0])
-        note_variant(op, f->u.op.detail);
+        note_variant(node, f->u.op.detail);
     tally_add_packet(&op->seen, pkt->wirelen, pkt->ts_ns, pkt->pkt_no);
     op->is_dirty = true;
 }
@@ -634,7 +636,10 @@ static void snap_comm(void *entry, void *user)
 
 static void snap_op(void *entry, void *user)
 {
+    const OpNode *node = (const OpNode *)((char *)entry - offsetof(OpNode, op));
     SnapOp o = { *(OpEntry *)entry, entry };
+    o.copy.variants = count_variants(node->detail_bits, OP_DETAIL_BITS);
+    o.copy.head_variants = count_variants(node->head_bits, OP_HEAD_BITS);
     g_array_append_val((GArray *)user, o);
 }
 

@@ -24,7 +24,7 @@
  *                 server, a few requests each (a gateway's poller asks its
  *                 units again and again)
  * Distinct ARP targets and Modbus unit ids come from the ops rows'
- * variants/head_variants estimates (model.h, op_variants()).
+ * variants/head_variants estimates (model.h, OpEntry).
  */
 #include "config.h"
 

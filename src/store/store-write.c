@@ -280,8 +280,8 @@ static void bind_op_totals(sqlite3_stmt *st, const Row *r)
         sqlite3_bind_null(st, 13);
         sqlite3_bind_null(st, 15);
     }
-    sqlite3_bind_int64(st, 16, op_variants(o, false));
-    sqlite3_bind_int64(st, 17, op_variants(o, true));
+    sqlite3_bind_int64(st, 16, o->variants);
+    sqlite3_bind_int64(st, 17, o->head_variants);
 }
 
 static void put_op(Batch *b, const Row *r)
