@@ -123,3 +123,34 @@ void modbus_devid_rsp(Buf *b, uint16_t tid, uint8_t unit, uint8_t read_code, uin
     }
     mbap_end(b, len_at);
 }
+
+/* Modbus over serial line V1.02, 2.5.1.2 and 6.2.2. */
+void modbus_rtu_frame(Buf *b, const uint8_t *adu, size_t len)
+{
+    uint16_t crc = 0xffff;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= adu[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xa001) : (uint16_t)(crc >> 1);
+    }
+    buf_bytes(b, adu, len);
+    buf_u8(b, crc & 0xff);
+    buf_u8(b, crc >> 8);
+}
+
+/* Modbus over serial line V1.02, 2.5.2 and 6.2.1. */
+void modbus_ascii_frame(Buf *b, const uint8_t *adu, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    uint8_t sum = 0;
+    buf_u8(b, ':');
+    for (size_t i = 0; i <= len; i++) {
+        uint8_t byte = i < len ? adu[i] : (uint8_t)-sum;
+        if (i < len)
+            sum = (uint8_t)(sum + adu[i]);
+        buf_u8(b, (uint8_t)hex[byte >> 4]);
+        buf_u8(b, (uint8_t)hex[byte & 0x0f]);
+    }
+    buf_u8(b, '\r');
+    buf_u8(b, '\n');
+}

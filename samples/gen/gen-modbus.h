@@ -1,9 +1,10 @@
 /*
- * gen-modbus.h - Modbus/TCP ADU builders (requests and normal responses).
+ * gen-modbus.h - Modbus/TCP ADU builders (requests and normal responses),
+ * and the serial-line framings a gateway passes through to TCP.
  *
- * Each function appends one complete ADU (MBAP header + PDU) to a Buf and
- * fills the MBAP length itself. Exceptions, FC8 diagnostics and the rest
- * of the function table are left to later recipes.
+ * Each modbus_* ADU function appends one complete ADU (MBAP header + PDU)
+ * to a Buf and fills the MBAP length itself. Exceptions, FC8 diagnostics
+ * and the rest of the function table are left to later recipes.
  */
 #ifndef OTS_GEN_MODBUS_H
 #define OTS_GEN_MODBUS_H
@@ -55,5 +56,13 @@ void modbus_devid_req(Buf *b, uint16_t tid, uint8_t unit, uint8_t read_code, uin
  */
 void modbus_devid_rsp(Buf *b, uint16_t tid, uint8_t unit, uint8_t read_code, uint8_t conformity,
                       const char *const *objects, size_t count);
+
+/* A serial-line ADU (unit + PDU) in RTU framing: the bytes, then their
+ * CRC-16 low byte first. */
+void modbus_rtu_frame(Buf *b, const uint8_t *adu, size_t len);
+
+/* A serial-line ADU in ASCII framing: ':', the ADU and its LRC in
+ * upper-case hex, CR LF. */
+void modbus_ascii_frame(Buf *b, const uint8_t *adu, size_t len);
 
 #endif /* OTS_GEN_MODBUS_H */

@@ -1,6 +1,6 @@
 /*
  * plant-cell.c - endpoints, ARP and TCP handshakes of a cell of devices
- * outside plant_hosts[]; see plant-cell.h.
+ * outside plant_hosts[], and its Modbus serial gateways; see plant-cell.h.
  */
 #include "plant-cell.h"
 
@@ -75,4 +75,56 @@ uint64_t cell_close(Cell *o, TcpConn *c, uint64_t t)
     len = tcpconn_segment(c, TCP_FROM_CLI, TCPF_ACK, NULL, 0, NULL, 0, o->p->frame);
     plant_emit(o->p, t, len);
     return t;
+}
+
+/* One request through the gateway and the serial device's answer. */
+static uint64_t serial_exchange(Cell *o, const CellSerial *s, TcpConn *c, uint64_t t,
+                                const uint8_t *req_adu, size_t req_len, const uint8_t *rsp_adu,
+                                size_t rsp_len)
+{
+    uint8_t q_mem[128]; /* ASCII framing doubles the ADU */
+    uint8_t r_mem[128];
+    Buf req;
+    Buf rsp;
+    buf_init(&req, q_mem, sizeof q_mem);
+    s->frame(&req, req_adu, req_len);
+    buf_init(&rsp, r_mem, sizeof r_mem);
+    s->frame(&rsp, rsp_adu, rsp_len);
+    return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, s->reply_lo_us, s->reply_hi_us);
+}
+
+void cell_serial_poll(Cell *o, const CellSerial *s, uint64_t first_ms,
+                      const uint8_t req[CELL_SERIAL_READ_REQ],
+                      const uint8_t rsp[CELL_SERIAL_READ_RSP], uint32_t value_below)
+{
+    Endpoint *hmi = &o->p->ep[HOST_HMI];
+    Endpoint *gw = &o->ep[s->gateway];
+    uint64_t t = ms_ns(first_ms) + plant_delay(o->rng, 0, 40000);
+    t = cell_arp(o, t, hmi, gw);
+    TcpConn c;
+    t = cell_open(o, &c, hmi, gw, s->port, t + plant_delay(o->rng, 100, 500));
+    for (uint64_t tick = t + ms_ns(100); plant_in_capture(tick); tick += sec_ns(5)) {
+        uint64_t at = tick + plant_delay(o->rng, 0, 5000);
+        uint8_t answer[CELL_SERIAL_READ_RSP];
+        memcpy(answer, rsp, sizeof answer);
+        answer[CELL_SERIAL_VALUE_AT] = (uint8_t)rng_below(o->rng, value_below);
+        serial_exchange(o, s, &c, at, req, CELL_SERIAL_READ_REQ, answer, sizeof answer);
+    }
+}
+
+void cell_serial_writes(Cell *o, const CellSerial *s, uint64_t at_s,
+                        const uint8_t first[CELL_SERIAL_WRITE],
+                        const uint8_t second[CELL_SERIAL_WRITE])
+{
+    Endpoint *eng = &o->p->ep[HOST_ENG_WS];
+    Endpoint *gw = &o->ep[s->gateway];
+    uint64_t t = sec_ns(at_s) - ms_ns(700);
+    t = cell_arp(o, t, eng, gw);
+    TcpConn c;
+    t = cell_open(o, &c, eng, gw, s->port, t + plant_delay(o->rng, 100, 500));
+    t = serial_exchange(o, s, &c, sec_ns(at_s) + plant_delay(o->rng, 0, 100000), first,
+                        CELL_SERIAL_WRITE, first, CELL_SERIAL_WRITE);
+    t = serial_exchange(o, s, &c, t + plant_delay(o->rng, 500000, 1500000), second,
+                        CELL_SERIAL_WRITE, second, CELL_SERIAL_WRITE);
+    cell_close(o, &c, t + plant_delay(o->rng, 500000, 1500000));
 }

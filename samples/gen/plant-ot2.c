@@ -28,6 +28,7 @@
 
 #include <string.h>
 
+#include "gen-modbus.h"
 #include "plant-cell.h"
 
 enum {
@@ -557,61 +558,16 @@ static void cciefb_traffic(Cell *o)
 
 /* ---------- Modbus RTU over TCP through the serial gateway ---------- */
 
-static void rtu_frame(Buf *b, const uint8_t *pdu, size_t len)
-{
-    uint16_t crc = 0xffff;
-    for (size_t i = 0; i < len; i++) {
-        crc ^= pdu[i];
-        for (int bit = 0; bit < 8; bit++)
-            crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xa001) : (uint16_t)(crc >> 1);
-    }
-    buf_bytes(b, pdu, len);
-    buf_u8(b, crc & 0xff);
-    buf_u8(b, crc >> 8);
-}
-
-static uint64_t rtu_exchange(Cell *o, TcpConn *c, uint64_t t, const uint8_t *req_pdu,
-                             size_t req_len, const uint8_t *rsp_pdu, size_t rsp_len)
-{
-    uint8_t q_mem[64];
-    uint8_t r_mem[64];
-    Buf req;
-    Buf rsp;
-    buf_init(&req, q_mem, sizeof q_mem);
-    rtu_frame(&req, req_pdu, req_len);
-    buf_init(&rsp, r_mem, sizeof r_mem);
-    rtu_frame(&rsp, rsp_pdu, rsp_len);
-    return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 20000, 60000); /* 9600 bd behind */
-}
-
 static void rtu_traffic(Cell *o)
 {
-    Endpoint *hmi = &o->p->ep[HOST_HMI];
-    Endpoint *eng = &o->p->ep[HOST_ENG_WS];
-    Endpoint *gw = &o->ep[OT2_MOXA];
-    uint64_t t = ms_ns(5000) + plant_delay(o->rng, 0, 40000);
-    t = cell_arp(o, t, hmi, gw);
-    TcpConn c;
-    t = cell_open(o, &c, hmi, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
-    for (uint64_t tick = t + ms_ns(100); plant_in_capture(tick); tick += sec_ns(5)) {
-        uint64_t at = tick + plant_delay(o->rng, 0, 5000);
-        uint8_t level = (uint8_t)rng_below(o->rng, 100);
-        const uint8_t req[] = { RTU_UNIT, 0x03, 0x00, 0x00, 0x00, 0x02 };
-        const uint8_t rsp[] = { RTU_UNIT, 0x03, 0x04, 0x00, level, 0x01, 0xf4 };
-        rtu_exchange(o, &c, at, req, sizeof req, rsp, sizeof rsp);
-    }
-
-    t = sec_ns(ENG_RTU_AT_S) - ms_ns(700);
-    t = cell_arp(o, t, eng, gw);
-    TcpConn e;
-    t = cell_open(o, &e, eng, gw, MOXA_RTU_PORT, t + plant_delay(o->rng, 100, 500));
+    static const CellSerial rtu = { OT2_MOXA, MOXA_RTU_PORT, modbus_rtu_frame, 20000,
+                                    60000 }; /* 9600 bd behind the gateway */
+    const uint8_t req[] = { RTU_UNIT, 0x03, 0x00, 0x00, 0x00, 0x02 };
+    const uint8_t rsp[] = { RTU_UNIT, 0x03, 0x04, 0x00, 0x00 /* level */, 0x01, 0xf4 };
+    cell_serial_poll(o, &rtu, 5000, req, rsp, 100);
     const uint8_t restart[] = { RTU_UNIT, 0x08, 0x00, 0x01, 0xff, 0x00 };
-    t = rtu_exchange(o, &e, sec_ns(ENG_RTU_AT_S) + plant_delay(o->rng, 0, 100000), restart,
-                     sizeof restart, restart, sizeof restart);
     const uint8_t write[] = { RTU_UNIT, 0x06, 0x00, 0x01, 0x00, 0x00 };
-    t = rtu_exchange(o, &e, t + plant_delay(o->rng, 500000, 1500000), write, sizeof write, write,
-                     sizeof write);
-    cell_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
+    cell_serial_writes(o, &rtu, ENG_RTU_AT_S, restart, write);
 }
 
 /* ---------- the recipe ---------- */

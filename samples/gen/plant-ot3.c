@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "gen-modbus.h"
 #include "plant-cell.h"
 
 enum {
@@ -43,66 +44,16 @@ static const CellHost ot3_hosts[OT3_COUNT] = {
 
 /* ---------- Modbus ASCII through the serial server ---------- */
 
-/* ':' + the ADU in upper-case hex + LRC + CR LF (Modbus over serial line
- * V1.02, 2.5.2). */
-static void ascii_frame(Buf *b, const uint8_t *adu, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    uint8_t sum = 0;
-    buf_u8(b, ':');
-    for (size_t i = 0; i <= len; i++) {
-        uint8_t byte = i < len ? adu[i] : (uint8_t)-sum;
-        if (i < len)
-            sum = (uint8_t)(sum + adu[i]);
-        buf_u8(b, (uint8_t)hex[byte >> 4]);
-        buf_u8(b, (uint8_t)hex[byte & 0x0f]);
-    }
-    buf_u8(b, '\r');
-    buf_u8(b, '\n');
-}
-
-static uint64_t ascii_exchange(Cell *o, TcpConn *c, uint64_t t, const uint8_t *req_adu,
-                               size_t req_len, const uint8_t *rsp_adu, size_t rsp_len)
-{
-    uint8_t q_mem[128];
-    uint8_t r_mem[128];
-    Buf req;
-    Buf rsp;
-    buf_init(&req, q_mem, sizeof q_mem);
-    ascii_frame(&req, req_adu, req_len);
-    buf_init(&rsp, r_mem, sizeof r_mem);
-    ascii_frame(&rsp, rsp_adu, rsp_len);
-    return plant_tcp_exchange(o->p, o->rng, c, t, &req, &rsp, 40000, 90000); /* 9600 bd, 2x chars */
-}
-
 static void ascii_traffic(Cell *o)
 {
-    Endpoint *hmi = &o->p->ep[HOST_HMI];
-    Endpoint *eng = &o->p->ep[HOST_ENG_WS];
-    Endpoint *nport = &o->ep[OT3_NPORT];
-    uint64_t t = ms_ns(8000) + plant_delay(o->rng, 0, 40000);
-    t = cell_arp(o, t, hmi, nport);
-    TcpConn c;
-    t = cell_open(o, &c, hmi, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
-    for (uint64_t tick = t + ms_ns(100); plant_in_capture(tick); tick += sec_ns(5)) {
-        uint64_t at = tick + plant_delay(o->rng, 0, 5000);
-        uint8_t flow = (uint8_t)rng_below(o->rng, 200);
-        const uint8_t req[] = { ASCII_UNIT, 0x03, 0x00, 0x10, 0x00, 0x02 };
-        const uint8_t rsp[] = { ASCII_UNIT, 0x03, 0x04, 0x00, flow, 0x00, 0x3c };
-        ascii_exchange(o, &c, at, req, sizeof req, rsp, sizeof rsp);
-    }
-
-    t = sec_ns(ENG_ASCII_AT_S) - ms_ns(700);
-    t = cell_arp(o, t, eng, nport);
-    TcpConn e;
-    t = cell_open(o, &e, eng, nport, NPORT_PORT, t + plant_delay(o->rng, 100, 500));
+    static const CellSerial ascii = { OT3_NPORT, NPORT_PORT, modbus_ascii_frame, 40000,
+                                      90000 }; /* 9600 bd, twice the characters of RTU */
+    const uint8_t req[] = { ASCII_UNIT, 0x03, 0x00, 0x10, 0x00, 0x02 };
+    const uint8_t rsp[] = { ASCII_UNIT, 0x03, 0x04, 0x00, 0x00 /* flow */, 0x00, 0x3c };
+    cell_serial_poll(o, &ascii, 8000, req, rsp, 200);
     const uint8_t setpoint[] = { ASCII_UNIT, 0x06, 0x00, 0x11, 0x00, 0x5a };
-    t = ascii_exchange(o, &e, sec_ns(ENG_ASCII_AT_S) + plant_delay(o->rng, 0, 100000), setpoint,
-                       sizeof setpoint, setpoint, sizeof setpoint);
     const uint8_t run_coil[] = { ASCII_UNIT, 0x05, 0x00, 0x01, 0xff, 0x00 };
-    t = ascii_exchange(o, &e, t + plant_delay(o->rng, 500000, 1500000), run_coil,
-                       sizeof run_coil, run_coil, sizeof run_coil);
-    cell_close(o, &e, t + plant_delay(o->rng, 500000, 1500000));
+    cell_serial_writes(o, &ascii, ENG_ASCII_AT_S, setpoint, run_coil);
 }
 
 /* ---------- CoDeSys 2.3 runtime ---------- */
