@@ -187,6 +187,8 @@ static uint8_t transport_bit(Transport tp)
         return PT_ICMP;
     case TP_ETHER:
         return PT_ETHER;
+    case TP_IP:
+        return PT_IP;
     default:
         return 0;
     }
@@ -258,7 +260,9 @@ static ProbeOutcome identify(Flow *f, const DissectCtx *ctx, const Cursor *view,
             const ProtoDesc *desc = proto_desc((ProtoId)id);
             if (!desc || !(desc->transports & tbit))
                 continue;
-            bool hinted = has_port(desc, pkt->sport) || has_port(desc, pkt->dport);
+            bool hinted = pkt->transport == TP_IP ? has_port(desc, pkt->ip_proto)
+                                                  : has_port(desc, pkt->sport) ||
+                                                        has_port(desc, pkt->dport);
             if (hinted != (pass == 0))
                 continue;
             if (offer(f, (ProtoId)id, ctx, view, may_exclude, hinted, &out))

@@ -35,6 +35,8 @@ enum {
     PT_TCP = 1 << 1,
     PT_UDP = 1 << 2,
     PT_ICMP = 1 << 3, /* ICMP and ICMPv6 */
+    PT_IP = 1 << 4,   /* IP packets of other protocols (GRE, IP in IP): ports[] hold
+                         IP protocol numbers */
 };
 
 /* ProtoDesc.flags bits */

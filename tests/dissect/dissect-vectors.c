@@ -28,6 +28,7 @@ typedef struct Vector {
     ProtoId proto;
     Transport transport;
     uint16_t sport, dport, ethertype;
+    uint8_t ip_proto; /* transport ip: the IP protocol number */
     uint8_t dsap;
     uint32_t snap_oui;
     uint16_t snap_pid;
@@ -74,6 +75,8 @@ static bool parse_header(Vector *v, const char *key, const char *val)
             v->transport = TP_ICMP;
         else if (strcmp(val, "icmpv6") == 0)
             v->transport = TP_ICMPV6;
+        else if (strcmp(val, "ip") == 0)
+            v->transport = TP_IP;
         else
             return false;
         return true;
@@ -84,6 +87,8 @@ static bool parse_header(Vector *v, const char *key, const char *val)
         v->dport = (uint16_t)strtoul(val, NULL, 0);
     else if (strcmp(key, "ethertype") == 0)
         v->ethertype = (uint16_t)strtoul(val, NULL, 0);
+    else if (strcmp(key, "ip-proto") == 0)
+        v->ip_proto = (uint8_t)strtoul(val, NULL, 0);
     else if (strcmp(key, "dsap") == 0)
         v->dsap = (uint8_t)strtoul(val, NULL, 0);
     else if (strcmp(key, "snap") == 0) {
@@ -199,6 +204,7 @@ static void make_packet(const Vector *v, size_t len, bool is_clipped, Packet *pk
     pkt->ip_ver = v->transport == TP_ETHER ? 0 : (v->transport == TP_ICMPV6 ? 6 : 4);
     pkt->sport = v->sport;
     pkt->dport = v->dport;
+    pkt->ip_proto = v->ip_proto;
     pkt->ethertype = v->ethertype;
     pkt->llc_dsap = v->dsap;
     pkt->snap_oui = v->snap_oui;

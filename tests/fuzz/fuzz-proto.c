@@ -11,9 +11,10 @@
  *
  *   - from the descriptor: each transport it declares; for TCP/UDP each
  *     hint port as the server port plus one pair of non-hint ports; for L2
- *     each ethertype (or an untyped LLC frame); ICMP and ICMPv6;
+ *     each ethertype (or an untyped LLC frame); ICMP and ICMPv6; for other
+ *     IP protocols (PT_IP) each protocol number its ports[] hold;
  *   - from the protocol's vectors (.hex headers in tests/dissect/<name>/, read
- *     at start-up): their transport, ports, ethertype, LLC DSAP and SNAP
+ *     at start-up): their transport, ports, IP protocol, ethertype, LLC DSAP and SNAP
  *     OUI/PID, which reach e.g. CDP (SNAP only) or BACnet/LLC.
  *
  * In each flow context the input runs as small conversations on one
@@ -67,6 +68,7 @@ typedef struct FuzzContext {
     uint16_t sport;
     uint16_t dport;
     uint16_t ethertype;
+    uint8_t ip_proto; /* TP_IP: the IP protocol number */
     uint8_t dsap;
     uint32_t snap_oui;
     uint16_t snap_pid;
@@ -97,6 +99,8 @@ static uint8_t transport_bit(Transport tp)
         return PT_ICMP;
     case TP_ETHER:
         return PT_ETHER;
+    case TP_IP:
+        return PT_IP;
     default:
         return 0;
     }
@@ -104,8 +108,9 @@ static uint8_t transport_bit(Transport tp)
 
 static bool same_context(const FuzzContext *a, const FuzzContext *b)
 {
-    if (a->transport != b->transport || a->ethertype != b->ethertype || a->dsap != b->dsap ||
-        a->snap_oui != b->snap_oui || a->snap_pid != b->snap_pid)
+    if (a->transport != b->transport || a->ethertype != b->ethertype ||
+        a->ip_proto != b->ip_proto || a->dsap != b->dsap || a->snap_oui != b->snap_oui ||
+        a->snap_pid != b->snap_pid)
         return false;
     /* Every conversation runs in both directions: a reversed pair is the same. */
     return (a->sport == b->sport && a->dport == b->dport) ||
@@ -136,6 +141,11 @@ static void add_descriptor_contexts(void)
         FuzzContext fc = {.transport = flow_tps[t], .sport = PORT_NOHINT_A, .dport = PORT_NOHINT_B};
         add_context(&fc);
     }
+    /* PT_IP: ports[] are IP protocol numbers */
+    for (int i = 0; i < PROTO_MAX_PORTS && fuzz_desc->ports[i]; i++) {
+        FuzzContext fc = {.transport = TP_IP, .ip_proto = (uint8_t)fuzz_desc->ports[i]};
+        add_context(&fc);
+    }
     FuzzContext icmp = {.transport = TP_ICMP};
     add_context(&icmp);
     FuzzContext icmp6 = {.transport = TP_ICMPV6};
@@ -157,7 +167,7 @@ static bool parse_transport(const char *val, Transport *out)
         Transport tp;
     } names[] = {
         {"tcp", TP_TCP},   {"udp", TP_UDP},       {"ether", TP_ETHER},
-        {"icmp", TP_ICMP}, {"icmpv6", TP_ICMPV6},
+        {"icmp", TP_ICMP}, {"icmpv6", TP_ICMPV6}, {"ip", TP_IP},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(names[i].name, val) == 0) {
@@ -194,6 +204,8 @@ static bool read_vector_context(const char *path, FuzzContext *fc)
             fc->dport = (uint16_t)num;
         else if (strcmp(key, "ethertype") == 0)
             fc->ethertype = (uint16_t)num;
+        else if (strcmp(key, "ip-proto") == 0)
+            fc->ip_proto = (uint8_t)num;
         else if (strcmp(key, "dsap") == 0)
             fc->dsap = (uint8_t)num;
         else if (strcmp(key, "snap") == 0) {
@@ -251,10 +263,10 @@ static void fuzz_setup(void)
         for (size_t i = 0; i < n_contexts; i++) {
             const FuzzContext *fc = &contexts[i];
             fprintf(stderr,
-                    "context %zu: %s ports %u/%u ethertype 0x%04x dsap 0x%02x snap "
-                    "0x%06x/0x%04x\n",
-                    i, transport_name(fc->transport), fc->sport, fc->dport, fc->ethertype,
-                    fc->dsap, fc->snap_oui, fc->snap_pid);
+                    "context %zu: %s ports %u/%u ip-proto %u ethertype 0x%04x dsap 0x%02x "
+                    "snap 0x%06x/0x%04x\n",
+                    i, transport_name(fc->transport), fc->sport, fc->dport, fc->ip_proto,
+                    fc->ethertype, fc->dsap, fc->snap_oui, fc->snap_pid);
         }
     }
 }
@@ -374,7 +386,10 @@ static void make_packet(const Flow1 *fl, const uint8_t *bytes, size_t len, bool 
         pkt->ip_ver = 4;
         ipaddr_from_v4(&pkt->src_ip, is_from_client ? 0x0a000001 : 0x0a000002);
         ipaddr_from_v4(&pkt->dst_ip, is_from_client ? 0x0a000002 : 0x0a000001);
-        pkt->ip_proto = fc->transport == TP_TCP ? 6 : fc->transport == TP_UDP ? 17 : 1;
+        pkt->ip_proto = fc->transport == TP_TCP   ? 6
+                        : fc->transport == TP_UDP ? 17
+                        : fc->transport == TP_IP  ? fc->ip_proto
+                                                  : 1;
         break;
     }
     pkt->ttl = 64;

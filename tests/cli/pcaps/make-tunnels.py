@@ -6,7 +6,9 @@
 #   - VXLAN (VNI 5001) carrying Ethernet: 172.16.0.5 (02:00:00:00:00:05)
 #     asks DNS server 172.16.0.53 (02:00:00:00:00:53), which answers;
 #   - GTP-U G-PDUs with a PDU session container extension header: UE
-#     10.45.0.2 asks 8.8.8.8 for DNS;
+#     10.45.0.2 asks 8.8.8.8 for DNS; then a GTP-U echo request and
+#     response between the tunnel endpoints (path supervision, no inner
+#     packet);
 #   - IPv6 in IPv4 (protocol 41): NTP client 2001:db8::1 -> 2001:db8::2;
 #   - IPv4 in IPv6 (next header 4), outer 2001:db8:ff::1 -> 2001:db8:ff::2:
 #     NTP client 10.9.9.1 -> 10.9.9.2;
@@ -16,7 +18,7 @@
 #     opens four levels, so 10.200.4.x is the last tunnel seen and the
 #     syslog at the bottom (10.200.6.x) is not analyzed.
 from scapy.all import Ether, IP, IPv6, TCP, UDP, GRE, DNS, DNSQR, Raw, wrpcap
-from scapy.contrib.gtp import GTP_U_Header, GTPPDUSessionContainer
+from scapy.contrib.gtp import GTP_U_Header, GTPPDUSessionContainer, GTPEchoRequest, GTPEchoResponse
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.ntp import NTP
 
@@ -59,6 +61,9 @@ add(UDP(sport=49153, dport=4789) / VXLAN(vni=5001) / Ether(src='02:00:00:00:00:5
 gtp = UDP(sport=2152, dport=2152) / GTP_U_Header(teid=0x1234, E=1, next_ex=0x85) / GTPPDUSessionContainer(type=1, QFI=9)
 add(gtp / IP(src='10.45.0.2', dst='8.8.8.8') / UDP(sport=33001, dport=53) /
     DNS(id=2, qd=DNSQR(qname='www.example.com')), 2.0)
+add(UDP(sport=2152, dport=2152) / GTP_U_Header(teid=0, S=1, seq=7, gtp_type=1) / GTPEchoRequest(), 2.5)
+add(UDP(sport=2152, dport=2152) / GTP_U_Header(teid=0, S=1, seq=7, gtp_type=2) / GTPEchoResponse(), 2.501,
+    outer=Ether(src=r2, dst=r1) / IP(src='192.0.2.2', dst='192.0.2.1'))
 
 # NTP in IPv6 in IPv4, NTP in IPv4 in IPv6
 add(IPv6(src='2001:db8::1', dst='2001:db8::2') / UDP(sport=123, dport=123) / NTP(version=4, mode=3), 3.0,
