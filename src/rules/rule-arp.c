@@ -167,19 +167,19 @@ static void gateway_changes(RuleCtx *ctx)
 {
     /* the gateways' addresses first (few rows: the routers' own claims in
      * other captures), then who claims them in this one */
-    sqlite3_stmt *st = rule_query(ctx,
-                                  "WITH gw(ip, mac) AS (SELECT DISTINCT o.ip, o.mac FROM assets a"
-                                  "  JOIN endpoints o ON o.mac=a.mac WHERE a.role='network-device'"
-                                  "  AND o.capture_id<>?1 AND o.arp_claims>0 AND o.ip<>'')"
-                                  " SELECT e.mac, e.ip, ?2, e.arp_claims, e.first_ns, e.last_ns,"
-                                  " e.first_pkt, e.last_pkt, gw.mac FROM gw"
-                                  " JOIN endpoints e ON e.capture_id=?1 AND e.ip=gw.ip"
-                                  "  AND e.mac<>gw.mac AND e.arp_claims>0"
-                                  " WHERE NOT EXISTS (SELECT 1 FROM endpoints n WHERE n.capture_id=?1"
-                                  "  AND n.mac=gw.mac AND n.ip=gw.ip AND n.arp_claims>0)"
-                                  " GROUP BY e.mac, e.ip");
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(arp)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "WITH gw(ip, mac) AS (SELECT DISTINCT o.ip, o.mac FROM assets a"
+                         "  JOIN endpoints o ON o.mac=a.mac WHERE a.role='network-device'"
+                         "  AND o.capture_id<>?1 AND o.arp_claims>0 AND o.ip<>'')"
+                         " SELECT e.mac, e.ip, ?2, e.arp_claims, e.first_ns, e.last_ns,"
+                         " e.first_pkt, e.last_pkt, gw.mac FROM gw"
+                         " JOIN endpoints e ON e.capture_id=?1 AND e.ip=gw.ip"
+                         "  AND e.mac<>gw.mac AND e.arp_claims>0"
+                         " WHERE NOT EXISTS (SELECT 1 FROM endpoints n WHERE n.capture_id=?1"
+                         "  AND n.mac=gw.mac AND n.ip=gw.ip AND n.arp_claims>0)"
+                         " GROUP BY e.mac, e.ip",
+                         PROTO_ID(arp));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -209,9 +209,7 @@ static void storms(RuleCtx *ctx)
                " HAVING sum(responses)>=%d"
                " AND sum(responses)*%d*1000000000>=%d*(max(last_ns)-min(first_ns)+1)",
                ARP_REPLY, ARP_STORM_MIN, NS_PER_MINUTE, ARP_STORM_PER_MINUTE);
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(arp)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st = rule_query_proto(ctx, sql, PROTO_ID(arp));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);

@@ -194,12 +194,12 @@ static bool is_internet_name(const char *name)
 
 static void internet_names(RuleCtx *ctx, GHashTable *external_hosts)
 {
-    sqlite3_stmt *st = rule_query(ctx,
-                                  "SELECT src, dst, protocol, count, first_ns, last_ns, first_pkt,"
-                                  " last_pkt, detail, variants FROM ops WHERE capture_id=?1"
-                                  " AND protocol=?2 AND count>0 ORDER BY first_pkt");
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(dns)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT src, dst, protocol, count, first_ns, last_ns, first_pkt,"
+                         " last_pkt, detail, variants FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND count>0 ORDER BY first_pkt",
+                         PROTO_ID(dns));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);

@@ -50,22 +50,16 @@ static void report(RuleCtx *ctx, const Hit *hit, const char *what, Severity sev,
         rule_note(ctx, f, "%s", note);
 }
 
-/* Runs sql (HIT_COLUMNS, then the detail) with ?2 bound to protocol. */
-static sqlite3_stmt *query_proto(RuleCtx *ctx, const char *sql, ProtoId proto)
-{
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(proto), -1, SQLITE_STATIC);
-    return st;
-}
-
+/* Each check below selects HIT_COLUMNS, then the detail, of one protocol's
+ * ops (rule_query_proto() binds ?2 to its name). */
 static void smb1(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
-                                   " AND protocol=?2 AND detail LIKE 'smb1%'"
-                                   " AND (responses>0 OR function_code<>114)",
-                                   PROTO_ID(smb));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND detail LIKE 'smb1%'"
+                         " AND (responses>0 OR function_code<>114)",
+                         PROTO_ID(smb));
     G_STATIC_ASSERT(SMB1_NEGOTIATE == 114);
     while (rule_step(ctx, st)) {
         Hit hit;
@@ -78,12 +72,13 @@ static void smb1(RuleCtx *ctx)
 
 static void tls_old(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
-                                   " AND protocol=?2 AND function_code=2"
-                                   " AND (detail LIKE 'version=SSL%' OR detail LIKE 'version=TLS1.0%'"
-                                   "  OR detail LIKE 'version=TLS1.1%')",
-                                   PROTO_ID(tls));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND function_code=2"
+                         " AND (detail LIKE 'version=SSL%' OR detail LIKE 'version=TLS1.0%'"
+                         "  OR detail LIKE 'version=TLS1.1%')",
+                         PROTO_ID(tls));
     G_STATIC_ASSERT(TLS_SERVER_HELLO == 2);
     while (rule_step(ctx, st)) {
         Hit hit;
@@ -97,10 +92,11 @@ static void tls_old(RuleCtx *ctx)
 
 static void ssh1(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
-                                   " AND protocol=?2 AND detail LIKE 'version=1.%'",
-                                   PROTO_ID(ssh));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND detail LIKE 'version=1.%'",
+                         PROTO_ID(ssh));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -114,14 +110,15 @@ static void ssh1(RuleCtx *ctx)
 
 static void opcua_none(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops o WHERE capture_id=?1"
-                                   " AND protocol=?2 AND function_code=446 AND detail LIKE '%#None'"
-                                   " AND EXISTS (SELECT 1 FROM ops x WHERE x.capture_id=?1"
-                                   "  AND x.protocol=?2 AND x.src=o.src AND x.dst=o.dst"
-                                   "  AND (x.class IN ('read','write','control','program','config')"
-                                   "   OR x.function IN ('CreateSession','ActivateSession')))",
-                                   PROTO_ID(opcua));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops o WHERE capture_id=?1"
+                         " AND protocol=?2 AND function_code=446 AND detail LIKE '%#None'"
+                         " AND EXISTS (SELECT 1 FROM ops x WHERE x.capture_id=?1"
+                         "  AND x.protocol=?2 AND x.src=o.src AND x.dst=o.dst"
+                         "  AND (x.class IN ('read','write','control','program','config')"
+                         "   OR x.function IN ('CreateSession','ActivateSession')))",
+                         PROTO_ID(opcua));
     G_STATIC_ASSERT(UA_OPEN_CHANNEL == 446);
     while (rule_step(ctx, st)) {
         Hit hit;
@@ -134,10 +131,11 @@ static void opcua_none(RuleCtx *ctx)
 
 static void vnc_none(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
-                                   " AND protocol=?2 AND detail LIKE 'security=none%'",
-                                   PROTO_ID(vnc));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND detail LIKE 'security=none%'",
+                         PROTO_ID(vnc));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -148,11 +146,12 @@ static void vnc_none(RuleCtx *ctx)
 
 static void snmp_v12(RuleCtx *ctx)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
-                                   " AND protocol=?2 AND count>0"
-                                   " AND (detail LIKE 'v1%' OR detail LIKE 'v2c%')",
-                                   PROTO_ID(snmp));
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT " HIT_COLUMNS ", detail FROM ops WHERE capture_id=?1"
+                         " AND protocol=?2 AND count>0"
+                         " AND (detail LIKE 'v1%' OR detail LIKE 'v2c%')",
+                         PROTO_ID(snmp));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -165,13 +164,14 @@ static void snmp_v12(RuleCtx *ctx)
 
 static void service(RuleCtx *ctx, ProtoId proto, const char *what, Severity sev, const char *note)
 {
-    sqlite3_stmt *st = query_proto(ctx,
-                                   "SELECT src, dst, protocol, 1, first_ns, last_ns, first_pkt,"
-                                   " last_pkt FROM comms c WHERE capture_id=?1 AND protocol=?2"
-                                   " AND NOT EXISTS (SELECT 1 FROM ops o WHERE o.capture_id=?1"
-                                   "  AND o.protocol=?2 AND o.src=c.src AND o.dst=c.dst"
-                                   "  AND o.function_code=?3 AND o.responses>o.errors)",
-                                   proto);
+    sqlite3_stmt *st =
+        rule_query_proto(ctx,
+                         "SELECT src, dst, protocol, 1, first_ns, last_ns, first_pkt,"
+                         " last_pkt FROM comms c WHERE capture_id=?1 AND protocol=?2"
+                         " AND NOT EXISTS (SELECT 1 FROM ops o WHERE o.capture_id=?1"
+                         "  AND o.protocol=?2 AND o.src=c.src AND o.dst=c.dst"
+                         "  AND o.function_code=?3 AND o.responses>o.errors)",
+                         proto);
     if (st) /* FTP's AUTH (TLS accepted); a code no Telnet op has */
         sqlite3_bind_int(st, 3, proto == PROTO_ID(ftp) ? FTP_AUTH : -1);
     while (rule_step(ctx, st)) {
@@ -195,4 +195,4 @@ static void insecure_run(RuleCtx *ctx)
             "file transfer without encryption: logins and files in clear");
 }
 
-const RuleDesc rule_insecure_protocol = { "insecure-protocol", insecure_run, 0 };
+const RuleDesc rule_insecure_protocol = {"insecure-protocol", insecure_run, 0};

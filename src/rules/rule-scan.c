@@ -110,9 +110,7 @@ static void port_scans(RuleCtx *ctx)
                "  OR (transport='udp' AND packets<=%d))"
                " GROUP BY src, transport HAVING count(*)>=%d ORDER BY min(first_pkt)",
                SCAN_TCP_MAX_PACKETS, SCAN_UDP_MAX_PACKETS, SCAN_MIN_PROBES);
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_UNKNOWN), -1, SQLITE_STATIC);
+    sqlite3_stmt *st = rule_query_proto(ctx, sql, PROTO_UNKNOWN);
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -143,9 +141,7 @@ static void ping_sweeps(RuleCtx *ctx)
                " WHERE capture_id=?1 AND protocol=?2 AND function_code=%d AND count>0"
                " GROUP BY src HAVING count(DISTINCT dst)>=%d",
                ICMP_ECHO_REQUEST, SCAN_MIN_HOSTS);
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(icmp)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st = rule_query_proto(ctx, sql, PROTO_ID(icmp));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -169,9 +165,7 @@ static void arp_sweeps(RuleCtx *ctx)
                " FROM ops o WHERE o.capture_id=?1 AND o.protocol=?2 AND o.function_code=%d"
                " AND o.count>0 GROUP BY o.src HAVING sum(o.variants)>=%d",
                ARP_REPLY, ARP_REQUEST, ARP_SWEEP_MIN_TARGETS);
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(arp)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st = rule_query_proto(ctx, sql, PROTO_ID(arp));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
@@ -348,9 +342,7 @@ static void unit_sweeps(RuleCtx *ctx)
                " AND count>0 GROUP BY src, dst HAVING max(head_variants)>=%d"
                " AND sum(count)<=%d*max(head_variants)",
                UNIT_SWEEP_MIN_UNITS, UNIT_SWEEP_MAX_PER_UNIT);
-    sqlite3_stmt *st = rule_query(ctx, sql);
-    if (st)
-        sqlite3_bind_text(st, 2, proto_name(PROTO_ID(modbus)), -1, SQLITE_STATIC);
+    sqlite3_stmt *st = rule_query_proto(ctx, sql, PROTO_ID(modbus));
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);

@@ -72,6 +72,9 @@ struct RuleCtx {
 /* Prepares sql with ?1 bound to the capture id.  NULL (and ctx->ok false,
  * err filled) on an SQL error: callers just stop. */
 sqlite3_stmt *rule_query(RuleCtx *ctx, const char *sql);
+/* rule_query() with ?2 bound to the name of proto: a rule that reads one
+ * protocol's rows. */
+sqlite3_stmt *rule_query_proto(RuleCtx *ctx, const char *sql, ProtoId proto);
 /* Steps st: true on a row; at the end or on error finalizes it and returns
  * false (an error also clears ctx->ok). */
 bool rule_step(RuleCtx *ctx, sqlite3_stmt *st);

@@ -184,6 +184,14 @@ sqlite3_stmt *rule_query(RuleCtx *ctx, const char *sql)
     return st;
 }
 
+sqlite3_stmt *rule_query_proto(RuleCtx *ctx, const char *sql, ProtoId proto)
+{
+    sqlite3_stmt *st = rule_query(ctx, sql);
+    if (st)
+        sqlite3_bind_text(st, 2, proto_name(proto), -1, SQLITE_STATIC);
+    return st;
+}
+
 bool rule_step(RuleCtx *ctx, sqlite3_stmt *st)
 {
     if (!st)
