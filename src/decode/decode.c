@@ -32,6 +32,21 @@ static SkipReason decode_raw(Decoder *d, Cursor *c, Packet *pkt)
     return SKIP_MALFORMED;
 }
 
+/* What both cooked headers end with: the sender's link address (an
+ * Ethernet one when ARPHRD_ETHER with 6 bytes), then the packet of the
+ * protocol they named. */
+static SkipReason decode_sll_rest(Decoder *d, Cursor *c, Packet *pkt, uint16_t hatype,
+                                  unsigned alen, const uint8_t addr[8], uint16_t proto)
+{
+    if (!cursor_ok(c))
+        return SKIP_TRUNCATED;
+    if (alen == 6 && hatype == 1) {
+        memcpy(pkt->src_mac.b, addr, 6);
+        pkt->has_src_mac = true;
+    }
+    return decode_ethertype(d, proto, c, pkt);
+}
+
 /* Linux "cooked" capture v1: packet type, ARPHRD, address length, 8 address
  * bytes, protocol.  The address is the sender's link address. */
 static SkipReason decode_sll(Decoder *d, Cursor *c, Packet *pkt)
@@ -42,13 +57,7 @@ static SkipReason decode_sll(Decoder *d, Cursor *c, Packet *pkt)
     uint8_t addr[8];
     cursor_copy(c, addr, sizeof addr);
     uint16_t proto = cursor_be16(c);
-    if (!cursor_ok(c))
-        return SKIP_TRUNCATED;
-    if (alen == 6 && hatype == 1) {
-        memcpy(pkt->src_mac.b, addr, 6);
-        pkt->has_src_mac = true;
-    }
-    return decode_ethertype(d, proto, c, pkt);
+    return decode_sll_rest(d, c, pkt, hatype, alen, addr, proto);
 }
 
 /* Linux cooked capture v2: protocol first, then interface and address. */
@@ -61,13 +70,7 @@ static SkipReason decode_sll2(Decoder *d, Cursor *c, Packet *pkt)
     uint8_t alen = cursor_u8(c);
     uint8_t addr[8];
     cursor_copy(c, addr, sizeof addr);
-    if (!cursor_ok(c))
-        return SKIP_TRUNCATED;
-    if (alen == 6 && hatype == 1) {
-        memcpy(pkt->src_mac.b, addr, 6);
-        pkt->has_src_mac = true;
-    }
-    return decode_ethertype(d, proto, c, pkt);
+    return decode_sll_rest(d, c, pkt, hatype, alen, addr, proto);
 }
 
 /* BSD loopback: a 4-byte address family, host order for DLT_NULL (we
