@@ -9,23 +9,7 @@ bin=$1
 sample=$2
 fx=$3
 data=$4
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # description, then the test command
-    n=$((n + 1))
-    what=$1
-    shift
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-status_is() { # expected status, then the command
-    want=$1
-    shift
-    "$@" >/dev/null 2>"$tmp/stderr"
-    [ $? -eq "$want" ]
-}
+. "$(dirname "$0")/../cli/check-argv.sh"
 # has FILE.csv RULE SRC DST [TEXT]: a finding of RULE from SRC to DST (DST "-": any)
 # whose CSV row contains TEXT
 has() {

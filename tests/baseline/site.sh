@@ -11,22 +11,7 @@ bin=$1
 gen=$2
 samples=$3
 fx=$4
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # description, then the test command
-    n=$((n + 1))
-    what=$1
-    shift
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
-status_is() { # expected status, then the command
-    want=$1
-    shift
-    "$@" >/dev/null 2>&1
-    [ $? -eq "$want" ]
-}
+. "$(dirname "$0")/../cli/check-argv.sh"
 # same NAME FILE: FILE equals site/NAME (or becomes it with UPDATE=1)
 same() {
     if [ "${UPDATE:-}" = 1 ]; then cp "$2" "$fx/site/$1"; fi

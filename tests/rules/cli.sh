@@ -6,23 +6,8 @@ set -u
 bin=$1
 pcaps=$2
 sample=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
+. "$(dirname "$0")/../cli/check-argv.sh"
 echo "1..20"
-check() { # description, then the test command
-    n=$((n + 1))
-    what=$1
-    shift
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
-status_is() { # expected status, then the command
-    want=$1
-    shift
-    "$@" >/dev/null 2>&1
-    [ $? -eq "$want" ]
-}
 
 ftp="$tmp/ftp.db"
 "$bin" analyze -q --db "$ftp" -r "$pcaps/ftp-login.pcap"
