@@ -133,9 +133,7 @@ static void report(RuleCtx *ctx, const Advisory *a, const AssetSeen *s, sqlite3_
     Hit hit;
     seen_asset_hit(s, addr, &hit);
     hit.protocol = rule_text(asset, 6);
-    char *key = g_strdup_printf("%s:%s:%s", rule_text(asset, 0), a->advisory, a->cve);
-    Finding *f = rule_hit(ctx, key, &hit);
-    g_free(key);
+    Finding *f = rule_hitf(ctx, &hit, "%s:%s:%s", rule_text(asset, 0), a->advisory, a->cve);
     char *title = a->cve[0] && strcmp(a->cve, a->advisory) != 0
                       ? g_strdup_printf("%s (%s)", a->advisory, a->cve)
                       : g_strdup(a->advisory);

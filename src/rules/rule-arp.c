@@ -135,9 +135,7 @@ static void shared_addresses(RuleCtx *ctx)
                         owner->first_ns, c->last_ns, owner->first_pkt, c->last_pkt };
             if (c->first_pkt < owner->first_pkt)
                 hit.first_pkt = c->first_pkt;
-            char *key = g_strdup_printf("%s/%s", ip, c->mac);
-            Finding *f = rule_hit(ctx, key, &hit);
-            g_free(key);
+            Finding *f = rule_hitf(ctx, &hit, "%s/%s", ip, c->mac);
             rule_note(ctx, f, "%s claimed by %s (%" G_GINT64_FORMAT " ARP messages) and by %s (%"
                       G_GINT64_FORMAT ")",
                       ip, owner->mac, owner->claims, c->mac, c->claims);
@@ -186,9 +184,7 @@ static void gateway_changes(RuleCtx *ctx)
         const char *before = rule_text(st, 8);
         if (is_redundancy_mac(hit.src) || is_redundancy_mac(before))
             continue;
-        char *key = g_strdup_printf("%s/%s", hit.dst, hit.src);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s/%s", hit.dst, hit.src);
         rule_title(f, "gateway MAC changed");
         rule_note(ctx, f, "gateway %s was at %s in earlier captures, now at %s", hit.dst, before,
                   hit.src);
@@ -213,9 +209,7 @@ static void storms(RuleCtx *ctx)
     while (rule_step(ctx, st)) {
         Hit hit;
         rule_hit_columns(st, 0, &hit);
-        char *key = g_strdup_printf("%s/storm", hit.src);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s/storm", hit.src);
         rule_title(f, "gratuitous ARP storm");
         rule_lower(f, SEV_MEDIUM);
         rule_note(ctx, f, "%s sent %" G_GUINT64_FORMAT " unsolicited broadcast ARP replies",

@@ -175,9 +175,7 @@ static void new_comm_run(RuleCtx *ctx)
         bool is_ot = rule_is_ot_protocol(hit.protocol);
         if (site_is_housekeeping(hit.protocol) || (!is_ot && rule_addr_kind(hit.dst) == ADDR_GROUP))
             continue;
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_title(f, hit.protocol);
         rule_note(ctx, f, "%s -> %s %s %s, %" G_GUINT64_FORMAT " packets: not in %s", hit.src,
                   hit.dst, hit.protocol, rule_text(st, 8), hit.count, label);
@@ -217,10 +215,8 @@ static void new_ot_function_run(RuleCtx *ctx)
         int64_t code = rule_int(st, 8);
         const char *name = rule_text(st, 9);
         const char *cls = rule_text(st, 10);
-        char *key = g_strdup_printf("%s>%s/%s/%" G_GINT64_FORMAT, hit.src, hit.dst, hit.protocol,
-                                    code);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s/%" G_GINT64_FORMAT, hit.src, hit.dst,
+                               hit.protocol, code);
         char *title = g_strdup_printf("%s %s (%" G_GINT64_FORMAT ")", hit.protocol, name, code);
         rule_title(f, title);
         g_free(title);
@@ -267,9 +263,7 @@ static void changed_identity_run(RuleCtx *ctx)
         /* DHCP clients announce names from 0.0.0.0: no address to hold */
         if (!is_judged || rule_addr_kind(hit.src) == ADDR_GROUP)
             continue;
-        char *key = g_strdup_printf("%s/%s", hit.src, name);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s/%s", hit.src, name);
         char *title = g_strdup_printf("%s of %s", name, hit.src);
         rule_title(f, title);
         g_free(title);

@@ -76,9 +76,7 @@ static void secrets(RuleCtx *ctx)
         int64_t n_peers = 0;
         const char *client = busiest_peer(ctx, hit.dst, hit.protocol, &n_peers);
         hit.src = client ? client : "";
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         bool is_first = f->count == hit.count;
         char *masked = secret_mask(value);
         char *masked_note = g_strdup_printf("%s sent in clear to %s", masked, hit.dst);
@@ -116,9 +114,7 @@ static void telnet_sessions(RuleCtx *ctx)
         Hit hit;
         rule_hit_columns(st, 0, &hit);
         hit.count = 1; /* one session, however many packets */
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_title(f, "Telnet login");
         rule_lower(f, SEV_MEDIUM);
         rule_note(ctx, f, "interactive Telnet session (%" G_GINT64_FORMAT

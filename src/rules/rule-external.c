@@ -209,9 +209,7 @@ static void internet_names(RuleCtx *ctx, GHashTable *external_hosts)
         if (rule_addr_kind(hit.src) != ADDR_LOCAL || !is_internet_name(name) ||
             g_hash_table_contains(external_hosts, hit.src))
             continue;
-        char *key = g_strdup_printf("%s/dns", hit.src);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s/dns", hit.src);
         rule_title(f, "host resolves internet names");
         rule_lower(f, SEV_LOW);
         rule_note(ctx, f, "%s asked %s for %s (%" G_GINT64_FORMAT " distinct questions)", hit.src,

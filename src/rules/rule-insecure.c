@@ -39,9 +39,7 @@ enum {
 static void report(RuleCtx *ctx, const Hit *hit, const char *what, Severity sev, const char *note,
                    const char *detail)
 {
-    char *key = g_strdup_printf("%s>%s/%s", hit->src, hit->dst, what);
-    Finding *f = rule_hit(ctx, key, hit);
-    g_free(key);
+    Finding *f = rule_hitf(ctx, hit, "%s>%s/%s", hit->src, hit->dst, what);
     rule_title(f, what);
     f->severity = sev;
     if (detail && detail[0])

@@ -70,9 +70,7 @@ static void on_event(const LedgerEvent *ev, void *user)
         const LedgerEntry *e = ev->entry;
         const char *addr = e->ip[0] ? e->ip : (e->mac[0] ? e->mac : e->name);
         Hit hit = { addr, "", "", 1, ctx->cap_first_ns, ctx->cap_last_ns, 0, 0 };
-        char *key = g_strdup_printf("line%" G_GINT64_FORMAT ":%s", e->line, addr);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "line%" G_GINT64_FORMAT ":%s", e->line, addr);
         rule_title(f, e->name[0] ? e->name : addr);
         char *text = entry_text(e);
         rule_note(ctx, f, "%s: no device with this MAC, IP or name was seen in any capture of "
@@ -94,9 +92,7 @@ static void on_event(const LedgerEvent *ev, void *user)
                   a->mac[0] && a->ips[0] ? " " : "", a->mac[0] ? a->ips : "",
                   a->names[0] ? " " : "", a->names, vendors[0] ? ", vendor " : "", vendors);
     } else {
-        char *key = g_strdup_printf("%s:%s", a->asset_key, ev->field);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s:%s", a->asset_key, ev->field);
         char *title = g_strdup_printf("%s of %s", ev->field, addr);
         rule_title(f, title);
         g_free(title);

@@ -44,9 +44,7 @@ static void anomalies(RuleCtx *ctx)
         rule_hit_columns(st, 0, &hit);
         if (!rule_is_ot_protocol(hit.protocol))
             continue;
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_title(f, "protocol violations");
         rule_note(ctx, f, "%s %s x%" G_GUINT64_FORMAT " from %s", hit.protocol, rule_text(st, 8),
                   hit.count, hit.src);
@@ -72,9 +70,7 @@ static void error_floods(RuleCtx *ctx)
         rule_hit_columns(st, 0, &hit);
         if (!rule_is_ot_protocol(hit.protocol))
             continue;
-        char *key = g_strdup_printf("%s>%s/%s/errors", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s/errors", hit.src, hit.dst, hit.protocol);
         rule_title(f, "error reply flood");
         rule_note(ctx, f, "%s answered %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT
                   " replies to %s with an error or exception (%" G_GINT64_FORMAT " requests)",

@@ -114,9 +114,7 @@ static void ot_write_run(RuleCtx *ctx)
         if (!rule_is_ot_protocol(hit.protocol) || is_cyclic(hit.protocol) ||
             (!is_write && !is_operate(hit.protocol, code)))
             continue;
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_note(ctx, f, "%s %s x%" G_GUINT64_FORMAT "%s%s%s%s", hit.protocol, function,
                   hit.count, detail[0] ? " (first: " : "", detail, detail[0] ? ")" : "",
                   errors ? ", some refused" : "");

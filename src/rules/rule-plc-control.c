@@ -114,9 +114,7 @@ static void plc_control_run(RuleCtx *ctx)
         int64_t requests = rule_int(st, 11);
         int64_t responses = rule_int(st, 12);
         int64_t errors = rule_int(st, 13);
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_title(f, function);
         rule_note(ctx, f, "%s %s x%" G_GINT64_FORMAT "%s%s%s from %s to %s", hit.protocol, function,
                   requests ? requests : responses, detail[0] ? " (" : "", detail,

@@ -79,9 +79,7 @@ static void program_transfer_run(RuleCtx *ctx)
             hit.src = client;
         }
         Kind kind = classify(function, detail);
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_note(ctx, f, "%s %s%s%s%s x%" G_GUINT64_FORMAT, hit.protocol, function,
                   detail[0] ? " (" : "", detail, detail[0] ? ")" : "", hit.count);
         Kind was = (Kind)(GPOINTER_TO_INT(g_hash_table_lookup(worst, f)) - 1);

@@ -53,9 +53,7 @@ enum {
 
 static Finding *scan_hit(RuleCtx *ctx, const char *kind, const Hit *hit, Severity sev)
 {
-    char *key = g_strdup_printf("%s/%s", hit->src, kind);
-    Finding *f = rule_hit(ctx, key, hit);
-    g_free(key);
+    Finding *f = rule_hitf(ctx, hit, "%s/%s", hit->src, kind);
     rule_title(f, kind);
     f->severity = sev;
     return f;

@@ -135,10 +135,8 @@ static Finding *hit_of(RuleCtx *ctx, const char *kind, sqlite3_stmt *base, const
         hit.first_ns = ctx->cap_first_ns;
         hit.last_ns = ctx->cap_last_ns;
     }
-    char *key = g_strdup_printf("%s:%s>%s/%s/%s/%" G_GINT64_FORMAT, kind, src, dst, protocol,
-                                rule_text(base, 4), rule_int(base, 5));
-    Finding *f = rule_hit(ctx, key, &hit);
-    g_free(key);
+    Finding *f = rule_hitf(ctx, &hit, "%s:%s>%s/%s/%s/%" G_GINT64_FORMAT, kind, src, dst, protocol,
+                           rule_text(base, 4), rule_int(base, 5));
     rule_title(f, title);
     return f;
 }
@@ -273,9 +271,7 @@ static void judge_periods(RuleCtx *ctx, const char *label)
         if (observed_ms * 100 <= expected_ms * PERIOD_FACTOR_PCT &&
             expected_ms * 100 <= observed_ms * PERIOD_FACTOR_PCT)
             continue;
-        char *key = g_strdup_printf("period:%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "period:%s>%s/%s", hit.src, hit.dst, hit.protocol);
         rule_title(f, "polling period changed");
         rule_note(ctx, f, "%s -> %s %s %s (%" G_GINT64_FORMAT "): expected every %.1f s (%"
                   G_GINT64_FORMAT " requests in %s); observed every %.1f s (%" G_GUINT64_FORMAT

@@ -200,9 +200,7 @@ static void zone_violation_run(RuleCtx *ctx)
             g_string_free(others, TRUE);
             continue;
         }
-        char *key = g_strdup_printf("%s>%s/%s", hit.src, hit.dst, hit.protocol);
-        Finding *f = rule_hit(ctx, key, &hit);
-        g_free(key);
+        Finding *f = rule_hitf(ctx, &hit, "%s>%s/%s", hit.src, hit.dst, hit.protocol);
         char *title = g_strdup_printf("%s -> %s (%s)", zs, zd, hit.protocol);
         rule_title(f, title);
         g_free(title);

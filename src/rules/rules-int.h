@@ -93,6 +93,9 @@ void rule_hit_columns(sqlite3_stmt *st, int col, Hit *hit);
 /* The finding of this rule with this key (created with the rule's default
  * severity and title on first use), with hit merged in. */
 Finding *rule_hit(RuleCtx *ctx, const char *key, const Hit *hit);
+/* rule_hit() with the key printed from fmt. */
+Finding *rule_hitf(RuleCtx *ctx, const Hit *hit, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Adds a line of evidence (kept once however often it is added). */
 void rule_note(RuleCtx *ctx, Finding *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Adds a line of evidence that contains a secret: masked shows in

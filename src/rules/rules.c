@@ -262,6 +262,17 @@ Finding *rule_hit(RuleCtx *ctx, const char *key, const Hit *hit)
     return f;
 }
 
+Finding *rule_hitf(RuleCtx *ctx, const Hit *hit, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *key = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    Finding *f = rule_hit(ctx, key, hit);
+    g_free(key);
+    return f;
+}
+
 static GPtrArray *notes_of(GHashTable *t, Finding *f)
 {
     GPtrArray *notes = g_hash_table_lookup(t, f);
