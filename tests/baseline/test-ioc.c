@@ -12,17 +12,7 @@
 #include <glib.h>
 
 #include "ioc-match.h"
-
-static int n_tests;
-static int n_failed;
-
-static void check(bool ok, const char *what)
-{
-    n_tests++;
-    if (!ok)
-        n_failed++;
-    printf("%sok %d - %s\n", ok ? "" : "not ", n_tests, what);
-}
+#include "../tap.h"
 
 /* token is read as type with normal form value */
 static void is(const char *token, const char *type, const char *value)
@@ -36,7 +26,7 @@ static void is(const char *token, const char *type, const char *value)
         printf("# refused: %s\n", why);
     else if (strcmp(ioc_type_name(t), type) != 0 || strcmp(v, value) != 0)
         printf("# read as %s %s\n", ioc_type_name(t), v);
-    check(ok && strcmp(ioc_type_name(t), type) == 0 && strcmp(v, value) == 0, what);
+    tap_ok(ok && strcmp(ioc_type_name(t), type) == 0 && strcmp(v, value) == 0, what);
     g_free(what);
 }
 
@@ -49,7 +39,7 @@ static void refused(const char *token)
     char *what = g_strdup_printf("'%s' is refused", token);
     if (ok)
         printf("# read as %s %s\n", ioc_type_name(t), v);
-    check(!ok && why && why[0], what);
+    tap_ok(!ok && why && why[0], what);
     g_free(what);
 }
 
@@ -58,7 +48,7 @@ static void wire(const char *name, const char *want)
     char v[IOC_VALUE_MAX];
     bool ok = ioc_name_normalize(name, v, sizeof v);
     char *what = g_strdup_printf("wire name '%s' is '%s'", name, want ? want : "(none)");
-    check(want ? ok && strcmp(v, want) == 0 : !ok, what);
+    tap_ok(want ? ok && strcmp(v, want) == 0 : !ok, what);
     g_free(what);
 }
 
@@ -116,6 +106,5 @@ int main(void)
     wire("wpad.", "wpad");
     wire(".", NULL);
     wire("", NULL);
-    printf("1..%d\n", n_tests);
-    return n_failed ? 1 : 0;
+    return tap_end();
 }

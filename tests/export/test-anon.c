@@ -14,17 +14,7 @@
 
 #include "anon.h"
 #include "otscope/packet.h"
-
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    if (!cond)
-        n_fail++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "../tap.h"
 
 int main(void)
 {
@@ -41,8 +31,8 @@ int main(void)
         if (!g_hash_table_add(seen, g_strdup(p)))
             distinct = false;
     }
-    ok(distinct, "200000 MACs of one OUI get 200000 pseudonyms");
-    ok(oui_kept, "every MAC keeps its OUI");
+    tap_ok(distinct, "200000 MACs of one OUI get 200000 pseudonyms");
+    tap_ok(oui_kept, "every MAC keeps its OUI");
     g_hash_table_remove_all(seen);
     anon_free(a);
 
@@ -57,8 +47,8 @@ int main(void)
         if (!g_hash_table_add(seen, g_strdup(p)))
             distinct = false;
     }
-    ok(distinct, "65536 addresses of a /16 get 65536 pseudonyms");
-    ok(private_kept, "10/8 stays in 10/8");
+    tap_ok(distinct, "65536 addresses of a /16 get 65536 pseudonyms");
+    tap_ok(private_kept, "10/8 stays in 10/8");
     bool public_public = true;
     for (int i = 0; i < 20000; i++) {
         char ip[16];
@@ -71,25 +61,25 @@ int main(void)
         public_public = public_public && ipaddr_parse(p, &out) && !ipaddr_is_private(&out) &&
                         !ipaddr_is_multicast(&out) && !ipaddr_is_zero(&out);
     }
-    ok(public_public, "public addresses stay public");
-    ok(strcmp(anon_value(a, STK_ADDR, "255.255.255.255"), "255.255.255.255") == 0 &&
+    tap_ok(public_public, "public addresses stay public");
+    tap_ok(strcmp(anon_value(a, STK_ADDR, "255.255.255.255"), "255.255.255.255") == 0 &&
            strcmp(anon_value(a, STK_ADDR, "224.0.0.251"), "224.0.0.251") == 0 &&
            strcmp(anon_value(a, STK_ADDR, "ff:ff:ff:ff:ff:ff"), "ff:ff:ff:ff:ff:ff") == 0 &&
            strcmp(anon_value(a, STK_ADDR, "0.0.0.0"), "0.0.0.0") == 0,
        "broadcast, multicast and unspecified addresses are kept");
     const char *v6 = anon_value(a, STK_ADDR, "fe80::200:86ff:fe05:80da");
     printf("# %s\n", v6);
-    ok((strncmp(v6, "fe8", 3) == 0 || strncmp(v6, "fe9", 3) == 0 || strncmp(v6, "fea", 3) == 0 ||
+    tap_ok((strncmp(v6, "fe8", 3) == 0 || strncmp(v6, "fe9", 3) == 0 || strncmp(v6, "fea", 3) == 0 ||
         strncmp(v6, "feb", 3) == 0) &&
            strcmp(v6, "fe80::200:86ff:fe05:80da") != 0,
        "IPv6 link-local stays in fe80::/10, changed");
 
     Anon *b = anon_new("test-key");
-    ok(strcmp(anon_value(b, STK_ADDR, "10.7.1.2"), anon_value(a, STK_ADDR, "10.7.1.2")) == 0 &&
+    tap_ok(strcmp(anon_value(b, STK_ADDR, "10.7.1.2"), anon_value(a, STK_ADDR, "10.7.1.2")) == 0 &&
            strcmp(anon_value(b, STK_NAME, "plc-7"), anon_value(a, STK_NAME, "plc-7")) == 0,
        "the same key gives the same pseudonyms");
     Anon *c = anon_new(NULL);
-    ok(strcmp(anon_value(c, STK_ADDR, "10.7.1.2"), anon_value(a, STK_ADDR, "10.7.1.2")) != 0,
+    tap_ok(strcmp(anon_value(c, STK_ADDR, "10.7.1.2"), anon_value(a, STK_ADDR, "10.7.1.2")) != 0,
        "a random key gives other pseudonyms");
 
     anon_learn(a, STK_NAME, "ENG-WS01");
@@ -98,15 +88,14 @@ int main(void)
                                "day1.pcapng frames 3-4: ENG-WS01 (10.7.0.9:502) asked "
                                "wpad.corp.example for mac:00:1b:1b:00:00:01 via /home/alice/x.csv");
     printf("# %s\n", t);
-    ok(!strstr(t, "ENG-WS01") && !strstr(t, "10.7.0.9") && !strstr(t, "corp.example") &&
+    tap_ok(!strstr(t, "ENG-WS01") && !strstr(t, "10.7.0.9") && !strstr(t, "corp.example") &&
            !strstr(t, "00:1b:1b:00:00:01") && !strstr(t, "alice") && !strstr(t, "day1") &&
            strstr(t, "capture-1.pcapng frames 3-4") && strstr(t, ":502)"),
        "free text: names, addresses, DNS names, paths replaced, the rest kept");
-    ok(strcmp(anon_value(a, STK_SECRET, "hunter2"), "") == 0, "secrets are dropped");
+    tap_ok(strcmp(anon_value(a, STK_SECRET, "hunter2"), "") == 0, "secrets are dropped");
     anon_free(a);
     anon_free(b);
     anon_free(c);
     g_hash_table_unref(seen);
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_end();
 }

@@ -12,17 +12,7 @@
 
 #include "community-id.h"
 #include "sha1.h"
-
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    if (!cond)
-        n_fail++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "../tap.h"
 
 static void sha1_hex(const char *msg, size_t repeat, char out[41])
 {
@@ -95,13 +85,13 @@ int main(void)
 {
     char hex[41];
     sha1_hex("abc", 1, hex);
-    ok(strcmp(hex, "a9993e364706816aba3e25717850c26c9cd0d89d") == 0, "sha1 abc");
+    tap_ok(strcmp(hex, "a9993e364706816aba3e25717850c26c9cd0d89d") == 0, "sha1 abc");
     sha1_hex("", 1, hex);
-    ok(strcmp(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709") == 0, "sha1 empty");
+    tap_ok(strcmp(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709") == 0, "sha1 empty");
     sha1_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1, hex);
-    ok(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0, "sha1 two blocks");
+    tap_ok(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0, "sha1 two blocks");
     sha1_hex("a", 1000000, hex);
-    ok(strcmp(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1 million a");
+    tap_ok(strcmp(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1 million a");
 
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         const Vector *v = &vectors[i];
@@ -119,7 +109,7 @@ int main(void)
             const char *want = seed ? v->id_seed1 : v->id_seed0;
             snprintf(what, sizeof what, "proto %d %s:%d -> %s:%d seed %d = %s", v->proto,
                      v->saddr, v->sport, v->daddr, v->dport, seed, want);
-            ok(done && strcmp(id, want) == 0, what);
+            tap_ok(done && strcmp(id, want) == 0, what);
             if (done && strcmp(id, want) != 0)
                 printf("# got %s\n", id);
         }
@@ -129,15 +119,15 @@ int main(void)
     uint16_t dp;
     bool one_way;
     community_id_icmp_ports(false, 8, 0, &sp, &dp, &one_way);
-    ok(sp == 8 && dp == 0 && !one_way, "icmp echo request -> (8, 0)");
+    tap_ok(sp == 8 && dp == 0 && !one_way, "icmp echo request -> (8, 0)");
     community_id_icmp_ports(false, 0, 0, &sp, &dp, &one_way);
-    ok(sp == 0 && dp == 8 && !one_way, "icmp echo reply -> (0, 8)");
+    tap_ok(sp == 0 && dp == 8 && !one_way, "icmp echo reply -> (0, 8)");
     community_id_icmp_ports(false, 11, 1, &sp, &dp, &one_way);
-    ok(sp == 11 && dp == 1 && one_way, "icmp time exceeded is one-way (type, code)");
+    tap_ok(sp == 11 && dp == 1 && one_way, "icmp time exceeded is one-way (type, code)");
     community_id_icmp_ports(true, 135, 0, &sp, &dp, &one_way);
-    ok(sp == 135 && dp == 136 && !one_way, "icmpv6 neighbor solicitation -> (135, 136)");
+    tap_ok(sp == 135 && dp == 136 && !one_way, "icmpv6 neighbor solicitation -> (135, 136)");
     community_id_icmp_ports(true, 1, 4, &sp, &dp, &one_way);
-    ok(sp == 1 && dp == 4 && one_way, "icmpv6 unreachable is one-way");
+    tap_ok(sp == 1 && dp == 4 && one_way, "icmpv6 unreachable is one-way");
 
     /* a one-way flow keeps its order: swapping the ends changes the ID */
     IpAddr a;
@@ -148,11 +138,10 @@ int main(void)
     ipaddr_parse("10.0.0.1", &b);
     community_id_v1(&a, &b, 1, true, 11, 0, true, 0, id1);
     community_id_v1(&b, &a, 1, true, 11, 0, true, 0, id2);
-    ok(strcmp(id1, id2) != 0, "one-way ICMP is not reordered");
-    ok(!community_id_v1(&a, &(IpAddr){ .b = { 0xfe, 0x80, [15] = 1 } }, 6, true, 1, 2, false, 0,
+    tap_ok(strcmp(id1, id2) != 0, "one-way ICMP is not reordered");
+    tap_ok(!community_id_v1(&a, &(IpAddr){ .b = { 0xfe, 0x80, [15] = 1 } }, 6, true, 1, 2, false, 0,
                         id1),
        "mixed IPv4/IPv6 is refused");
 
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_end();
 }

@@ -16,17 +16,9 @@
 #include <string.h>
 
 #include "decode.h"
+#include "../tap.h"
 
 enum { BUF_MAX = 4096, CHAIN_MAX = OTS_TUNNEL_MAX_DEPTH + 2 };
-
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *what)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n_test, what);
-    n_fail += !cond;
-}
 
 /* ---- building frames ---------------------------------------------------- */
 
@@ -279,7 +271,7 @@ static void vector(const char *name, const Buf *frame, Want want)
     decode_chain(d, frame->b, frame->n, frame->n, &ch);
     char what[160];
     snprintf(what, sizeof what, "%s: decodes", name);
-    ok(chain_is(&ch, &want), what);
+    tap_ok(chain_is(&ch, &want), what);
     if (!chain_is(&ch, &want)) {
         printf("# %d packets, outer tunnel %d, why %d/%d\n", ch.n, ch.pkt[0].tunnel, ch.why[0],
                ch.why[ch.n < CHAIN_MAX ? ch.n : 0]);
@@ -288,7 +280,7 @@ static void vector(const char *name, const Buf *frame, Want want)
                    ch.pkt[ch.n - 1].sport, ch.pkt[ch.n - 1].dport);
     }
     snprintf(what, sizeof what, "%s: every prefix", name);
-    ok(prefixes_hold(frame, &ch), what);
+    tap_ok(prefixes_hold(frame, &ch), what);
     decoder_free(d);
 }
 
@@ -316,10 +308,10 @@ static void positive(void)
         Decoder *d = decoder_new();
         Chain ch;
         decode_chain(d, f.b, f.n, f.n, &ch);
-        ok(ch.n == 2 && v4(&ch.pkt[1], true) == 0x0a010101 && v4(&ch.pkt[1], false) == 0x0a010102 &&
+        tap_ok(ch.n == 2 && v4(&ch.pkt[1], true) == 0x0a010101 && v4(&ch.pkt[1], false) == 0x0a010102 &&
                v4(&ch.pkt[0], true) == 0xc0000201 && !ch.pkt[1].has_src_mac && ch.pkt[0].has_src_mac,
            "IPv4 in IPv4: inner addresses, no MAC inside, the outer keeps its own");
-        ok(ch.n == 2 && ch.pkt[1].wirelen == in4.n && ch.pkt[1].pkt_no == 1 &&
+        tap_ok(ch.n == 2 && ch.pkt[1].wirelen == in4.n && ch.pkt[1].pkt_no == 1 &&
                cursor_len(&ch.pkt[1].payload) == mb.n,
            "IPv4 in IPv4: the inner packet's length is its own");
         decoder_free(d);
@@ -353,7 +345,7 @@ static void positive(void)
         Decoder *d = decoder_new();
         Chain ch;
         decode_chain(d, f.b, f.n, f.n, &ch);
-        ok(ch.n == 2 && ch.pkt[1].has_src_mac && ch.pkt[1].src_mac.b[5] == 0x77 &&
+        tap_ok(ch.n == 2 && ch.pkt[1].has_src_mac && ch.pkt[1].src_mac.b[5] == 0x77 &&
                ch.pkt[0].src_mac.b[5] == 1,
            "GRE transparent Ethernet bridging: the inner frame's MACs");
         decoder_free(d);
@@ -397,7 +389,7 @@ static void positive(void)
         Decoder *d = decoder_new();
         Chain ch;
         decode_chain(d, f.b, f.n, f.n, &ch);
-        ok(ch.n == 2 && cursor_len(&ch.pkt[0].tunnel_inner) == in4u.n && ch.pkt[1].wirelen == in4u.n,
+        tap_ok(ch.n == 2 && cursor_len(&ch.pkt[0].tunnel_inner) == in4u.n && ch.pkt[1].wirelen == in4u.n,
            "GTP-U: the inner packet ends where the GTP length says");
         decoder_free(d);
     }
@@ -441,9 +433,9 @@ static void not_tunnels(void)
         decode_chain(d, f.b, f.n, f.n, &ch);
         char what[160];
         snprintf(what, sizeof what, "%s: the outer packet only", cases[i].name);
-        ok(ch.n == 1 && ch.pkt[0].tunnel == TUN_NONE, what);
+        tap_ok(ch.n == 1 && ch.pkt[0].tunnel == TUN_NONE, what);
         snprintf(what, sizeof what, "%s: every prefix", cases[i].name);
-        ok(prefixes_hold(&f, &ch), what);
+        tap_ok(prefixes_hold(&f, &ch), what);
         decoder_free(d);
     }
 }
@@ -466,7 +458,7 @@ static void nesting(void)
     Chain ch;
     decode_chain(d, f.b, f.n, f.n, &ch);
     const Packet *last = &ch.pkt[ch.n - 1];
-    ok(ch.n == OTS_TUNNEL_MAX_DEPTH + 1 && last->tunnel == TUN_NONE && last->ip_proto == 47 &&
+    tap_ok(ch.n == OTS_TUNNEL_MAX_DEPTH + 1 && last->tunnel == TUN_NONE && last->ip_proto == 47 &&
            last->tunnel_depth == OTS_TUNNEL_MAX_DEPTH,
        "nesting: the packet at the limit is a GRE packet that is not opened");
     decoder_free(d);
@@ -501,9 +493,9 @@ static void fragments_inside(void)
     Decoder *d = decoder_new();
     Chain ch;
     decode_chain(d, f1.b, f1.n, f1.n, &ch);
-    ok(ch.why[0] == SKIP_FRAGMENT, "fragments inside: the first outer fragment is held");
+    tap_ok(ch.why[0] == SKIP_FRAGMENT, "fragments inside: the first outer fragment is held");
     decode_chain(d, f2.b, f2.n, f2.n, &ch);
-    ok(ch.n == 1 && ch.pkt[0].is_reassembled && ch.why[1] == SKIP_FRAGMENT,
+    tap_ok(ch.n == 1 && ch.pkt[0].is_reassembled && ch.why[1] == SKIP_FRAGMENT,
        "fragments inside: the outer datagram completes, its inner fragment is held");
     decode_chain(d, f3.b, f3.n, f3.n, &ch);
     const Packet *in = &ch.pkt[1];
@@ -512,7 +504,7 @@ static void fragments_inside(void)
                 cursor_len(&payload) == data.n;
     for (size_t i = 0; same && i < data.n; i++)
         same = cursor_u8(&payload) == data.b[i];
-    ok(same, "fragments inside: the inner datagram completes intact");
+    tap_ok(same, "fragments inside: the inner datagram completes intact");
     decoder_free(d);
 }
 
@@ -522,6 +514,5 @@ int main(void)
     not_tunnels();
     nesting();
     fragments_inside();
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_end();
 }

@@ -15,15 +15,7 @@
 
 #include "capture.h"
 #include "reader.h"
-
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *what)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n_test, what);
-    n_fail += !cond;
-}
+#include "../tap.h"
 
 static void put32(FILE *f, uint32_t v)
 {
@@ -109,7 +101,7 @@ static char *read_all(const char *path, bool is_threaded, uint64_t max, Seen *s)
     if (rd) {
         SourceStatus again = reader_next(rd, &f, &err);
         if (s->end != SOURCE_END || !max)
-            ok(again == s->end, "the end is said again on the next call");
+            tap_ok(again == s->end, "the end is said again on the next call");
         reader_stop(rd);
     }
     source_close(src);
@@ -127,7 +119,7 @@ static void same_as_inline(const char *path, uint64_t max, const char *what)
     char msg[200];
     snprintf(msg, sizeof msg, "%s: %" G_GUINT64_FORMAT " frames, same bytes, end and error", what,
              b.frames);
-    ok(ha && hb && strcmp(ha, hb) == 0 && a.frames == b.frames && a.end == b.end &&
+    tap_ok(ha && hb && strcmp(ha, hb) == 0 && a.frames == b.frames && a.end == b.end &&
            strcmp(a.err, b.err) == 0,
        msg);
     g_free(ha);
@@ -150,7 +142,7 @@ int main(void)
     same_as_inline(path, 0, "file cut inside its last record");
     Seen s;
     g_free(read_all(path, true, 0, &s));
-    ok(s.end == SOURCE_ERROR && s.frames == 8999, "the cut is an error after 8999 frames");
+    tap_ok(s.end == SOURCE_ERROR && s.frames == 8999, "the cut is an error after 8999 frames");
 
     /* stopped early: the thread, maybe waiting for a free chunk, ends */
     Err err;
@@ -164,12 +156,11 @@ int main(void)
     g_usleep(50000); /* let it fill every chunk and wait */
     reader_stop(rd);
     source_close(src);
-    ok(n == 10, "stopped after 10 frames of 9000");
+    tap_ok(n == 10, "stopped after 10 frames of 9000");
 
     g_unlink(path);
     g_free(path);
     g_rmdir(dir);
     g_free(dir);
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_end();
 }

@@ -14,15 +14,7 @@
 
 #include "otscope/md5.h"
 #include "tls-fp.h"
-
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *what)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n_test, what);
-    n_fail += !cond;
-}
+#include "../tap.h"
 
 static void check_md5(void)
 {
@@ -40,7 +32,7 @@ static void check_md5(void)
     char hex[MD5_HEX_LEN];
     for (size_t i = 0; i < G_N_ELEMENTS(rfc); i++) {
         md5_hex(rfc[i].in, strlen(rfc[i].in), hex);
-        ok(strcmp(hex, rfc[i].want) == 0, "md5 RFC 1321 A.5 vector");
+        tap_ok(strcmp(hex, rfc[i].want) == 0, "md5 RFC 1321 A.5 vector");
     }
     guint8 buf[200];
     for (size_t i = 0; i < sizeof buf; i++)
@@ -52,7 +44,7 @@ static void check_md5(void)
         mismatches += strcmp(hex, want) != 0;
         g_free(want);
     }
-    ok(mismatches == 0, "md5 equals GLib's for every length 0..200");
+    tap_ok(mismatches == 0, "md5 equals GLib's for every length 0..200");
 }
 
 static void set16(uint16_t *dst, size_t *n, const uint16_t *src, size_t count)
@@ -84,20 +76,20 @@ static void check_ja4_example(void)
     tlsfp_set_alpn(&h, "h2", 2);
     char ja4[TLSFP_JA4_LEN];
     tlsfp_ja4(&h, ja4);
-    ok(strcmp(ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1") == 0, "ja4 of the JA4.md example");
+    tap_ok(strcmp(ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1") == 0, "ja4 of the JA4.md example");
     h.n_sigalgs = 0;
     tlsfp_ja4(&h, ja4);
-    ok(strcmp(ja4, "t13d1516h2_8daaf6152771_6d807ffa2a79") == 0,
+    tap_ok(strcmp(ja4, "t13d1516h2_8daaf6152771_6d807ffa2a79") == 0,
        "ja4 without signature algorithms (JA4.md)");
     tlsfp_set_alpn(&h, "http/1.1", 8);
     h.has_sni = false;
     h.max_version = 0;
     tlsfp_ja4(&h, ja4);
-    ok(strncmp(ja4, "t12i1516h1_", 11) == 0, "ja4 a-part: legacy version, no SNI, http/1.1");
+    tap_ok(strncmp(ja4, "t12i1516h1_", 11) == 0, "ja4 a-part: legacy version, no SNI, http/1.1");
     memset(&h, 0, sizeof h);
     h.legacy_version = 0x0301;
     tlsfp_ja4(&h, ja4);
-    ok(strcmp(ja4, "t10i000000_000000000000_000000000000") == 0, "ja4 of an empty hello");
+    tap_ok(strcmp(ja4, "t10i000000_000000000000_000000000000") == 0, "ja4 of an empty hello");
 }
 
 /* tshark 4.0 tls.handshake.ja3_full of malcolm__SSL.pcap frame 78:
@@ -120,8 +112,8 @@ static void check_ja3(void)
     h.n_point_formats = 1;
     char ja3[TLSFP_JA3_LEN];
     tlsfp_ja3(&h, ja3);
-    ok(strcmp(ja3, "a607f3a5c94c2ee592af1456f36c8367") == 0, "ja3 equals tshark's (GREASE dropped)");
-    ok(tlsfp_is_grease(0x0a0a) && tlsfp_is_grease(0xfafa) && !tlsfp_is_grease(0x0a0b) &&
+    tap_ok(strcmp(ja3, "a607f3a5c94c2ee592af1456f36c8367") == 0, "ja3 equals tshark's (GREASE dropped)");
+    tap_ok(tlsfp_is_grease(0x0a0a) && tlsfp_is_grease(0xfafa) && !tlsfp_is_grease(0x0a0b) &&
            !tlsfp_is_grease(0x1a2a),
        "GREASE values are the RFC 8701 ones");
 }
@@ -131,6 +123,5 @@ int main(void)
     check_md5();
     check_ja4_example();
     check_ja3();
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_end();
 }
