@@ -142,28 +142,52 @@ void model_each_bucket(Model *m, bool is_final, ModelEachFn fn, void *user);
 /* After a successful store commit: forget dirty marks and written buckets. */
 void model_mark_clean(Model *m);
 
-/* What one batch writes: copies of the entries that changed since the
- * last snapshot, whose dirty marks it clears.  A writer thread stores the
- * copies while the packets after them change the originals; each comm and
- * op copy keeps its original, whose store_id only the writer sets (the
- * model never reads it). */
+/* What one batch writes: the entries that changed since the last
+ * snapshot, whose dirty marks it clears.  An interim batch's are copies
+ * (a writer thread stores them while the packets after them change the
+ * originals); the last batch's point at the entries themselves (no packet
+ * follows it).  Each comm and op keeps its original, whose store_id only
+ * the writer sets (the model never reads it). */
 typedef struct SnapComm {
-    CommEntry copy;
+    const CommEntry *entry;
     CommEntry *live;
 } SnapComm;
 typedef struct SnapOp {
-    OpEntry copy;
+    const OpEntry *entry;
     OpEntry *live;
 } SnapOp;
+/* An interim batch's entry whose row exists (the writer gave it a
+ * store_id before this snapshot was taken): only its counters change, so
+ * only they are copied, and the row is updated by its id. */
+typedef struct CommUpdate {
+    CommEntry *live;
+    Tally total;
+    uint64_t anomalies;
+} CommUpdate;
+typedef struct OpUpdate {
+    OpEntry *live;
+    Tally seen;
+    uint64_t count;
+    uint64_t responses;
+    uint64_t errors;
+    uint32_t variants;
+    uint32_t head_variants;
+} OpUpdate;
 typedef struct ModelSnapshot {
-    GArray *endpoints; /* Endpoint */
-    GArray *comms;     /* SnapComm */
-    GArray *buckets;   /* MinuteBucket: closed ones, then the open ones (comm: the original) */
-    GArray *ops;       /* SnapOp */
-    GArray *attrs;     /* AttrEntry */
-    GArray *anoms;     /* AnomEntry */
+    GArray *endpoints;   /* Endpoint */
+    GArray *comms;       /* SnapComm */
+    GArray *comm_updates; /* CommUpdate (interim batches) */
+    GArray *op_updates;   /* OpUpdate (interim batches) */
+    GArray *buckets;     /* MinuteBucket: closed ones, then the open ones (comm: the original) */
+    GArray *ops;         /* SnapOp */
+    GArray *attrs;       /* AttrEntry */
+    GArray *anoms;       /* AnomEntry */
+    GArray *comm_copies; /* CommEntry: what comms point at; NULL in the last */
+    GArray *op_copies;   /* OpEntry: ditto for ops */
 } ModelSnapshot;
 ModelSnapshot *model_snapshot(Model *m);
+/* The snapshot of a model no packet will change any more: no copies. */
+ModelSnapshot *model_snapshot_last(Model *m);
 void model_snapshot_free(ModelSnapshot *snap);
 
 typedef struct ModelCounts {

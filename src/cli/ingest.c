@@ -491,7 +491,7 @@ static bool finish(Run *r, Err *damage, Err *err)
     if (ok) {
         Stopwatch sw = stopwatch_start();
         char took[96];
-        ModelSnapshot *snap = model_snapshot(r->model);
+        ModelSnapshot *snap = model_snapshot_last(r->model);
         ok = store_capture_end(r->store, r->capture_id, snap, &end, &res->duplicate_of, err);
         model_snapshot_free(snap);
         log_verbose("batch: last, with assets, roles and summaries, written in %s",

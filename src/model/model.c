@@ -628,22 +628,56 @@ static void snap_copy(void *entry, void *user)
     g_array_append_vals(user, entry, 1);
 }
 
+typedef struct SnapCtx {
+    GArray *refs;    /* SnapComm or SnapOp */
+    GArray *copies;  /* CommEntry or OpEntry; NULL: refer to the entries */
+    GArray *updates; /* CommUpdate or OpUpdate; NULL: none (the last batch) */
+} SnapCtx;
+
+/* An interim snapshot is taken while the writer is idle (the writer's
+ * last store_id writes happened before it), so store_id is stable here. */
 static void snap_comm(void *entry, void *user)
 {
-    SnapComm c = { *(CommEntry *)entry, entry };
-    g_array_append_val((GArray *)user, c);
+    SnapCtx *sc = user;
+    CommEntry *comm = entry;
+    if (sc->updates && comm->store_id) {
+        CommUpdate u = { comm, comm->total, comm->anomalies };
+        g_array_append_val(sc->updates, u);
+        return;
+    }
+    SnapComm c = { entry, entry };
+    if (sc->copies)
+        g_array_append_vals(sc->copies, entry, 1); /* c.entry is set once they stop moving */
+    g_array_append_val(sc->refs, c);
 }
 
 static void snap_op(void *entry, void *user)
 {
+    SnapCtx *sc = user;
+    OpEntry *op = entry;
     const OpNode *node = (const OpNode *)((char *)entry - offsetof(OpNode, op));
-    SnapOp o = { *(OpEntry *)entry, entry };
-    o.copy.variants = count_variants(node->detail_bits, OP_DETAIL_BITS);
-    o.copy.head_variants = count_variants(node->head_bits, OP_HEAD_BITS);
-    g_array_append_val((GArray *)user, o);
+    if (sc->updates && op->store_id) {
+        OpUpdate u = { op,
+                       op->seen,
+                       op->count,
+                       op->responses,
+                       op->errors,
+                       count_variants(node->detail_bits, OP_DETAIL_BITS),
+                       count_variants(node->head_bits, OP_HEAD_BITS) };
+        g_array_append_val(sc->updates, u);
+        return;
+    }
+    SnapOp o = { op, op };
+    if (sc->copies) {
+        g_array_append_vals(sc->copies, op, 1);
+        op = &g_array_index(sc->copies, OpEntry, sc->copies->len - 1);
+    }
+    op->variants = count_variants(node->detail_bits, OP_DETAIL_BITS);
+    op->head_variants = count_variants(node->head_bits, OP_HEAD_BITS);
+    g_array_append_val(sc->refs, o);
 }
 
-ModelSnapshot *model_snapshot(Model *m)
+static ModelSnapshot *take_snapshot(Model *m, bool is_last)
 {
     ModelSnapshot *snap = g_new0(ModelSnapshot, 1);
     snap->endpoints = g_array_new(FALSE, FALSE, sizeof(Endpoint));
@@ -652,14 +686,36 @@ ModelSnapshot *model_snapshot(Model *m)
     snap->ops = g_array_new(FALSE, FALSE, sizeof(SnapOp));
     snap->attrs = g_array_new(FALSE, FALSE, sizeof(AttrEntry));
     snap->anoms = g_array_new(FALSE, FALSE, sizeof(AnomEntry));
+    snap->comm_updates = g_array_new(FALSE, FALSE, sizeof(CommUpdate));
+    snap->op_updates = g_array_new(FALSE, FALSE, sizeof(OpUpdate));
+    if (!is_last) {
+        snap->comm_copies = g_array_new(FALSE, FALSE, sizeof(CommEntry));
+        snap->op_copies = g_array_new(FALSE, FALSE, sizeof(OpEntry));
+    }
+    SnapCtx comms = { snap->comms, snap->comm_copies, is_last ? NULL : snap->comm_updates };
+    SnapCtx ops = { snap->ops, snap->op_copies, is_last ? NULL : snap->op_updates };
     model_each_endpoint(m, true, snap_copy, snap->endpoints);
-    model_each_comm(m, true, snap_comm, snap->comms);
+    model_each_comm(m, true, snap_comm, &comms);
     model_each_bucket(m, true, snap_copy, snap->buckets);
-    model_each_op(m, true, snap_op, snap->ops);
+    model_each_op(m, true, snap_op, &ops);
     model_each_attr(m, true, snap_copy, snap->attrs);
     model_each_anom(m, true, snap_copy, snap->anoms);
+    for (guint i = 0; !is_last && i < snap->comms->len; i++)
+        g_array_index(snap->comms, SnapComm, i).entry = &g_array_index(snap->comm_copies, CommEntry, i);
+    for (guint i = 0; !is_last && i < snap->ops->len; i++)
+        g_array_index(snap->ops, SnapOp, i).entry = &g_array_index(snap->op_copies, OpEntry, i);
     model_mark_clean(m);
     return snap;
+}
+
+ModelSnapshot *model_snapshot(Model *m)
+{
+    return take_snapshot(m, false);
+}
+
+ModelSnapshot *model_snapshot_last(Model *m)
+{
+    return take_snapshot(m, true);
 }
 
 void model_snapshot_free(ModelSnapshot *snap)
@@ -672,6 +728,12 @@ void model_snapshot_free(ModelSnapshot *snap)
     g_array_free(snap->ops, TRUE);
     g_array_free(snap->attrs, TRUE);
     g_array_free(snap->anoms, TRUE);
+    g_array_free(snap->comm_updates, TRUE);
+    g_array_free(snap->op_updates, TRUE);
+    if (snap->comm_copies)
+        g_array_free(snap->comm_copies, TRUE);
+    if (snap->op_copies)
+        g_array_free(snap->op_copies, TRUE);
     g_free(snap);
 }
 

@@ -370,12 +370,22 @@ bool store_roles_note_batch(Store *s, const ModelSnapshot *snap, Err *err)
                            NULL) != SQLITE_OK)
         return store_fail(s, err, "roles");
     for (guint i = 0; i < snap->comms->len; i++) {
-        const CommEntry *c = &g_array_index(snap->comms, SnapComm, i).copy;
+        const CommEntry *c = g_array_index(snap->comms, SnapComm, i).entry;
         note_addr(st, &c->src);
         note_addr(st, &c->dst);
     }
     for (guint i = 0; i < snap->ops->len; i++) {
-        const OpEntry *o = &g_array_index(snap->ops, SnapOp, i).copy;
+        const OpEntry *o = g_array_index(snap->ops, SnapOp, i).entry;
+        note_addr(st, &o->src);
+        note_addr(st, &o->dst);
+    }
+    for (guint i = 0; i < snap->comm_updates->len; i++) {
+        const CommEntry *c = g_array_index(snap->comm_updates, CommUpdate, i).live;
+        note_addr(st, &c->src);
+        note_addr(st, &c->dst);
+    }
+    for (guint i = 0; i < snap->op_updates->len; i++) {
+        const OpEntry *o = g_array_index(snap->op_updates, OpUpdate, i).live;
         note_addr(st, &o->src);
         note_addr(st, &o->dst);
     }

@@ -221,14 +221,19 @@ static void put_row(Batch *b, const Row *r, int64_t *store_id, sqlite3_stmt *put
     step(b, update, what);
 }
 
+static void bind_comm_counts(sqlite3_stmt *st, const Tally *total, uint64_t anomalies)
+{
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)total->packets);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)total->bytes);
+    bind_tally(st, 10, total);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)anomalies);
+    sqlite3_bind_int64(st, 14, (sqlite3_int64)total->last_pkt_no);
+}
+
 static void bind_comm_totals(sqlite3_stmt *st, const Row *r)
 {
     const CommEntry *c = r->entry;
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)c->total.packets);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)c->total.bytes);
-    bind_tally(st, 10, &c->total);
-    sqlite3_bind_int64(st, 13, (sqlite3_int64)c->anomalies);
-    sqlite3_bind_int64(st, 14, (sqlite3_int64)c->total.last_pkt_no);
+    bind_comm_counts(st, &c->total, c->anomalies);
 }
 
 static void put_comm(Batch *b, const Row *r)
@@ -265,9 +270,8 @@ static void bind_op_key(sqlite3_stmt *st, const Batch *b, const Row *r)
         sqlite3_bind_text(st, 14, o->detail, -1, SQLITE_STATIC);
 }
 
-static void bind_op_totals(sqlite3_stmt *st, const Row *r)
+static void bind_op_counts(sqlite3_stmt *st, const OpUpdate *o)
 {
-    const OpEntry *o = r->entry;
     sqlite3_bind_int64(st, 8, (sqlite3_int64)o->count);
     sqlite3_bind_int64(st, 9, (sqlite3_int64)o->responses);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)o->errors);
@@ -282,6 +286,14 @@ static void bind_op_totals(sqlite3_stmt *st, const Row *r)
     }
     sqlite3_bind_int64(st, 16, o->variants);
     sqlite3_bind_int64(st, 17, o->head_variants);
+}
+
+static void bind_op_totals(sqlite3_stmt *st, const Row *r)
+{
+    const OpEntry *o = r->entry;
+    OpUpdate counts = { NULL,        o->seen,     o->count,        o->responses,
+                        o->errors,   o->variants, o->head_variants };
+    bind_op_counts(st, &counts);
 }
 
 static void put_op(Batch *b, const Row *r)
@@ -373,10 +385,47 @@ static void write_comms(Batch *b, const GArray *comms, GArray *rows)
     g_array_set_size(rows, 0);
     for (guint i = 0; i < comms->len; i++) {
         SnapComm *c = &g_array_index(comms, SnapComm, i);
-        Row r = make_row(&c->copy, &c->live->store_id, c->copy.proto, &c->copy.src, &c->copy.dst);
+        Row r = make_row(c->entry, &c->live->store_id, c->entry->proto, &c->entry->src, &c->entry->dst);
         g_array_append_val(rows, r);
     }
     write_rows(b, rows, cmp_comm_rows, put_comm);
+}
+
+/* Counter updates by row id, in id order (the table's B-tree order). */
+static int cmp_comm_updates(const void *pa, const void *pb)
+{
+    return cmp_num(((const CommUpdate *)pa)->live->store_id, ((const CommUpdate *)pb)->live->store_id);
+}
+
+static int cmp_op_updates(const void *pa, const void *pb)
+{
+    return cmp_num(((const OpUpdate *)pa)->live->store_id, ((const OpUpdate *)pb)->live->store_id);
+}
+
+static void write_comm_updates(Batch *b, GArray *updates)
+{
+    sqlite3_stmt *st = b->s->update_comm;
+    qsort(updates->data, updates->len, sizeof(CommUpdate), cmp_comm_updates);
+    for (guint i = 0; i < updates->len; i++) {
+        const CommUpdate *u = &g_array_index(updates, CommUpdate, i);
+        sqlite3_bind_int64(st, 1, u->live->store_id);
+        bind_comm_counts(st, &u->total, u->anomalies);
+        step(b, st, "write comm");
+    }
+}
+
+static void write_op_updates(Batch *b, GArray *updates)
+{
+    qsort(updates->data, updates->len, sizeof(OpUpdate), cmp_op_updates);
+    for (guint i = 0; i < updates->len; i++) {
+        const OpUpdate *u = &g_array_index(updates, OpUpdate, i);
+        sqlite3_stmt *st = u->live->has_stored_first ? b->s->update_op_tail : b->s->update_op;
+        sqlite3_bind_int64(st, 1, u->live->store_id);
+        bind_op_counts(st, u);
+        step(b, st, "write operation");
+        if (b->ok && u->seen.packets)
+            u->live->has_stored_first = true;
+    }
 }
 
 /* The comms' rows exist by now: their ids order the buckets. */
@@ -392,7 +441,7 @@ static void write_ops(Batch *b, const GArray *ops, GArray *rows)
     g_array_set_size(rows, 0);
     for (guint i = 0; i < ops->len; i++) {
         SnapOp *o = &g_array_index(ops, SnapOp, i);
-        Row r = make_row(&o->copy, &o->live->store_id, o->copy.proto, &o->copy.src, &o->copy.dst);
+        Row r = make_row(o->entry, &o->live->store_id, o->entry->proto, &o->entry->src, &o->entry->dst);
         g_array_append_val(rows, r);
     }
     write_rows(b, rows, cmp_op_rows, put_op);
@@ -448,8 +497,10 @@ bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *er
     each_copy(snap->endpoints, sizeof(Endpoint), put_endpoint, &b);
     GArray *rows = g_array_sized_new(FALSE, FALSE, sizeof(Row), MAX(snap->comms->len, snap->ops->len));
     write_comms(&b, snap->comms, rows);
+    write_comm_updates(&b, snap->comm_updates);
     write_minutes(&b, snap->buckets);
     write_ops(&b, snap->ops, rows);
+    write_op_updates(&b, snap->op_updates);
     g_array_free(rows, TRUE);
     each_copy(snap->attrs, sizeof(AttrEntry), put_attr, &b);
     each_copy(snap->anoms, sizeof(AnomEntry), put_anom, &b);

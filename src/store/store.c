@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "otscope/log.h"
 #include "otscope/store-console.h"
 #include "otscope/util.h"
 #include "store-int.h"
@@ -653,14 +655,30 @@ bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofa
     return ok;
 }
 
+/* analyze -v: what each part of a capture's end took on this thread
+ * (its CPU: what the part costs, whatever else the machine runs). */
+static void phase_done(const char *what, int64_t *since_ns)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    int64_t now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (*since_ns)
+        log_verbose("capture end: %s in %.1f ms (this thread's cpu)", what,
+                    (double)(now_ns - *since_ns) / 1e6);
+    *since_ns = now_ns;
+}
+
 /* store_capture_end in the open transaction, after snap's rows (NULL:
  * none).  One transaction for the last batch and the end: the assets are
  * resolved once, and the pages both change are written once. */
 static bool close_capture(Store *s, int64_t capture_id, ModelSnapshot *snap,
                           const CaptureEnd *end, int64_t is_duplicate_of, Err *err)
 {
+    int64_t since_ns = 0;
+    phase_done(NULL, &since_ns);
     if (snap && !store_write_rows(s, capture_id, snap, err))
         return false;
+    phase_done("the last batch's rows", &since_ns);
     sqlite3_stmt *st = NULL;
     bool ok;
     if (is_duplicate_of) {
@@ -709,10 +727,16 @@ static bool close_capture(Store *s, int64_t capture_id, ModelSnapshot *snap,
     }
     if (ok)
         ok = store_resolve_assets(s, err);
+    phase_done("assets", &since_ns);
     /* Roles read every comm and op: once per capture, before the rules. */
     if (ok)
         ok = store_infer_roles(s, err);
-    return ok && store_console_tables_refresh(s, err);
+    phase_done("roles", &since_ns);
+    ok = ok && store_comm_matrix_refresh(s, err);
+    phase_done("communications matrix", &since_ns);
+    ok = ok && store_console_summary_refresh(s, err);
+    phase_done("console summary", &since_ns);
+    return ok;
 }
 
 bool store_capture_end(Store *s, int64_t capture_id, ModelSnapshot *snap, const CaptureEnd *end,
@@ -721,8 +745,11 @@ bool store_capture_end(Store *s, int64_t capture_id, ModelSnapshot *snap, const 
     *is_duplicate_of = duplicate_of(s, capture_id, end->sha256);
     if (!store_exec(s, "BEGIN IMMEDIATE", err))
         return false;
-    bool ok = close_capture(s, capture_id, snap, end, *is_duplicate_of, err) &&
-              store_exec(s, "COMMIT", err);
+    bool ok = close_capture(s, capture_id, snap, end, *is_duplicate_of, err);
+    int64_t since_ns = 0;
+    phase_done(NULL, &since_ns);
+    ok = ok && store_exec(s, "COMMIT", err);
+    phase_done("commit", &since_ns);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return ok;
