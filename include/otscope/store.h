@@ -85,10 +85,18 @@ bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err);
  * analyzed: one batch at a time, the first error kept. */
 typedef struct StoreWriter StoreWriter;
 StoreWriter *store_writer_start(Store *s, int64_t capture_id);
+/* A live capture's writer: after each batch it also brings the capture
+ * row to sofar (store_capture_progress) and runs the rules
+ * (store_findings_update), then calls written(user) on its thread. */
+StoreWriter *store_writer_start_live(Store *s, int64_t capture_id, void (*written)(void *user),
+                                     void *user);
 /* True while a batch is being written. */
 bool store_writer_is_busy(StoreWriter *w);
-/* Hands snap over (the writer frees it); waits for the batch before it. */
-void store_writer_submit(StoreWriter *w, ModelSnapshot *snap);
+/* True once a batch has failed (store_writer_stop says why). */
+bool store_writer_has_failed(StoreWriter *w);
+/* Hands snap over (the writer frees it) with, live, the capture's
+ * figures so far (NULL for files); waits for the batch before it. */
+void store_writer_submit(StoreWriter *w, ModelSnapshot *snap, const CaptureEnd *sofar);
 /* Waits for the batch in flight, ends the thread and frees w; false with
  * err set when any batch failed (its transaction was rolled back). */
 bool store_writer_stop(StoreWriter *w, Err *err);

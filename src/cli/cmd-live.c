@@ -54,6 +54,7 @@ typedef struct LiveArgs {
     gboolean no_promisc;
     gboolean is_ascii;
     gboolean is_no_color;
+    gboolean verbose;
 } LiveArgs;
 
 /* The capture thread's world: written by it, read by the main thread
@@ -106,6 +107,7 @@ static bool parse_args(const CmdDesc *self, int *argc, char ***argv, LiveArgs *a
         { "view", 0, 0, G_OPTION_ARG_STRING, &a->view, "view to open", "NAME" },
         { "ascii", 0, 0, G_OPTION_ARG_NONE, &a->is_ascii, "ASCII only", NULL },
         { "no-color", 0, 0, G_OPTION_ARG_NONE, &a->is_no_color, "no colour", NULL },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose, "batch timings", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     if (!cli_parse_options(self, entries, argc, argv, status))
@@ -234,6 +236,7 @@ static int run_live(const CmdDesc *self, int argc, char **argv)
     memset(&a, 0, sizeof a);
     int status = ERR_OK;
     if (parse_args(self, &argc, &argv, &a, &status)) {
+        log_set_level(a.verbose ? LOG_VERBOSE : LOG_NORMAL);
         char *db_path = cli_db_path(a.db);
         status = live_on(db_path, &a, started_us);
         g_free(db_path);
@@ -248,7 +251,7 @@ static int run_live(const CmdDesc *self, int argc, char **argv)
 
 const CmdDesc cmd_live = {
     "live",
-    "otscope live " CLI_USAGE_CAPTURE_OPTIONS " [--view NAME] [--ascii] [--no-color]",
+    "otscope live " CLI_USAGE_CAPTURE_OPTIONS " [--view NAME] [--ascii] [--no-color] [-v]",
     "capture from an interface and watch the console fill up live",
     CLI_HELP_CAPTURE_OPTIONS("stop capturing after N packets (the console stays)")
     "      --commit-interval SECS  write a batch every SECS seconds (default 1): the console\n"
@@ -257,6 +260,7 @@ const CmdDesc cmd_live = {
     "timeline\n"
     "      --ascii            no line drawing or UTF-8 glyphs\n"
     "      --no-color         no colour (also when NO_COLOR is set)\n"
+    "  -v, --verbose          what each batch took, on stderr once the console closes\n"
     "\n"
     "The header shows the interface, packets captured, packets dropped by the kernel and\n"
     "the packet rate; the views are re-read after every batch.  q stops the capture, writes\n"

@@ -182,19 +182,6 @@ static bool update_findings(Run *r, Err *err)
     return false;
 }
 
-/* Live: the capture row and the roles follow each batch (finish() does
- * it for files). */
-static bool live_progress(Run *r, Err *err)
-{
-    CaptureEnd sofar = {
-        .packets = r->res->packets,
-        .bytes = r->res->bytes,
-        .first_ns = r->first_ns,
-        .last_ns = r->last_ns,
-    };
-    return store_capture_progress(r->store, r->capture_id, &sofar, err);
-}
-
 static void count_batch(Run *r)
 {
     if (r->stats)
@@ -202,14 +189,33 @@ static void count_batch(Run *r)
     r->next_commit_us = g_get_monotonic_time() + r->commit_interval_us;
 }
 
-/* Files: the writer thread takes the batch.  While it still writes the
- * one before, the changes wait for the next check, the packets never. */
+/* The writer thread takes the batch.  While it still writes the one
+ * before, the changes wait for the next check, the packets never.  Live,
+ * the capture's figures go with it, and the writer counts the batch once
+ * it is committed with its roles and findings (batch_written). */
 static void hand_to_writer(Run *r)
 {
     if (store_writer_is_busy(r->writer))
         return;
-    store_writer_submit(r->writer, model_snapshot(r->model));
-    count_batch(r);
+    CaptureEnd sofar = {
+        .packets = r->res->packets,
+        .bytes = r->res->bytes,
+        .first_ns = r->first_ns,
+        .last_ns = r->last_ns,
+    };
+    store_writer_submit(r->writer, model_snapshot(r->model), r->is_live ? &sofar : NULL);
+    if (r->is_live)
+        r->next_commit_us = g_get_monotonic_time() + r->commit_interval_us;
+    else
+        count_batch(r);
+}
+
+/* Live, on the writer thread: the console may re-read. */
+static void batch_written(void *user)
+{
+    Run *r = user;
+    if (r->stats)
+        atomic_fetch_add_explicit(&r->stats->batches, 1, memory_order_relaxed);
 }
 
 /* The last batch follows the one in flight; a batch that failed there
@@ -221,26 +227,15 @@ static bool stop_writer(Run *r, Err *err)
     return ok;
 }
 
-/* An interim batch: by the writer thread for files, here when live. */
+/* An interim batch, by the writer thread.  A live capture stops at the
+ * first batch that failed (a file finds out at its end). */
 static bool commit(Run *r, Err *err)
 {
     if (r->first_ns || r->last_ns)
         dissector_expire(r->dissector, r->last_ns, false);
-    if (r->writer) {
-        hand_to_writer(r);
-        return true;
-    }
-    Stopwatch sw = stopwatch_start();
-    char took[96];
-    ModelSnapshot *snap = model_snapshot(r->model);
-    bool ok = store_flush(r->store, r->capture_id, snap, err);
-    model_snapshot_free(snap);
-    if (!ok)
-        return false;
-    log_verbose("batch: interim written in %s", stopwatch_text(&sw, took, sizeof took));
-    if (r->is_live && (!live_progress(r, err) || !update_findings(r, err)))
-        return false;
-    count_batch(r);
+    if (r->is_live && store_writer_has_failed(r->writer))
+        return stop_writer(r, err);
+    hand_to_writer(r);
     return true;
 }
 
@@ -441,6 +436,7 @@ static bool read_frames(Run *r, const IngestOptions *opts, Err *err)
 static bool read_loop(Run *r, const IngestOptions *opts, Err *err)
 {
     if (r->is_live) {
+        r->writer = store_writer_start_live(r->store, r->capture_id, batch_written, r);
         bool ok = live_loop(r, opts, err);
         analyze_pending(r);
         return ok;

@@ -34,6 +34,7 @@ struct Store {
     /* live refreshes of the console's tables (store-matrix.c) */
     StoreLiveCost matrix_live;
     StoreLiveCost summary_live;
+    int64_t matrix_base_of; /* the live capture temp.matrix_base was copied for */
     /* batches note the addresses they wrote (temp.role_touched) for
      * store_infer_roles_touched; store_infer_roles forgets them */
     bool notes_batches;
@@ -76,27 +77,35 @@ bool store_roles_note_batch(Store *s, const ModelSnapshot *snap, Err *err);
  * keyed by address, so that the one pass over the conversations (grouped
  * by pair and protocol first, a conversation in several captures counted
  * once) looks both ends up by key. */
-#define STORE_MATRIX_REFRESH_SQL                                                                  \
-    "CREATE TEMP TABLE IF NOT EXISTS matrix_addr ("                                               \
-    "  addr TEXT PRIMARY KEY, level TEXT, zone TEXT) WITHOUT ROWID;"                              \
-    "DELETE FROM temp.matrix_addr;"                                                               \
-    "INSERT INTO temp.matrix_addr SELECT o.addr, 'L' || a.purdue_level, z.zone FROM"              \
-    " (SELECT ip AS addr, min(asset_id) AS asset_id FROM asset_ips GROUP BY ip"                   \
-    "  UNION ALL SELECT mac, min(asset_id) FROM assets WHERE mac<>'' GROUP BY mac) o"             \
-    " JOIN assets a USING (asset_id) LEFT JOIN asset_zones z USING (asset_id);"                   \
-    "DELETE FROM comm_matrix;"                                                                    \
-    "INSERT INTO comm_matrix (axis, src_group, dst_group, protocol, conversations, packets)"      \
+/* The matrix rows of the conversations WHERE selects, from the owners'
+ * levels and zones in temp.matrix_addr. */
+#define STORE_MATRIX_COUNT_SQL(WHERE)                                                             \
     " WITH pairs(src, dst, protocol, n, packets) AS MATERIALIZED ("                               \
     "  SELECT src, dst, protocol,"                                                                \
     "   count(DISTINCT vlan || '/' || transport || '/' || port), sum(packets)"                    \
-    "  FROM comms GROUP BY src, dst, protocol)"                                                   \
+    "  FROM comms " WHERE " GROUP BY src, dst, protocol)"                                         \
     " SELECT 'levels', s.level, d.level, p.protocol, sum(p.n), sum(p.packets) FROM pairs p"       \
     "  LEFT JOIN temp.matrix_addr s ON s.addr = p.src"                                            \
     "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4"                           \
     " UNION ALL"                                                                                  \
     " SELECT 'zones', s.zone, d.zone, p.protocol, sum(p.n), sum(p.packets) FROM pairs p"          \
     "  LEFT JOIN temp.matrix_addr s ON s.addr = p.src"                                            \
-    "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4;"                          \
+    "  LEFT JOIN temp.matrix_addr d ON d.addr = p.dst GROUP BY 2, 3, 4"
+
+#define STORE_MATRIX_ADDR_TABLE_SQL                                                               \
+    "CREATE TEMP TABLE IF NOT EXISTS matrix_addr ("                                               \
+    "  addr TEXT PRIMARY KEY, level TEXT, zone TEXT) WITHOUT ROWID;"                              \
+    "DELETE FROM temp.matrix_addr;"
+
+#define STORE_MATRIX_REFRESH_SQL                                                                  \
+    STORE_MATRIX_ADDR_TABLE_SQL                                                                   \
+    "INSERT INTO temp.matrix_addr SELECT o.addr, 'L' || a.purdue_level, z.zone FROM"              \
+    " (SELECT ip AS addr, min(asset_id) AS asset_id FROM asset_ips GROUP BY ip"                   \
+    "  UNION ALL SELECT mac, min(asset_id) FROM assets WHERE mac<>'' GROUP BY mac) o"             \
+    " JOIN assets a USING (asset_id) LEFT JOIN asset_zones z USING (asset_id);"                   \
+    "DELETE FROM comm_matrix;"                                                                    \
+    "INSERT INTO comm_matrix (axis, src_group, dst_group, protocol, conversations, packets)"      \
+    STORE_MATRIX_COUNT_SQL("") ";"                                                                \
     "DROP TABLE temp.matrix_addr;"
 
 /* Counts the matrix again (store-matrix.c). */
@@ -105,7 +114,7 @@ bool store_comm_matrix_refresh(Store *s, Err *err);
  * refresh was recent for what it cost (at most a tenth of the writer's
  * time each). */
 bool store_console_tables_refresh(Store *s, Err *err);
-bool store_console_tables_refresh_live(Store *s, Err *err);
+bool store_console_tables_refresh_live(Store *s, int64_t capture_id, Err *err);
 
 /* The findings columns of DESIGN.md plus why (store-read.c); the export
  * appends its own (store-export.c). */

@@ -647,7 +647,7 @@ bool store_capture_progress(Store *s, int64_t capture_id, const CaptureEnd *sofa
     if (ok)
         ok = store_infer_roles_touched(s, err);
     if (ok)
-        ok = store_console_tables_refresh_live(s, err);
+        ok = store_console_tables_refresh_live(s, capture_id, err);
     if (ok)
         ok = store_exec(s, "COMMIT", err);
     if (!ok)
