@@ -147,6 +147,10 @@ bool store_read_table(Store *s, StoreTable t, StoreRowFn fn, void *user, Err *er
  * (rules.tsv) is missing or wrong, ERR_DB on SQL errors; nothing changes
  * then. */
 bool store_findings_update(Store *s, int64_t capture_id, Err *err);
+/* The same during a live capture, after store_capture_progress: risk
+ * scores only for the assets owning an address the batch wrote rows for
+ * (every asset's at the capture's end). */
+bool store_findings_update_touched(Store *s, int64_t capture_id, Err *err);
 
 typedef struct FindingQuery {
     Severity min_severity; /* SEV_INFO: all */

@@ -68,12 +68,38 @@ static bool fail(sqlite3 *db, Err *err, sqlite3_stmt *st)
     return false;
 }
 
+/* The three queries, for every asset or for the touched ones (each
+ * address's conversations found through comms_pair and comms_dst). */
+static const char *const sql_facts[2] = {
+    "SELECT DISTINCT src, dst, protocol FROM comms",
+    "SELECT src, dst, protocol FROM comms WHERE src IN (SELECT addr FROM temp.role_addr)"
+    " UNION SELECT src, dst, protocol FROM comms WHERE dst IN (SELECT addr FROM temp.role_addr)",
+};
+static const char *const sql_asset_addrs[2] = {
+    "SELECT a.asset_id, a.role, i.ip FROM assets a"
+    " LEFT JOIN asset_ips i USING (asset_id)"
+    " UNION SELECT asset_id, role, mac FROM assets WHERE mac<>''"
+    " ORDER BY 1",
+    "SELECT a.asset_id, a.role, r.addr FROM temp.role_ids d JOIN assets a USING (asset_id)"
+    " LEFT JOIN temp.role_addr r USING (asset_id) ORDER BY 1",
+};
+static const char *const sql_named[2] = {
+    "WITH addr(asset_id, a) AS (SELECT asset_id, ip FROM asset_ips"
+    "  UNION SELECT asset_id, mac FROM assets WHERE mac<>'')"
+    " SELECT DISTINCT addr.asset_id, f.finding_id, f.severity, f.rule,"
+    "  f.title, f.dst=addr.a FROM findings f"
+    " JOIN addr ON f.src=addr.a OR f.dst=addr.a",
+    "WITH addr(asset_id, a) AS (SELECT asset_id, addr FROM temp.role_addr)"
+    " SELECT DISTINCT addr.asset_id, f.finding_id, f.severity, f.rule,"
+    "  f.title, f.dst=addr.a FROM findings f"
+    " JOIN addr ON f.src=addr.a OR f.dst=addr.a",
+};
+
 /* Per-address facts from the comms of all captures. */
-static bool addr_facts(sqlite3 *db, GHashTable *facts, Err *err)
+static bool addr_facts(sqlite3 *db, bool is_touched, GHashTable *facts, Err *err)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT src, dst, protocol FROM comms", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql_facts[is_touched], -1, &st, NULL) != SQLITE_OK)
         return fail(db, err, st);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -137,20 +163,15 @@ static int score_of(const AssetAcc *a)
     return score > SCORE_MAX ? SCORE_MAX : (score < 0 ? 0 : score);
 }
 
-bool rules_risk(sqlite3 *db, GArray *out, Err *err)
+bool rules_risk(sqlite3 *db, bool is_touched, GArray *out, Err *err)
 {
     GHashTable *facts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     GHashTable *assets = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, acc_free);
     GPtrArray *order = g_ptr_array_new();
-    bool ok = addr_facts(db, facts, err);
+    bool ok = addr_facts(db, is_touched, facts, err);
     sqlite3_stmt *st = NULL;
     /* every address of every asset, with its role */
-    if (ok && sqlite3_prepare_v2(db,
-                                 "SELECT a.asset_id, a.role, i.ip FROM assets a"
-                                 " LEFT JOIN asset_ips i USING (asset_id)"
-                                 " UNION SELECT asset_id, role, mac FROM assets WHERE mac<>''"
-                                 " ORDER BY 1",
-                                 -1, &st, NULL) != SQLITE_OK)
+    if (ok && sqlite3_prepare_v2(db, sql_asset_addrs[is_touched], -1, &st, NULL) != SQLITE_OK)
         ok = fail(db, err, st);
     int rc = SQLITE_DONE;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -178,13 +199,7 @@ bool rules_risk(sqlite3 *db, GArray *out, Err *err)
     else if (ok)
         sqlite3_finalize(st);
     /* the findings that name each asset, once per finding */
-    if (ok && sqlite3_prepare_v2(db,
-                                 "WITH addr(asset_id, a) AS (SELECT asset_id, ip FROM asset_ips"
-                                 "  UNION SELECT asset_id, mac FROM assets WHERE mac<>'')"
-                                 " SELECT DISTINCT addr.asset_id, f.finding_id, f.severity, f.rule,"
-                                 "  f.title, f.dst=addr.a FROM findings f"
-                                 " JOIN addr ON f.src=addr.a OR f.dst=addr.a",
-                                 -1, &st, NULL) != SQLITE_OK)
+    if (ok && sqlite3_prepare_v2(db, sql_named[is_touched], -1, &st, NULL) != SQLITE_OK)
         ok = fail(db, err, st);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);

@@ -35,8 +35,10 @@ typedef struct AssetRisk {
 
 /* Risk score of every asset from all findings in the DB, its exposure,
  * the insecure services it offers and its role (formula: man otscope,
- * FINDINGS).  Fills out with AssetRisk. */
-bool rules_risk(sqlite3 *db, GArray *out, Err *err);
+ * FINDINGS).  Fills out with AssetRisk.  is_touched: only the assets of
+ * temp.role_ids, from their addresses in temp.role_addr (a live batch's,
+ * store-roles.c), so a batch costs what it touched, not the DB. */
+bool rules_risk(sqlite3 *db, bool is_touched, GArray *out, Err *err);
 
 /* ---- rule metadata (data/rules.tsv) -------------------------------------- */
 

@@ -28,6 +28,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "otscope/log.h"
 #include "store-int.h"
 
 static const char sql_matrix_base[] = "DROP TABLE IF EXISTS temp.matrix_base;"
@@ -102,7 +103,8 @@ static bool summary_refresh(Store *s, int64_t capture_id, Err *err)
     return store_console_summary_refresh(s, err);
 }
 
-static bool refresh_live(Store *s, int64_t capture_id, StoreLiveCost *lc, RefreshFn fn, Err *err)
+static bool refresh_live(Store *s, int64_t capture_id, StoreLiveCost *lc, RefreshFn fn,
+                         const char *what, Err *err)
 {
     int64_t now_us = g_get_monotonic_time();
     if (lc->at_us && now_us - lc->at_us < LIVE_SPACING * lc->cost_us)
@@ -110,6 +112,7 @@ static bool refresh_live(Store *s, int64_t capture_id, StoreLiveCost *lc, Refres
     bool ok = fn(s, capture_id, err);
     lc->at_us = g_get_monotonic_time();
     lc->cost_us = lc->at_us - now_us;
+    log_verbose("batch: %s counted in %.1f ms", what, (double)lc->cost_us / 1000.0);
     return ok;
 }
 
@@ -120,8 +123,8 @@ bool store_console_tables_refresh(Store *s, Err *err)
 
 bool store_console_tables_refresh_live(Store *s, int64_t capture_id, Err *err)
 {
-    return refresh_live(s, capture_id, &s->matrix_live, matrix_refresh_live, err) &&
-           refresh_live(s, capture_id, &s->summary_live, summary_refresh, err);
+    return refresh_live(s, capture_id, &s->matrix_live, matrix_refresh_live, "comms matrix", err) &&
+           refresh_live(s, capture_id, &s->summary_live, summary_refresh, "console summary", err);
 }
 
 static const char *const axis_names[MATRIX_AXIS_COUNT] = {

@@ -507,13 +507,17 @@ bool store_write_rows(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *er
     return b.ok;
 }
 
+static bool resolve_assets_touched(Store *s, const ModelSnapshot *snap, Err *err);
+
 bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
 {
     if (!store_exec(s, "BEGIN IMMEDIATE", err))
         return false;
     bool ok = store_write_rows(s, capture_id, snap, err) &&
               (!s->is_capture_live || store_roles_note_batch(s, snap, err)) &&
-              store_resolve_assets(s, err) && store_exec(s, "COMMIT", err);
+              (s->is_capture_live ? resolve_assets_touched(s, snap, err)
+                                  : store_resolve_assets(s, err)) &&
+              store_exec(s, "COMMIT", err);
     if (!ok)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return ok;
@@ -521,14 +525,19 @@ bool store_flush(Store *s, int64_t capture_id, ModelSnapshot *snap, Err *err)
 
 /* ---- asset resolution ----------------------------------------------------- */
 
-static GArray *load_observations(Store *s, Err *err)
+/* The endpoints' observations summed over the captures; where: all of
+ * them (""), or those of the live batch's scope (sql_scope_where). */
+static GArray *load_observations(Store *s, const char *where, Err *err)
 {
     sqlite3_stmt *st;
-    if (!store_prepare(s,
-                       "SELECT mac, vlan, ip, sum(tx_packets), sum(rx_packets),"
-                       " sum(tx_bytes + rx_bytes), min(first_ns), max(last_ns), sum(arp_claims), min(min_ttl)"
-                       " FROM endpoints GROUP BY mac, vlan, ip ORDER BY mac, vlan, ip",
-                       &st, err))
+    char *sql = g_strdup_printf("SELECT mac, vlan, ip, sum(tx_packets), sum(rx_packets),"
+                                " sum(tx_bytes + rx_bytes), min(first_ns), max(last_ns),"
+                                " sum(arp_claims), min(min_ttl)"
+                                " FROM endpoints %s GROUP BY mac, vlan, ip ORDER BY mac, vlan, ip",
+                                where);
+    bool is_prepared = store_prepare(s, sql, &st, err);
+    g_free(sql);
+    if (!is_prepared)
         return NULL;
     GArray *obs = g_array_new(FALSE, TRUE, sizeof(Observation));
     int rc;
@@ -573,15 +582,28 @@ static const char *vlan_list(const GArray *vlans, char buf[VLAN_LIST_MAX])
     return buf;
 }
 
-static bool write_assets(Store *s, GPtrArray *assets, Err *err)
+/* What write_assets replaces: every asset, or the live batch's scope's
+ * (temp.res_old, resolve_assets_touched). */
+typedef struct AssetScope {
+    const char *clear_ips;
+    const char *drop_assets;
+} AssetScope;
+
+static const AssetScope scope_all = {
+    "DELETE FROM asset_ips;",
+    "DELETE FROM assets WHERE asset_id NOT IN (SELECT asset_id FROM keep_assets)",
+};
+
+static bool write_assets(Store *s, GPtrArray *assets, const AssetScope *scope, Err *err)
 {
     sqlite3_stmt *put;
     sqlite3_stmt *keep;
     sqlite3_stmt *put_ip;
     bool ok = store_exec(s,
                          "CREATE TEMP TABLE IF NOT EXISTS keep_assets(asset_id INTEGER PRIMARY KEY);"
-                         "DELETE FROM keep_assets; DELETE FROM asset_ips;",
+                         "DELETE FROM keep_assets;",
                          err) &&
+              store_exec(s, scope->clear_ips, err) &&
               store_prepare(s,
                             "INSERT INTO assets(asset_key, kind, mac, vlan, vendor, role,"
                             " role_evidence, packets, bytes, first_ns, last_ns, vlans)"
@@ -643,20 +665,108 @@ static bool write_assets(Store *s, GPtrArray *assets, Err *err)
     sqlite3_finalize(put);
     sqlite3_finalize(keep);
     sqlite3_finalize(put_ip);
-    return ok && store_exec(s,
-                            "DELETE FROM assets WHERE asset_id NOT IN"
-                            " (SELECT asset_id FROM keep_assets)",
-                            err);
+    return ok && store_exec(s, scope->drop_assets, err);
+}
+
+static bool resolve(Store *s, const char *where, const AssetScope *scope, Err *err)
+{
+    GArray *obs = load_observations(s, where, err);
+    if (!obs)
+        return false;
+    GPtrArray *assets = asset_resolve((const Observation *)(const void *)obs->data, obs->len);
+    bool ok = write_assets(s, assets, scope, err);
+    g_ptr_array_unref(assets);
+    g_array_free(obs, TRUE);
+    return ok;
 }
 
 bool store_resolve_assets(Store *s, Err *err)
 {
-    GArray *obs = load_observations(s, err);
-    if (!obs)
-        return false;
-    GPtrArray *assets = asset_resolve((const Observation *)(const void *)obs->data, obs->len);
-    bool ok = write_assets(s, assets, err);
-    g_ptr_array_unref(assets);
-    g_array_free(obs, TRUE);
+    return resolve(s, "", &scope_all, err);
+}
+
+/* ---- a live batch's assets ---------------------------------------------
+ * Resolving every endpoint at every batch cost about 1 s a batch on a DB
+ * of 100 k assets.  A live batch resolves the MACs and addresses it wrote
+ * endpoints for, closed over what they share: every MAC seen with one of
+ * the addresses, every address seen with one of the MACs, again until
+ * nothing is added, so a MAC is judged (router or host) on all its
+ * addresses and an address's owner among all its MACs, as over the whole
+ * DB.  The closure reads the endpoints table a few times (no index on
+ * mac or ip: it is written at every batch), which is cheap next to
+ * writing every asset again.  Only the assets of that scope are
+ * replaced. */
+
+static const char sql_scope_tables[] =
+    "CREATE TEMP TABLE IF NOT EXISTS res_mac(mac TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TEMP TABLE IF NOT EXISTS res_ip(ip TEXT, vlan INTEGER, PRIMARY KEY (ip, vlan))"
+    " WITHOUT ROWID;"
+    "CREATE TEMP TABLE IF NOT EXISTS res_old(asset_id INTEGER PRIMARY KEY);"
+    "DELETE FROM res_mac; DELETE FROM res_ip; DELETE FROM res_old;";
+
+static const char sql_scope_close[] =
+    "INSERT OR IGNORE INTO res_mac SELECT mac FROM endpoints WHERE mac<>''"
+    " AND (ip, vlan) IN (SELECT ip, vlan FROM res_ip);"
+    "INSERT OR IGNORE INTO res_ip SELECT ip, vlan FROM endpoints WHERE ip<>''"
+    " AND mac IN (SELECT mac FROM res_mac);";
+
+static const char sql_scope_where[] =
+    "WHERE (mac<>'' AND mac IN (SELECT mac FROM res_mac))"
+    " OR (ip<>'' AND (ip, vlan) IN (SELECT ip, vlan FROM res_ip))";
+
+/* The assets of the scope before it is resolved again: its MACs' and its
+ * addresses' (an IP-only asset is its address within its VLAN). */
+static const char sql_scope_old[] =
+    "INSERT OR IGNORE INTO res_old SELECT asset_id FROM assets WHERE kind='mac'"
+    " AND mac IN (SELECT mac FROM res_mac);"
+    "INSERT OR IGNORE INTO res_old SELECT a.asset_id FROM res_ip r"
+    " JOIN asset_ips i ON i.ip=r.ip JOIN assets a ON a.asset_id=i.asset_id"
+    " WHERE a.kind='ip' AND a.vlan=r.vlan;";
+
+static const AssetScope scope_touched = {
+    "DELETE FROM asset_ips WHERE asset_id IN (SELECT asset_id FROM res_old);",
+    "DELETE FROM assets WHERE asset_id IN (SELECT asset_id FROM res_old)"
+    " AND asset_id NOT IN (SELECT asset_id FROM keep_assets)",
+};
+
+static bool seed_scope(Store *s, const ModelSnapshot *snap, Err *err)
+{
+    sqlite3_stmt *mac_st = NULL;
+    sqlite3_stmt *ip_st = NULL;
+    bool ok = store_prepare(s, "INSERT OR IGNORE INTO res_mac VALUES (?)", &mac_st, err) &&
+              store_prepare(s, "INSERT OR IGNORE INTO res_ip VALUES (?, ?)", &ip_st, err);
+    for (guint i = 0; ok && i < snap->endpoints->len; i++) {
+        const Endpoint *e = &g_array_index(snap->endpoints, Endpoint, i);
+        char text[OTS_ADDR_STRLEN];
+        if (e->has_mac) {
+            bind_text(mac_st, 1, macaddr_str(&e->mac, text));
+            ok = sqlite3_step(mac_st) == SQLITE_DONE || store_fail(s, err, "resolve scope");
+            sqlite3_reset(mac_st);
+        }
+        if (ok && e->has_ip) {
+            bind_text(ip_st, 1, ipaddr_str(&e->ip, text));
+            sqlite3_bind_int(ip_st, 2, e->vlan);
+            ok = sqlite3_step(ip_st) == SQLITE_DONE || store_fail(s, err, "resolve scope");
+            sqlite3_reset(ip_st);
+        }
+    }
+    sqlite3_finalize(mac_st);
+    sqlite3_finalize(ip_st);
     return ok;
+}
+
+static bool resolve_assets_touched(Store *s, const ModelSnapshot *snap, Err *err)
+{
+    if (!snap->endpoints->len)
+        return true; /* no endpoint changed: nor did an asset */
+    if (!store_exec(s, sql_scope_tables, err) || !seed_scope(s, snap, err))
+        return false;
+    for (;;) { /* the closure: until a round adds nothing */
+        int64_t before = sqlite3_total_changes64(s->db);
+        if (!store_exec(s, sql_scope_close, err))
+            return false;
+        if (sqlite3_total_changes64(s->db) == before)
+            break;
+    }
+    return store_exec(s, sql_scope_old, err) && resolve(s, sql_scope_where, &scope_touched, err);
 }

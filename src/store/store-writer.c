@@ -61,7 +61,7 @@ static bool after_live_batch(StoreWriter *w, const CaptureEnd *sofar, Err *err)
     started = g_get_monotonic_time();
     Err rules_err;
     err_clear(&rules_err);
-    if (store_findings_update(w->store, w->capture_id, &rules_err)) {
+    if (store_findings_update_touched(w->store, w->capture_id, &rules_err)) {
         log_verbose("findings: rules and risk scores in %.1f ms (writer thread)", ms_since(started));
         return true;
     }

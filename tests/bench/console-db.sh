@@ -72,6 +72,13 @@ SELECT 'ip:' || ip, 'ip', '', 0, CASE q.k % 5 WHEN 0 THEN 'Siemens AG' WHEN 1 TH
 FROM ipk q JOIN roles r ON r.k = q.k % 8;
 INSERT INTO asset_ips(asset_id, ip) SELECT a.asset_id, substr(a.asset_key, 4) FROM assets a
   WHERE a.asset_key LIKE 'ip:172.%';
+-- the endpoints the assets stand for: a capture (live) into this DB resolves
+-- assets from them, and would otherwise drop every asset above
+INSERT OR IGNORE INTO endpoints(capture_id, mac, vlan, ip, tx_packets, tx_bytes, rx_packets, rx_bytes,
+  first_ns, last_ns, first_pkt, arp_claims, min_ttl)
+SELECT 1, '', 0, i.ip, a.packets / 2, a.bytes / 2, a.packets - a.packets / 2, a.bytes - a.bytes / 2,
+  a.first_ns, a.last_ns, 1, 0, 64 FROM asset_ips i JOIN assets a USING (asset_id)
+  WHERE a.asset_key LIKE 'ip:172.%';
 INSERT INTO attrs(capture_id, addr, name, value, protocol, confidence, count, first_ns, last_ns, first_pkt)
 SELECT 1, ip, 'hostname', printf('host-%06d', k), 'dns', 90, 1, 1709625600000000000, 1709625600000000000, 1
   FROM ipk WHERE k % 2 = 0;

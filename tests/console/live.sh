@@ -152,6 +152,27 @@ check live-assets-big
 tmux -L "$sock" resize-window -x 80 -y 24
 wait_for "sort PKTS" 30
 
+# the batches resolve only the MACs and addresses they wrote (and what
+# those share; the capture's end resolves all): settled, the assets are
+# the whole sample's all the same
+assets_of() { # DB: each asset's key, kind, MAC, VLANs, counts and addresses
+    sqlite3 "$1" "SELECT asset_key, kind, mac, vlan, vlans, packets, bytes,
+        (SELECT group_concat(ip, ' ') FROM (SELECT ip FROM asset_ips i
+          WHERE i.asset_id = a.asset_id ORDER BY ip)) FROM assets a ORDER BY asset_key"
+}
+what="while capturing, the assets are those of the sample read from its file"
+if command -v sqlite3 >/dev/null 2>&1; then
+    assets_of file.db > "$work/file.assets"
+    assets_of live.db > "$work/live.assets"
+    [ -s "$work/live.assets" ] && cmp -s "$work/file.assets" "$work/live.assets"
+    r=$?
+    [ $r = 0 ] || diff "$work/file.assets" "$work/live.assets" | sed 's/^/# /'
+    ok $r "$what ($(wc -l < "$work/live.assets") assets)"
+else
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP sqlite3 not installed: $what"
+fi
+
 # triage while capturing: otscope dropped root to nobody, and the DB is
 # root's (0600): the write goes through the connection opened before
 lines=$(wc -l < "$log")
