@@ -83,16 +83,17 @@ static const char *const sql_asset_addrs[2] = {
     "SELECT a.asset_id, a.role, r.addr FROM temp.role_ids d JOIN assets a USING (asset_id)"
     " LEFT JOIN temp.role_addr r USING (asset_id) ORDER BY 1",
 };
+/* Each finding once per asset it names: one join per side, not a join
+ * on (src OR dst), which compared every finding with every address (45 s
+ * for 2000 findings and 100 k assets). */
+#define NAMED_BY(SIDE)                                                                      \
+    " SELECT addr.asset_id, f.finding_id, f.severity, f.rule, f.title, f.dst=addr.a"       \
+    " FROM findings f JOIN addr ON f." SIDE "=addr.a"
 static const char *const sql_named[2] = {
     "WITH addr(asset_id, a) AS (SELECT asset_id, ip FROM asset_ips"
-    "  UNION SELECT asset_id, mac FROM assets WHERE mac<>'')"
-    " SELECT DISTINCT addr.asset_id, f.finding_id, f.severity, f.rule,"
-    "  f.title, f.dst=addr.a FROM findings f"
-    " JOIN addr ON f.src=addr.a OR f.dst=addr.a",
-    "WITH addr(asset_id, a) AS (SELECT asset_id, addr FROM temp.role_addr)"
-    " SELECT DISTINCT addr.asset_id, f.finding_id, f.severity, f.rule,"
-    "  f.title, f.dst=addr.a FROM findings f"
-    " JOIN addr ON f.src=addr.a OR f.dst=addr.a",
+    "  UNION SELECT asset_id, mac FROM assets WHERE mac<>'')" NAMED_BY("src") " UNION" NAMED_BY("dst"),
+    "WITH addr(asset_id, a) AS (SELECT asset_id, addr FROM temp.role_addr)" NAMED_BY("src")
+    " UNION" NAMED_BY("dst"),
 };
 
 /* Per-address facts from the comms of all captures. */
