@@ -157,6 +157,20 @@ void console_push(Console *con, const ViewDesc *desc, const PageScope *scope, co
     con->stack[con->depth++] = view_new(con, desc, scope, crumb);
 }
 
+ViewResult console_push_pair(View *v, const ViewDesc *desc, int src_col, int dst_col)
+{
+    const PageRow *row = tableview_selected(v->table);
+    if (!row)
+        return VIEW_HANDLED;
+    PageScope scope = { .kind = SCOPE_PAIR };
+    g_strlcpy(scope.a, view_cell(row, src_col), sizeof scope.a);
+    g_strlcpy(scope.b, view_cell(row, dst_col), sizeof scope.b);
+    char crumb[96];
+    g_snprintf(crumb, sizeof crumb, "of %s > %s", scope.a, scope.b);
+    console_push(v->con, desc, &scope, crumb);
+    return VIEW_PUSH;
+}
+
 static void pop_to_root(Console *con)
 {
     while (con->depth > 1)

@@ -181,6 +181,8 @@ void tableview_end(TableView *tv);
 bool tableview_search(TableView *tv, const char *text, bool backward, bool *found,
                       bool *is_wrapped, Err *err);
 const PageRow *tableview_selected(const TableView *tv);
+/* The text of a row's cell, "" for SQL NULL (what views show and copy). */
+const char *view_cell(const PageRow *row, int col);
 /* Changes whenever the selected row changes (detail caching). */
 unsigned tableview_selection_gen(const TableView *tv);
 /* "12/70", "12/10000+", "12/?" */
@@ -305,6 +307,9 @@ View *console_view(Console *con);
 /* Opens desc as a drill-down step with this scope (crumb says what it
  * shows); the view's key handler then returns VIEW_PUSH. */
 void console_push(Console *con, const ViewDesc *desc, const PageScope *scope, const char *crumb);
+/* Enter on a client > server row (columns src_col, dst_col): desc for
+ * that pair, as a drill-down step; returns what the key handler returns. */
+ViewResult console_push_pair(View *v, const ViewDesc *desc, int src_col, int dst_col);
 /* Whether Ctrl-C or SIGTERM asked to quit (prompts give up then). */
 bool console_is_quitting(void);
 /* Switches to another tab's root. */

@@ -405,6 +405,12 @@ const PageRow *tableview_selected(const TableView *tv)
     return tv->n > 0 ? tv->rows[tv->sel] : NULL;
 }
 
+const char *view_cell(const PageRow *row, int col)
+{
+    const char *t = page_row_cell(row, col);
+    return t ? t : "";
+}
+
 unsigned tableview_selection_gen(const TableView *tv)
 {
     return tv->gen;

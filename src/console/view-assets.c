@@ -64,33 +64,28 @@ static bool add_finding(const char *const *c, void *user)
     return true;
 }
 
-static const char *cell(const PageRow *row, int col)
-{
-    const char *t = page_row_cell(row, col);
-    return t ? t : "";
-}
-
 static void assets_detail(View *v, const PageRow *row, Detail *d)
 {
     Store *s = v->con->store;
-    int64_t id = g_ascii_strtoll(cell(row, ACOL_ID), NULL, 10);
+    int64_t id = g_ascii_strtoll(view_cell(row, ACOL_ID), NULL, 10);
     char first[32];
     char last[32];
     char bytes[16];
-    const char *name = cell(row, ACOL_NAME);
-    detail_add(d, ROLE_DETAIL_HEAD, "", "Asset %s  %s%s%s", cell(row, ACOL_ID),
-               cell(row, ACOL_IPS)[0] ? cell(row, ACOL_IPS) : cell(row, ACOL_MAC),
+    const char *name = view_cell(row, ACOL_NAME);
+    detail_add(d, ROLE_DETAIL_HEAD, "", "Asset %s  %s%s%s", view_cell(row, ACOL_ID),
+               view_cell(row, ACOL_IPS)[0] ? view_cell(row, ACOL_IPS) : view_cell(row, ACOL_MAC),
                name[0] ? "  " : "", name);
-    detail_add(d, ROLE_NORMAL, "role", "%s%s%s", cell(row, ACOL_ROLE),
-               cell(row, ACOL_EVIDENCE)[0] ? " - " : "", cell(row, ACOL_EVIDENCE));
-    detail_add(d, ROLE_NORMAL, "mac", "%s  %s", cell(row, ACOL_MAC)[0] ? cell(row, ACOL_MAC) : "-",
-               cell(row, ACOL_VENDOR));
+    detail_add(d, ROLE_NORMAL, "role", "%s%s%s", view_cell(row, ACOL_ROLE),
+               view_cell(row, ACOL_EVIDENCE)[0] ? " - " : "", view_cell(row, ACOL_EVIDENCE));
+    detail_add(d, ROLE_NORMAL, "mac", "%s  %s",
+               view_cell(row, ACOL_MAC)[0] ? view_cell(row, ACOL_MAC) : "-",
+               view_cell(row, ACOL_VENDOR));
     detail_add(d, ROLE_NORMAL, "level", "%s",
-               cell(row, ACOL_LEVEL)[0] ? cell(row, ACOL_LEVEL) : "unknown");
+               view_cell(row, ACOL_LEVEL)[0] ? view_cell(row, ACOL_LEVEL) : "unknown");
     detail_add(d, ROLE_NORMAL, "seen", "%s - %s, %s packets, %s",
-               ui_time(cell(row, ACOL_FIRST), first, sizeof first),
-               ui_time(cell(row, ACOL_LAST), last, sizeof last), cell(row, ACOL_PACKETS),
-               ui_bytes(g_ascii_strtoll(cell(row, ACOL_BYTES), NULL, 10), bytes));
+               ui_time(view_cell(row, ACOL_FIRST), first, sizeof first),
+               ui_time(view_cell(row, ACOL_LAST), last, sizeof last), view_cell(row, ACOL_PACKETS),
+               ui_bytes(g_ascii_strtoll(view_cell(row, ACOL_BYTES), NULL, 10), bytes));
     Err err;
     err_clear(&err);
     DetailCtx dc = { d, "" };
@@ -113,9 +108,10 @@ static ViewResult assets_on_key(View *v, int key)
     if (!row)
         return VIEW_HANDLED;
     PageScope scope = { .kind = SCOPE_ASSET };
-    scope.id = g_ascii_strtoll(cell(row, ACOL_ID), NULL, 10);
+    scope.id = g_ascii_strtoll(view_cell(row, ACOL_ID), NULL, 10);
     char crumb[96];
-    const char *addr = cell(row, ACOL_IPS)[0] ? cell(row, ACOL_IPS) : cell(row, ACOL_MAC);
+    const char *addr =
+        view_cell(row, ACOL_IPS)[0] ? view_cell(row, ACOL_IPS) : view_cell(row, ACOL_MAC);
     g_snprintf(crumb, sizeof crumb, "of %.*s", (int)strcspn(addr, ";"), addr);
     console_push(v->con, &view_comms, &scope, crumb);
     return VIEW_PUSH;

@@ -16,12 +16,6 @@
 
 enum { DETAIL_OPS = 10 };
 
-static const char *cell(const PageRow *row, int col)
-{
-    const char *t = page_row_cell(row, col);
-    return t ? t : "";
-}
-
 typedef struct NameCtx {
     char text[160];
 } NameCtx;
@@ -67,23 +61,23 @@ static void comms_detail(View *v, const PageRow *row, Detail *d)
     char first[32];
     char last[32];
     char bytes[16];
-    detail_add(d, ROLE_DETAIL_HEAD, "", "%s %s/%s  %s > %s", cell(row, CCOL_PROTOCOL),
-               cell(row, CCOL_TRANSPORT), cell(row, CCOL_PORT), cell(row, CCOL_SRC),
-               cell(row, CCOL_DST));
-    describe_addr(s, cell(row, CCOL_SRC), d, "client");
-    describe_addr(s, cell(row, CCOL_DST), d, "server");
+    detail_add(d, ROLE_DETAIL_HEAD, "", "%s %s/%s  %s > %s", view_cell(row, CCOL_PROTOCOL),
+               view_cell(row, CCOL_TRANSPORT), view_cell(row, CCOL_PORT), view_cell(row, CCOL_SRC),
+               view_cell(row, CCOL_DST));
+    describe_addr(s, view_cell(row, CCOL_SRC), d, "client");
+    describe_addr(s, view_cell(row, CCOL_DST), d, "server");
     detail_add(d, ROLE_NORMAL, "traffic", "%s packets, %s, vlan %s, %s anomalies",
-               cell(row, CCOL_PACKETS),
-               ui_bytes(g_ascii_strtoll(cell(row, CCOL_BYTES), NULL, 10), bytes),
-               cell(row, CCOL_VLAN), cell(row, CCOL_ANOMALIES));
+               view_cell(row, CCOL_PACKETS),
+               ui_bytes(g_ascii_strtoll(view_cell(row, CCOL_BYTES), NULL, 10), bytes),
+               view_cell(row, CCOL_VLAN), view_cell(row, CCOL_ANOMALIES));
     detail_add(d, ROLE_NORMAL, "seen", "%s - %s",
-               ui_time(cell(row, CCOL_FIRST), first, sizeof first),
-               ui_time(cell(row, CCOL_LAST), last, sizeof last));
+               ui_time(view_cell(row, CCOL_FIRST), first, sizeof first),
+               ui_time(view_cell(row, CCOL_LAST), last, sizeof last));
     OpsCtx oc = { d, "operations" };
     Err err;
     err_clear(&err);
-    if (!store_pair_ops(s, cell(row, CCOL_SRC), cell(row, CCOL_DST), DETAIL_OPS, add_op, &oc,
-                        &err))
+    if (!store_pair_ops(s, view_cell(row, CCOL_SRC), view_cell(row, CCOL_DST), DETAIL_OPS, add_op,
+                        &oc, &err))
         detail_add(d, ROLE_ERROR, "error", "%s", err.msg);
     else if (oc.label[0])
         detail_add(d, ROLE_DIM, "operations", "none decoded");
@@ -207,16 +201,7 @@ static ViewResult comms_on_key(View *v, int key)
         return matrix_key(v, key);
     if (key != KEY_ENTER)
         return VIEW_UNHANDLED;
-    const PageRow *row = tableview_selected(v->table);
-    if (!row)
-        return VIEW_HANDLED;
-    PageScope scope = { .kind = SCOPE_PAIR };
-    g_strlcpy(scope.a, cell(row, CCOL_SRC), sizeof scope.a);
-    g_strlcpy(scope.b, cell(row, CCOL_DST), sizeof scope.b);
-    char crumb[96];
-    g_snprintf(crumb, sizeof crumb, "of %s > %s", scope.a, scope.b);
-    console_push(v->con, &view_ops, &scope, crumb);
-    return VIEW_PUSH;
+    return console_push_pair(v, &view_ops, CCOL_SRC, CCOL_DST);
 }
 
 static const ViewKey comms_keys[] = {

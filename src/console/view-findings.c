@@ -15,12 +15,6 @@
 #include "console.h"
 #include "otscope/fact.h"
 
-static const char *cell(const PageRow *row, int col)
-{
-    const char *t = page_row_cell(row, col);
-    return t ? t : "";
-}
-
 UiRole view_severity_role(const char *severity)
 {
     static const UiRole roles[SEV_COUNT] = {
@@ -38,7 +32,7 @@ static UiRole findings_cell_role(const View *v, const PageRow *row, int col)
     if (col == FCOL_SEVERITY)
         return view_severity_role(page_row_cell(row, FCOL_SEVERITY));
     TriageState st;
-    if (col == FCOL_STATE && triage_state_from_name(cell(row, FCOL_STATE), &st) &&
+    if (col == FCOL_STATE && triage_state_from_name(view_cell(row, FCOL_STATE), &st) &&
         st != TRIAGE_NEW)
         return ROLE_DIM;
     return ROLE_NORMAL;
@@ -49,32 +43,32 @@ static void findings_detail(View *v, const PageRow *row, Detail *d)
     (void)v;
     char first[32];
     char last[32];
-    detail_add(d, ROLE_DETAIL_HEAD, "", "Finding %s: %s", cell(row, FCOL_ID),
-               cell(row, FCOL_TITLE));
-    detail_add(d, view_severity_role(cell(row, FCOL_SEVERITY)), "severity", "%s",
-               cell(row, FCOL_SEVERITY));
-    detail_add(d, ROLE_NORMAL, "triage", "%s%s%s", cell(row, FCOL_STATE),
-               cell(row, FCOL_TRIAGED_AT)[0] ? " at " : "", cell(row, FCOL_TRIAGED_AT));
-    if (cell(row, FCOL_NOTE)[0])
-        detail_add(d, ROLE_NORMAL, "note", "%s", cell(row, FCOL_NOTE));
-    if (cell(row, FCOL_DST)[0])
-        detail_add(d, ROLE_NORMAL, "where", "%s > %s  %s", cell(row, FCOL_SRC),
-                   cell(row, FCOL_DST), cell(row, FCOL_PROTOCOL));
+    detail_add(d, ROLE_DETAIL_HEAD, "", "Finding %s: %s", view_cell(row, FCOL_ID),
+               view_cell(row, FCOL_TITLE));
+    detail_add(d, view_severity_role(view_cell(row, FCOL_SEVERITY)), "severity", "%s",
+               view_cell(row, FCOL_SEVERITY));
+    detail_add(d, ROLE_NORMAL, "triage", "%s%s%s", view_cell(row, FCOL_STATE),
+               view_cell(row, FCOL_TRIAGED_AT)[0] ? " at " : "", view_cell(row, FCOL_TRIAGED_AT));
+    if (view_cell(row, FCOL_NOTE)[0])
+        detail_add(d, ROLE_NORMAL, "note", "%s", view_cell(row, FCOL_NOTE));
+    if (view_cell(row, FCOL_DST)[0])
+        detail_add(d, ROLE_NORMAL, "where", "%s > %s  %s", view_cell(row, FCOL_SRC),
+                   view_cell(row, FCOL_DST), view_cell(row, FCOL_PROTOCOL));
     else
-        detail_add(d, ROLE_NORMAL, "where", "from %s  %s", cell(row, FCOL_SRC),
-                   cell(row, FCOL_PROTOCOL));
-    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", cell(row, FCOL_COUNT),
-               ui_time(cell(row, FCOL_FIRST), first, sizeof first),
-               ui_time(cell(row, FCOL_LAST), last, sizeof last));
+        detail_add(d, ROLE_NORMAL, "where", "from %s  %s", view_cell(row, FCOL_SRC),
+                   view_cell(row, FCOL_PROTOCOL));
+    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", view_cell(row, FCOL_COUNT),
+               ui_time(view_cell(row, FCOL_FIRST), first, sizeof first),
+               ui_time(view_cell(row, FCOL_LAST), last, sizeof last));
     detail_add(d, ROLE_NORMAL, "packets", "%s - %s (Wireshark frame numbers)",
-               cell(row, FCOL_FIRST_PKT)[0] ? cell(row, FCOL_FIRST_PKT) : "?",
-               cell(row, FCOL_LAST_PKT)[0] ? cell(row, FCOL_LAST_PKT) : "?");
-    detail_add(d, ROLE_NORMAL, "rule", "%s  (ATT&CK for ICS %s)", cell(row, FCOL_RULE),
-               cell(row, FCOL_ATTACK)[0] ? cell(row, FCOL_ATTACK) : "-");
-    detail_add(d, ROLE_NORMAL, "evidence", "%s", cell(row, FCOL_EVIDENCE));
-    if (cell(row, FCOL_WHY)[0])
-        detail_add(d, ROLE_NORMAL, "why", "%s", cell(row, FCOL_WHY));
-    detail_add(d, ROLE_NORMAL, "do", "%s", cell(row, FCOL_RECOMMENDATION));
+               view_cell(row, FCOL_FIRST_PKT)[0] ? view_cell(row, FCOL_FIRST_PKT) : "?",
+               view_cell(row, FCOL_LAST_PKT)[0] ? view_cell(row, FCOL_LAST_PKT) : "?");
+    detail_add(d, ROLE_NORMAL, "rule", "%s  (ATT&CK for ICS %s)", view_cell(row, FCOL_RULE),
+               view_cell(row, FCOL_ATTACK)[0] ? view_cell(row, FCOL_ATTACK) : "-");
+    detail_add(d, ROLE_NORMAL, "evidence", "%s", view_cell(row, FCOL_EVIDENCE));
+    if (view_cell(row, FCOL_WHY)[0])
+        detail_add(d, ROLE_NORMAL, "why", "%s", view_cell(row, FCOL_WHY));
+    detail_add(d, ROLE_NORMAL, "do", "%s", view_cell(row, FCOL_RECOMMENDATION));
 }
 
 static void after_write(View *v, int64_t id, const char *what)
@@ -94,9 +88,9 @@ static void set_state(View *v, TriageState target)
     const PageRow *row = tableview_selected(v->table);
     if (!row)
         return;
-    int64_t id = g_ascii_strtoll(cell(row, FCOL_ID), NULL, 10);
+    int64_t id = g_ascii_strtoll(view_cell(row, FCOL_ID), NULL, 10);
     TriageState now = TRIAGE_NEW;
-    triage_state_from_name(cell(row, FCOL_STATE), &now);
+    triage_state_from_name(view_cell(row, FCOL_STATE), &now);
     TriageState next = now == target ? TRIAGE_NEW : target;
     StoreTriage *t = console_triage(v->con);
     if (!t)
@@ -121,14 +115,14 @@ static void write_note(View *v)
     const PageRow *row = tableview_selected(v->table);
     if (!row)
         return;
-    int64_t id = g_ascii_strtoll(cell(row, FCOL_ID), NULL, 10);
+    int64_t id = g_ascii_strtoll(view_cell(row, FCOL_ID), NULL, 10);
     StoreTriage *t = console_triage(v->con);
     if (!t)
         return;
     char label[64];
     char note[512];
     g_snprintf(label, sizeof label, "Note for finding %" G_GINT64_FORMAT ": ", id);
-    if (!prompt_line(v->con, label, cell(row, FCOL_NOTE), note, sizeof note))
+    if (!prompt_line(v->con, label, view_cell(row, FCOL_NOTE), note, sizeof note))
         return;
     Err err;
     err_clear(&err);
@@ -144,10 +138,10 @@ static ViewResult drill_assets(View *v)
     if (!row)
         return VIEW_HANDLED;
     PageScope scope = { .kind = SCOPE_ADDRS };
-    g_strlcpy(scope.a, cell(row, FCOL_SRC), sizeof scope.a);
-    g_strlcpy(scope.b, cell(row, FCOL_DST), sizeof scope.b);
+    g_strlcpy(scope.a, view_cell(row, FCOL_SRC), sizeof scope.a);
+    g_strlcpy(scope.b, view_cell(row, FCOL_DST), sizeof scope.b);
     char crumb[96];
-    g_snprintf(crumb, sizeof crumb, "of finding %s", cell(row, FCOL_ID));
+    g_snprintf(crumb, sizeof crumb, "of finding %s", view_cell(row, FCOL_ID));
     console_push(v->con, &view_assets, &scope, crumb);
     return VIEW_PUSH;
 }

@@ -29,12 +29,6 @@ static const struct {
 
 enum { ZOOM_COUNT = (int)G_N_ELEMENTS(zooms), BUCKETS_WANTED = 40 };
 
-static const char *cell(const PageRow *row, int col)
-{
-    const char *t = page_row_cell(row, col);
-    return t ? t : "";
-}
-
 /* The finest zoom that shows the whole capture in about a screenful. */
 static int auto_zoom(const ConsoleSummary *sum)
 {
@@ -81,7 +75,7 @@ static bool timeline_draw_cell(View *v, const PageRow *row, int col, int y, int 
     int64_t max = tableview_column_max(v->table, BCOL_EVENTS);
     UiRole role = is_selected ? ROLE_SELECTED : ROLE_BAR;
     ui_fill(y, x, w, is_selected ? ROLE_SELECTED : ROLE_NORMAL);
-    ui_bar(y, x, w, g_ascii_strtoll(cell(row, BCOL_EVENTS), NULL, 10), max, role);
+    ui_bar(y, x, w, g_ascii_strtoll(view_cell(row, BCOL_EVENTS), NULL, 10), max, role);
     return true;
 }
 
@@ -89,7 +83,7 @@ static UiRole timeline_cell_role(const View *v, const PageRow *row, int col)
 {
     if (v->query.source != PAGE_EVENTS || (col != ECOL_CLASS && col != ECOL_WHAT))
         return ROLE_NORMAL;
-    const char *cls = cell(row, ECOL_CLASS);
+    const char *cls = view_cell(row, ECOL_CLASS);
     UiRole role = view_severity_role(cls);
     return role != ROLE_NORMAL ? role : view_class_role(cls);
 }
@@ -99,26 +93,27 @@ static void timeline_detail(View *v, const PageRow *row, Detail *d)
     char a[32];
     char b[32];
     if (v->query.source == PAGE_BUCKETS) {
-        detail_add(d, ROLE_DETAIL_HEAD, "", "%s, %s", ui_time(cell(row, BCOL_TIME), a, sizeof a),
-                   zooms[v->zoom].name);
+        detail_add(d, ROLE_DETAIL_HEAD, "", "%s, %s",
+                   ui_time(view_cell(row, BCOL_TIME), a, sizeof a), zooms[v->zoom].name);
         detail_add(d, ROLE_NORMAL, "events", "%s: %s control, %s program, %s findings",
-                   cell(row, BCOL_EVENTS), cell(row, BCOL_CONTROL), cell(row, BCOL_PROGRAM),
-                   cell(row, BCOL_FINDINGS));
+                   view_cell(row, BCOL_EVENTS), view_cell(row, BCOL_CONTROL),
+                   view_cell(row, BCOL_PROGRAM), view_cell(row, BCOL_FINDINGS));
         detail_add(d, ROLE_DIM, "Enter", "lists them");
         return;
     }
     bool is_finding = page_row_cell(row, ECOL_FINDING_ID) != NULL;
-    detail_add(d, ROLE_DETAIL_HEAD, "", "%s  %s%s%s", cell(row, ECOL_WHAT), cell(row, ECOL_SRC),
-               cell(row, ECOL_DST)[0] ? " > " : "", cell(row, ECOL_DST));
+    detail_add(d, ROLE_DETAIL_HEAD, "", "%s  %s%s%s", view_cell(row, ECOL_WHAT),
+               view_cell(row, ECOL_SRC), view_cell(row, ECOL_DST)[0] ? " > " : "",
+               view_cell(row, ECOL_DST));
     detail_add(d, timeline_cell_role(v, row, ECOL_CLASS), is_finding ? "severity" : "class",
-               "%s", cell(row, ECOL_CLASS));
-    detail_add(d, ROLE_NORMAL, "protocol", "%s", cell(row, ECOL_PROTOCOL));
-    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", cell(row, ECOL_COUNT),
-               ui_time(cell(row, ECOL_TIME), a, sizeof a),
-               ui_time(cell(row, ECOL_LAST), b, sizeof b));
+               "%s", view_cell(row, ECOL_CLASS));
+    detail_add(d, ROLE_NORMAL, "protocol", "%s", view_cell(row, ECOL_PROTOCOL));
+    detail_add(d, ROLE_NORMAL, "seen", "count %s, %s - %s", view_cell(row, ECOL_COUNT),
+               ui_time(view_cell(row, ECOL_TIME), a, sizeof a),
+               ui_time(view_cell(row, ECOL_LAST), b, sizeof b));
     detail_add(d, ROLE_DIM, "Enter",
                is_finding ? "opens the finding %s" : "lists the pair's operations%s",
-               is_finding ? cell(row, ECOL_FINDING_ID) : "");
+               is_finding ? view_cell(row, ECOL_FINDING_ID) : "");
 }
 
 static ViewResult zoom_by(View *v, int dir)
@@ -143,7 +138,7 @@ static ViewResult zoom_by(View *v, int dir)
  * the start back exactly. */
 static int64_t bucket_start_ns(const PageRow *row)
 {
-    GDateTime *t = g_date_time_new_from_iso8601(cell(row, BCOL_TIME), NULL);
+    GDateTime *t = g_date_time_new_from_iso8601(view_cell(row, BCOL_TIME), NULL);
     if (!t)
         return 0;
     int64_t ns = g_date_time_to_unix(t) * INT64_C(1000000000);
@@ -162,7 +157,7 @@ static ViewResult open_row(View *v)
         PageScope scope = { .kind = SCOPE_WINDOW };
         scope.from_ns = bucket_start_ns(row);
         scope.to_ns = scope.from_ns + zooms[v->zoom].ns;
-        g_snprintf(crumb, sizeof crumb, "%s + %s", ui_time(cell(row, BCOL_TIME), t, sizeof t),
+        g_snprintf(crumb, sizeof crumb, "%s + %s", ui_time(view_cell(row, BCOL_TIME), t, sizeof t),
                    zooms[v->zoom].name);
         console_push(v->con, &view_timeline, &scope, crumb);
         return VIEW_PUSH;
@@ -175,8 +170,8 @@ static ViewResult open_row(View *v)
         return VIEW_PUSH;
     }
     PageScope scope = { .kind = SCOPE_PAIR };
-    g_strlcpy(scope.a, cell(row, ECOL_SRC), sizeof scope.a);
-    g_strlcpy(scope.b, cell(row, ECOL_DST), sizeof scope.b);
+    g_strlcpy(scope.a, view_cell(row, ECOL_SRC), sizeof scope.a);
+    g_strlcpy(scope.b, view_cell(row, ECOL_DST), sizeof scope.b);
     g_snprintf(crumb, sizeof crumb, "of %s > %s", scope.a, scope.b);
     console_push(v->con, &view_ops, &scope, crumb);
     return VIEW_PUSH;

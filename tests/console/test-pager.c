@@ -17,6 +17,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "test-db.h"
+
 #include "otscope/store-console.h"
 
 enum { PAGE = 97, N_COMMS = 25000 };
@@ -315,21 +317,14 @@ static void check_kept_summary(const char *path)
 
 int main(void)
 {
-    char *dir = g_dir_make_tmp("otscope-pager-XXXXXX", NULL);
-    char *path = g_build_filename(dir, "t.db", NULL);
+    TestDb t;
+    if (!test_db_make(&t, "otscope-pager-XXXXXX", fill_sql))
+        return 1;
+    const char *path = t.path;
     Err err;
     err_clear(&err);
-    Store *s = store_open(path, STORE_READ_WRITE, &err);
-    store_close(s);
-    sqlite3 *db = NULL;
-    if (!s || sqlite3_open(path, &db) != SQLITE_OK ||
-        sqlite3_exec(db, fill_sql, NULL, NULL, NULL) != SQLITE_OK) {
-        printf("Bail out! cannot make the test DB: %s\n", db ? sqlite3_errmsg(db) : err.msg);
-        return 1;
-    }
-    sqlite3_close(db);
     check_kept_summary(path);
-    s = store_open(path, STORE_READ, &err);
+    Store *s = store_open(path, STORE_READ, &err);
     PageScope all = { .kind = SCOPE_ALL };
     check_source(s, PAGE_ASSETS, NULL, all);
     check_source(s, PAGE_COMMS, NULL, all);
@@ -352,10 +347,7 @@ int main(void)
     check_errors(s);
     check_find(s);
     store_close(s);
-    unlink(path);
-    rmdir(dir);
-    g_free(path);
-    g_free(dir);
+    test_db_remove(&t);
     printf("1..%d\n", n_test);
     return n_fail ? 1 : 0;
 }

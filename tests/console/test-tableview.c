@@ -15,6 +15,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "test-db.h"
+
 #include "console.h"
 
 enum { N_COMMS = 3000, STEPS = 4000, HEIGHT = 20 /* tableview's guess before a draw */ };
@@ -141,20 +143,13 @@ static void check(Store *s, PageQuery *q, const char *what)
 
 int main(void)
 {
-    char *dir = g_dir_make_tmp("otscope-tableview-XXXXXX", NULL);
-    char *path = g_build_filename(dir, "t.db", NULL);
+    TestDb t;
+    if (!test_db_make(&t, "otscope-tableview-XXXXXX", fill_sql))
+        return 1;
+    const char *path = t.path;
     Err err;
     err_clear(&err);
-    Store *s = store_open(path, STORE_READ_WRITE, &err);
-    store_close(s);
-    sqlite3 *db = NULL;
-    if (!s || sqlite3_open(path, &db) != SQLITE_OK ||
-        sqlite3_exec(db, fill_sql, NULL, NULL, NULL) != SQLITE_OK) {
-        printf("Bail out! cannot make the test DB: %s\n", db ? sqlite3_errmsg(db) : err.msg);
-        return 1;
-    }
-    sqlite3_close(db);
-    s = store_open(path, STORE_READ, &err);
+    Store *s = store_open(path, STORE_READ, &err);
     PageQuery q = { PAGE_COMMS, { .kind = SCOPE_ALL }, CCOL_SRC, false, NULL };
     check(s, &q, "comms by source, random walk");
     q.is_desc = true;
@@ -163,10 +158,7 @@ int main(void)
     q.filter = "protocol=modbus";
     check(s, &q, "filtered comms, random walk");
     store_close(s);
-    unlink(path);
-    rmdir(dir);
-    g_free(path);
-    g_free(dir);
+    test_db_remove(&t);
     printf("1..%d\n", n_test);
     return n_fail ? 1 : 0;
 }
