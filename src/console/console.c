@@ -682,13 +682,30 @@ static void live_reread(Console *con)
     con->data_gen++;
 }
 
+/* True when a key is waiting (left for getch). */
+static bool is_key_waiting(void)
+{
+    timeout(0);
+    int key = getch();
+    timeout(KEY_WAIT_MS);
+    if (key == ERR)
+        return false;
+    ungetch(key);
+    return true;
+}
+
 /* Live: the capture's figures once a second, and the DB when it moved.
- * True when the screen needs drawing. */
+ * A key typed meanwhile goes first: the re-read after a batch (the
+ * summary and a page, from a page cache the batch emptied) would hold it
+ * up, so the tick waits for the keys, at most LIVE_TICK_US more.  True
+ * when the screen needs drawing. */
 static bool live_tick(Console *con)
 {
     const ConsoleLive *live = con->opts.live;
     int64_t now = g_get_monotonic_time();
     if (!live || now - con->live_tick_us < LIVE_TICK_US)
+        return false;
+    if (now - con->live_tick_us < 2 * LIVE_TICK_US && is_key_waiting())
         return false;
     ConsoleLiveStats st;
     memset(&st, 0, sizeof st);
