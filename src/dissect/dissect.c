@@ -52,6 +52,8 @@ struct Dissector {
 
 /* ---- facts -------------------------------------------------------------- */
 
+/* A slot for the next fact; the caller sets every field of its kind (no
+ * memset of the whole Fact: an op is written for nearly every PDU). */
 static Fact *fact_slot(DissectCtx *ctx, FactKind kind, FactSide side)
 {
     if (ctx->n_facts >= DISSECT_MAX_FACTS) {
@@ -59,20 +61,18 @@ static Fact *fact_slot(DissectCtx *ctx, FactKind kind, FactSide side)
         return NULL;
     }
     Fact *f = &ctx->facts[ctx->n_facts++];
-    memset(f, 0, sizeof *f);
     f->kind = kind;
     f->side = side;
     f->proto = (uint16_t)ctx->proto;
     return f;
 }
 
+/* g_strlcpy without its byte loop and its walk to src's end. */
 static void copy_capped(char *dst, size_t dstsz, const char *src)
 {
-    if (!src) {
-        dst[0] = '\0';
-        return;
-    }
-    g_strlcpy(dst, src, dstsz);
+    size_t n = src ? strnlen(src, dstsz - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
 void dissect_op(DissectCtx *ctx, uint32_t code, const char *name, OpClass cls, bool is_response,
@@ -255,20 +255,26 @@ static ProbeOutcome identify(Flow *f, const DissectCtx *ctx, const Cursor *view,
      * good once the flow's first bytes were seen. */
     may_exclude = may_exclude && (pkt->transport != TP_TCP || f->has_seen_start);
     ProbeOutcome out = { PROTO_NONE, false, false };
-    for (int pass = 0; pass < 2; pass++) {
-        for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
-            const ProtoDesc *desc = proto_desc((ProtoId)id);
-            if (!desc || !(desc->transports & tbit))
-                continue;
-            bool hinted = pkt->transport == TP_IP ? has_port(desc, pkt->ip_proto)
-                                                  : has_port(desc, pkt->sport) ||
-                                                        has_port(desc, pkt->dport);
-            if (hinted != (pass == 0))
-                continue;
-            if (offer(f, (ProtoId)id, ctx, view, may_exclude, hinted, &out))
-                return out;
-        }
+    /* Hinted protocols first, then the others, each in registry order:
+     * one walk of the table offers the hinted ones and keeps the others
+     * for the second round (their ports are compared once). */
+    ProtoId rest[PROTO_COUNT];
+    size_t n_rest = 0;
+    for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
+        const ProtoDesc *desc = proto_desc((ProtoId)id);
+        if (!desc || !(desc->transports & tbit))
+            continue;
+        bool hinted = pkt->transport == TP_IP
+                          ? has_port(desc, pkt->ip_proto)
+                          : has_port(desc, pkt->sport) || has_port(desc, pkt->dport);
+        if (!hinted)
+            rest[n_rest++] = (ProtoId)id;
+        else if (offer(f, (ProtoId)id, ctx, view, may_exclude, true, &out))
+            return out;
     }
+    for (size_t i = 0; i < n_rest; i++)
+        if (offer(f, rest[i], ctx, view, may_exclude, false, &out))
+            return out;
     return out;
 }
 

@@ -6,8 +6,9 @@
 
 #include "dns-wire.h"
 
-#include <stdio.h>
 #include <string.h>
+
+#include "otscope/textbuf.h"
 
 enum { DNSWIRE_MAX_LABELS = 128, DNSWIRE_MAX_JUMPS = 16 };
 
@@ -57,11 +58,16 @@ void dnswire_read_name(Cursor *c, const Cursor *msg, char *dst, size_t dstsz)
         }
         if (len > 63)
             break;
+        if (!dst) {
+            if (!cursor_skip(src, len)) /* a name walked over, not read */
+                break;
+            continue;
+        }
         char label[64];
         size_t n = cursor_str(src, len, label, sizeof label);
         if (!cursor_ok(src))
             break;
-        if (dst && out + n + 2 <= dstsz) {
+        if (out + n + 2 <= dstsz) {
             if (out > 0)
                 dst[out++] = '.';
             memcpy(dst + out, label, n);
@@ -93,9 +99,14 @@ static const char *type_name(uint16_t type)
 
 void dnswire_format_name_type(char *dst, size_t dstsz, const char *name, uint16_t type)
 {
+    TextBuf b = textbuf(dst, dstsz);
     const char *tname = type_name(type);
-    if (tname)
-        snprintf(dst, dstsz, "%s %s", tname, name);
-    else
-        snprintf(dst, dstsz, "TYPE%u %s", (unsigned)type, name);
+    if (tname) {
+        textbuf_str(&b, tname);
+    } else {
+        textbuf_str(&b, "TYPE");
+        textbuf_uint(&b, type);
+    }
+    textbuf_char(&b, ' ');
+    textbuf_str(&b, name);
 }

@@ -14,8 +14,10 @@
  * initial TTL is the observed TTL rounded up to 32/64/128/255 (or any
  * signature TTL at most 35 hops above it).  Quirks that cannot be seen here
  * (IPv6 flow label, the IPv4 reserved bit) are ignored on both sides.
- * Results are cached per distinct signature, so a SYN scan costs one
- * lookup.  Without the file (p0f not installed) nothing is reported.
+ * Results are cached per distinct observation (the packet's fields and its
+ * option kinds as bytes, hashed as they are: no text is built unless the
+ * observation is new), so a SYN scan costs one lookup.  Without the file
+ * (p0f not installed) nothing is reported.
  */
 #include "config.h"
 
@@ -34,8 +36,9 @@
 enum {
     OSFP_MAX_DIST = 35,
     OSFP_LAYOUT_MAX = 96,
-    OSFP_RAW_MAX = 192,
     OSFP_LABEL_MAX = 80,
+    OSFP_OPTS_MAX = 40, /* TCP options: at most 40 bytes, so at most 40 items */
+    OPT_EOL = 0,
 };
 
 typedef enum WinKind { WIN_ANY, WIN_EXACT, WIN_MSS, WIN_MTU, WIN_MOD } WinKind;
@@ -90,23 +93,27 @@ typedef struct OsSig {
     char label[OSFP_LABEL_MAX]; /* "Linux 3.11 and newer" */
 } OsSig;
 
-/* The observed side of the comparison. */
+/* The observed side of the comparison, and the cache key: zeroed before
+ * it is filled (padding included), compared and hashed as bytes.  opts
+ * holds the option kinds in order; an end-of-list is OPT_EOL followed by
+ * the count of bytes after it (p0f's "eol+N"). */
 typedef struct Observed {
+    uint32_t win;
+    int32_t mss; /* -1: no MSS option */
+    uint32_t quirks;
+    int16_t scale;
     bool is_response;
     uint8_t ver;
     uint8_t ttl;
     uint8_t olen;
-    int32_t mss; /* -1: no MSS option */
-    uint32_t win;
-    int16_t scale;
-    uint32_t quirks;
     int8_t pclass;
-    char layout[OSFP_LAYOUT_MAX];
+    uint8_t n_opts;
+    uint8_t opts[OSFP_OPTS_MAX + 1];
 } Observed;
 
 struct OsFp {
-    GArray *sigs;       /* OsSig */
-    GHashTable *cache;  /* raw signature -> index + 1 (0: no match) */
+    GArray *sigs;      /* OsSig */
+    GHashTable *cache; /* Observed (owned copy) -> index + 1 (0: no match) */
 };
 
 /* ---- the signature file --------------------------------------------------- */
@@ -230,6 +237,28 @@ static void load_file(OsFp *fp, const char *path, char *text)
     g_strfreev(lines);
 }
 
+/* Eight bytes at a time (a byte-wise FNV cost half the match). */
+static guint observed_hash(gconstpointer key)
+{
+    const unsigned char *p = key;
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    size_t i = 0;
+    for (; i + 8 <= sizeof(Observed); i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; i < sizeof(Observed); i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return (guint)(h ^ (h >> 29));
+}
+
+static gboolean observed_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(Observed)) == 0;
+}
+
 OsFp *osfp_open(void)
 {
     const char *path = g_getenv("OTSCOPE_P0F_FP");
@@ -237,7 +266,7 @@ OsFp *osfp_open(void)
         path = OSFP_DEFAULT_PATH;
     OsFp *fp = g_new0(OsFp, 1);
     fp->sigs = g_array_new(FALSE, TRUE, sizeof(OsSig));
-    fp->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    fp->cache = g_hash_table_new_full(observed_hash, observed_equal, g_free, NULL);
     gchar *text = NULL;
     if (g_file_get_contents(path, &text, NULL, NULL)) {
         load_file(fp, path, text);
@@ -263,23 +292,21 @@ size_t osfp_count(const OsFp *fp)
 
 /* ---- the packet's side -------------------------------------------------- */
 
-static void layout_add(char *layout, const char *item)
+static void opt_add(Observed *o, uint8_t kind)
 {
-    if (layout[0])
-        g_strlcat(layout, ",", OSFP_LAYOUT_MAX);
-    g_strlcat(layout, item, OSFP_LAYOUT_MAX);
+    if (o->n_opts < OSFP_OPTS_MAX)
+        o->opts[o->n_opts++] = kind;
 }
 
-/* Walks the TCP options into the layout string, MSS, scale and quirks. */
+/* Walks the TCP options into the option kinds, MSS, scale and quirks. */
 static void read_options(Cursor opts, Observed *o)
 {
     while (cursor_left(&opts) > 0) {
         uint8_t kind = cursor_u8(&opts);
-        if (kind == 0) {
+        if (kind == OPT_EOL) {
             size_t rest = cursor_left(&opts);
-            char item[16];
-            g_snprintf(item, sizeof item, "eol+%zu", rest);
-            layout_add(o->layout, item);
+            opt_add(o, OPT_EOL);
+            o->opts[o->n_opts++] = (uint8_t)rest; /* opts has room for it: rest < 40 */
             while (cursor_left(&opts) > 0) {
                 if (cursor_u8(&opts) != 0)
                     o->quirks |= Q(OPT_PLUS);
@@ -287,7 +314,7 @@ static void read_options(Cursor opts, Observed *o)
             return;
         }
         if (kind == 1) {
-            layout_add(o->layout, "nop");
+            opt_add(o, kind);
             continue;
         }
         uint8_t len = cursor_u8(&opts);
@@ -296,26 +323,17 @@ static void read_options(Cursor opts, Observed *o)
             o->quirks |= Q(BAD);
             return;
         }
-        char item[16];
+        opt_add(o, kind);
         switch (kind) {
         case 2:
-            layout_add(o->layout, "mss");
             o->mss = cursor_be16(&body);
             break;
         case 3:
-            layout_add(o->layout, "ws");
             o->scale = cursor_u8(&body);
             if (o->scale > 14)
                 o->quirks |= Q(EXWS);
             break;
-        case 4:
-            layout_add(o->layout, "sok");
-            break;
-        case 5:
-            layout_add(o->layout, "sack");
-            break;
         case 8: {
-            layout_add(o->layout, "ts");
             uint32_t own = cursor_be32(&body);
             uint32_t peer = cursor_be32(&body);
             if (own == 0)
@@ -325,12 +343,54 @@ static void read_options(Cursor opts, Observed *o)
             break;
         }
         default:
-            g_snprintf(item, sizeof item, "?%u", kind);
-            layout_add(o->layout, item);
             break;
         }
         if (!cursor_ok(&body))
             o->quirks |= Q(BAD);
+    }
+}
+
+static void layout_add(char *layout, const char *item)
+{
+    if (layout[0])
+        g_strlcat(layout, ",", OSFP_LAYOUT_MAX);
+    g_strlcat(layout, item, OSFP_LAYOUT_MAX);
+}
+
+/* The option layout as p0f.fp writes it ("mss,nop,ws,nop,nop,sok"): built
+ * only for an observation the cache has not seen. */
+static void layout_text(const Observed *o, char *layout)
+{
+    layout[0] = '\0';
+    for (size_t i = 0; i < o->n_opts; i++) {
+        char item[16];
+        switch (o->opts[i]) {
+        case OPT_EOL:
+            g_snprintf(item, sizeof item, "eol+%u", (unsigned)o->opts[++i]);
+            break;
+        case 1:
+            g_strlcpy(item, "nop", sizeof item);
+            break;
+        case 2:
+            g_strlcpy(item, "mss", sizeof item);
+            break;
+        case 3:
+            g_strlcpy(item, "ws", sizeof item);
+            break;
+        case 4:
+            g_strlcpy(item, "sok", sizeof item);
+            break;
+        case 5:
+            g_strlcpy(item, "sack", sizeof item);
+            break;
+        case 8:
+            g_strlcpy(item, "ts", sizeof item);
+            break;
+        default:
+            g_snprintf(item, sizeof item, "?%u", o->opts[i]);
+            break;
+        }
+        layout_add(layout, item);
     }
 }
 
@@ -370,20 +430,6 @@ static void observe(const Packet *pkt, Observed *o)
     read_options(pkt->tcp_opts, o);
 }
 
-static void raw_signature(const Observed *o, char *out, size_t outsz)
-{
-    char quirks[96] = "";
-    for (size_t i = 0; i < G_N_ELEMENTS(quirk_names); i++) {
-        if (o->quirks & (1u << i)) {
-            if (quirks[0])
-                g_strlcat(quirks, ",", sizeof quirks);
-            g_strlcat(quirks, quirk_names[i], sizeof quirks);
-        }
-    }
-    g_snprintf(out, outsz, "%s:%u:%u:%u:%d:%u,%d:%s:%s:%d", o->is_response ? "r" : "q", o->ver,
-               o->ttl, o->olen, o->mss, o->win, o->scale, o->layout, quirks, o->pclass);
-}
-
 /* ---- comparison ---------------------------------------------------------- */
 
 static bool ttl_fits(uint8_t ittl, uint8_t ttl)
@@ -418,22 +464,24 @@ static bool window_fits(const OsSig *s, const Observed *o)
     return false;
 }
 
-static bool sig_fits(const OsSig *s, const Observed *o)
+static bool sig_fits(const OsSig *s, const Observed *o, const char *layout)
 {
     return s->is_response == o->is_response && (!s->ver || s->ver == o->ver) &&
            ttl_fits(s->ittl, o->ttl) && s->olen == o->olen && (s->mss < 0 || s->mss == o->mss) &&
            (s->scale < 0 || s->scale == o->scale) && (s->pclass < 0 || s->pclass == o->pclass) &&
            (s->quirks & ~QUIRKS_UNSEEN) == (o->quirks & ~QUIRKS_UNSEEN) &&
-           strcmp(s->layout, o->layout) == 0 && window_fits(s, o);
+           strcmp(s->layout, layout) == 0 && window_fits(s, o);
 }
 
 /* Index + 1 of the first fitting signature (specific before generic), 0. */
 static guint best_match(const OsFp *fp, const Observed *o)
 {
+    char layout[OSFP_LAYOUT_MAX];
+    layout_text(o, layout);
     for (int pass = 0; pass < 2; pass++) {
         for (guint i = 0; i < fp->sigs->len; i++) {
             const OsSig *s = &g_array_index(fp->sigs, OsSig, i);
-            if (s->is_generic == (pass == 1) && sig_fits(s, o))
+            if (s->is_generic == (pass == 1) && sig_fits(s, o, layout))
                 return i + 1;
         }
     }
@@ -446,16 +494,14 @@ bool osfp_match(OsFp *fp, const Packet *pkt, OsGuess *out)
         return false;
     Observed o;
     observe(pkt, &o);
-    char raw[OSFP_RAW_MAX];
-    raw_signature(&o, raw, sizeof raw);
     gpointer hit;
     guint index;
-    if (g_hash_table_lookup_extended(fp->cache, raw, NULL, &hit)) {
+    if (g_hash_table_lookup_extended(fp->cache, &o, NULL, &hit)) {
         index = GPOINTER_TO_UINT(hit);
     } else {
         index = best_match(fp, &o);
         if (g_hash_table_size(fp->cache) < OSFP_CACHE_MAX)
-            g_hash_table_insert(fp->cache, g_strdup(raw), GUINT_TO_POINTER(index));
+            g_hash_table_insert(fp->cache, g_memdup2(&o, sizeof o), GUINT_TO_POINTER(index));
     }
     if (!index)
         return false;

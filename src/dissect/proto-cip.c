@@ -38,6 +38,7 @@
 #include "cip-device.h"
 #include "dissect.h"
 #include "otscope/vendors.h"
+#include "textbuf-fmt.h"
 
 enum {
     CIP_RESPONSE_BIT = 0x80,
@@ -306,19 +307,25 @@ static DissectResult cip_request(DissectCtx *ctx, Cursor *c, uint8_t service, in
     if (!cursor_ok(&path))
         return malformed(ctx, ANOM_BAD_HEADER);
     const CipTok *tok = request_tok(service, p.class_id);
-    char detail[FACT_DETAIL_MAX] = "";
-    const char *cname = p.class_id != CIP_CLASS_NONE ? class_name(p.class_id) : NULL;
-    char cls_text[40] = "";
-    if (cname)
-        snprintf(cls_text, sizeof cls_text, "class=0x%02x(%s)", p.class_id, cname);
-    else if (p.class_id != CIP_CLASS_NONE)
-        snprintf(cls_text, sizeof cls_text, "class=0x%02x", p.class_id);
-    if (p.tag[0])
-        snprintf(detail, sizeof detail, "tag=%s", p.tag);
-    else if (cls_text[0] && p.has_instance)
-        snprintf(detail, sizeof detail, "%s instance=%u", cls_text, p.instance);
-    else
-        snprintf(detail, sizeof detail, "%s", cls_text);
+    char detail[FACT_DETAIL_MAX];
+    TextBuf b = textbuf(detail, sizeof detail);
+    if (p.tag[0]) {
+        textbuf_str(&b, "tag=");
+        textbuf_str(&b, p.tag);
+    } else if (p.class_id != CIP_CLASS_NONE) {
+        /* "class=0x%02x(name) instance=%u"; a 16-bit class and the longest
+         * name stay well inside the detail */
+        const char *cname = class_name(p.class_id);
+        textbuf_str(&b, "class=");
+        textbuf_0x(&b, p.class_id, 2);
+        if (cname) {
+            textbuf_char(&b, '(');
+            textbuf_str(&b, cname);
+            textbuf_char(&b, ')');
+        }
+        if (p.has_instance)
+            textbuf_field(&b, "instance", p.instance);
+    }
     CipState *st = ctx->state;
     if (st) {
         /* The innermost request is the one the target answers. */
@@ -397,9 +404,12 @@ static DissectResult cip_response(DissectCtx *ctx, Cursor *c, uint8_t service, i
     const CipTok *tok = cip_find(service);
     if (!tok)
         tok = &cip_unknown;
-    char detail[FACT_DETAIL_MAX] = "";
-    if (ext_words)
-        snprintf(detail, sizeof detail, "ext-status=0x%04x", ext_status);
+    char detail[FACT_DETAIL_MAX];
+    TextBuf b = textbuf(detail, sizeof detail);
+    if (ext_words) {
+        textbuf_str(&b, "ext-status=0x");
+        textbuf_hex(&b, ext_status, 4);
+    }
     ctx->dir_hint = DIR_RESPONSE;
     dissect_op(ctx, service, tok->name, tok->cls, true, general, detail);
     if (service == CIP_SVC_GET_ATTRIBUTE_ALL && general == 0 && is_identity_reply(ctx, c))

@@ -22,10 +22,10 @@
  *  CR/CC: LI | type/credit | dst-ref(2) | src-ref(2) | class | params
  *  params: code(1) len(1) value; 0xC1 calling TSAP, 0xC2 called TSAP
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "textbuf-fmt.h"
 
 enum {
     TPKT_HDR_LEN = 4,
@@ -189,10 +189,9 @@ static DissectResult malformed(DissectCtx *ctx, Anomaly anom)
 static void tsap_hex(Cursor *val, char *out, size_t outsz)
 {
     size_t n = cursor_left(val);
-    size_t pos = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < n && i < TSAP_SHOW_MAX && pos + 3 <= outsz; i++)
-        pos += (size_t)snprintf(out + pos, outsz - pos, "%02x", cursor_u8(val));
+    TextBuf b = textbuf(out, outsz);
+    for (size_t i = 0; i < n && i < TSAP_SHOW_MAX && b.len + 3 <= outsz; i++)
+        textbuf_hex_fixed(&b, cursor_u8(val), 2);
 }
 
 /* CR/CC/DR/DC: references and, for CR/CC, the TSAP parameters. */
@@ -220,13 +219,21 @@ static DissectResult cotp_connection(DissectCtx *ctx, Cursor *hdr, const TpduTok
         return dissect_fail(ctx, hdr, ANOM_LEN_MISMATCH);
 
     char detail[FACT_DETAIL_MAX];
+    TextBuf b = textbuf(detail, sizeof detail);
     bool is_response = tok->type == COTP_CC || tok->type == COTP_DC;
-    if (tok->type == COTP_CR || tok->type == COTP_CC)
-        snprintf(detail, sizeof detail, "src-ref=0x%04x tsap=%s->%s", src_ref, calling, called);
-    else if (tok->type == COTP_DR)
-        snprintf(detail, sizeof detail, "dst-ref=0x%04x reason=%u", dst_ref, class_or_reason);
-    else
-        snprintf(detail, sizeof detail, "dst-ref=0x%04x", dst_ref);
+    if (tok->type == COTP_CR || tok->type == COTP_CC) {
+        textbuf_str(&b, "src-ref=0x");
+        textbuf_hex_fixed(&b, src_ref, 4);
+        textbuf_str(&b, " tsap=");
+        textbuf_str(&b, calling);
+        textbuf_str(&b, "->");
+        textbuf_str(&b, called);
+    } else {
+        textbuf_str(&b, "dst-ref=0x");
+        textbuf_hex_fixed(&b, dst_ref, 4);
+        if (tok->type == COTP_DR)
+            textbuf_field(&b, "reason", class_or_reason);
+    }
     if (tok->type == COTP_CR)
         ctx->dir_hint = DIR_REQUEST;
     else if (tok->type == COTP_CC)

@@ -27,7 +27,6 @@
  *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
  *   | questions: QNAME QTYPE QCLASS; records: NAME TYPE CLASS TTL RDLENGTH RDATA
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "dissect.h"
@@ -177,7 +176,8 @@ static DissectResult dns_dissect(Cursor *c, DissectCtx *ctx)
         return DISSECT_MALFORMED;
     }
 
-    char qname[DNS_NAME_MAX] = "";
+    char qname[DNS_NAME_MAX];
+    qname[0] = '\0';
     uint16_t qtype = 0;
     if (h.qdcount > 0) {
         dnswire_read_name(c, &msg, qname, sizeof qname);
@@ -199,7 +199,8 @@ static DissectResult dns_dissect(Cursor *c, DissectCtx *ctx)
     for (size_t i = 0; i < sizeof dns_opcodes / sizeof *dns_opcodes; i++)
         if (dns_opcodes[i].code == opcode)
             tok = &dns_opcodes[i];
-    char detail[FACT_DETAIL_MAX] = "";
+    char detail[FACT_DETAIL_MAX];
+    detail[0] = '\0';
     if (h.qdcount > 0)
         format_question(detail, sizeof detail, qname, qtype);
     int32_t rcode = is_response ? (int32_t)(h.flags & 0xf) : 0;

@@ -35,6 +35,7 @@
 #include "cip-device.h"
 #include "dissect.h"
 #include "otscope/vendors.h"
+#include "textbuf-fmt.h"
 
 enum {
     ENIP_HDR_LEN = 24,
@@ -163,6 +164,13 @@ static size_t enip_pdu_len(Cursor *c)
     return ENIP_HDR_LEN + (size_t)len;
 }
 
+/* "session=0x%08x", the detail of most commands. */
+static void session_text(TextBuf *b, uint32_t session)
+{
+    textbuf_str(b, "session=0x");
+    textbuf_hex_fixed(b, session, 8);
+}
+
 typedef struct EnipIdentity {
     uint16_t vendor_id;
     uint16_t device_type;
@@ -254,13 +262,18 @@ static DissectResult list_identity_reply(DissectCtx *ctx, Cursor *body, uint32_t
         return dissect_fail(ctx, body, ANOM_LEN_MISMATCH);
     const EnipTok *tok = enip_find(ENIP_CMD_LIST_IDENTITY);
     char detail[FACT_DETAIL_MAX];
-    if (has_identity && id.has_state)
-        snprintf(detail, sizeof detail, "type=%u product=%u state=%s", id.device_type,
-                 id.product_code, state_name(id.state));
-    else if (has_identity)
-        snprintf(detail, sizeof detail, "type=%u product=%u", id.device_type, id.product_code);
-    else
-        snprintf(detail, sizeof detail, "session=0x%08x", session);
+    TextBuf b = textbuf(detail, sizeof detail);
+    if (has_identity) {
+        textbuf_str(&b, "type=");
+        textbuf_uint(&b, id.device_type);
+        textbuf_field(&b, "product", id.product_code);
+        if (id.has_state) {
+            textbuf_str(&b, " state=");
+            textbuf_str(&b, state_name(id.state));
+        }
+    } else {
+        session_text(&b, session);
+    }
     dissect_op(ctx, ENIP_CMD_LIST_IDENTITY, tok->name, tok->cls, true, 0, detail);
     if (has_identity)
         emit_identity(ctx, &id);
@@ -321,7 +334,10 @@ static DissectResult class1_io(DissectCtx *ctx, Cursor *c)
     if (data_type != CPF_ITEM_CONNECTED_DATA)
         return malformed(ctx, ANOM_BAD_HEADER);
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "conn=0x%08x seq=%u", conn_id, seq);
+    TextBuf b = textbuf(detail, sizeof detail);
+    textbuf_str(&b, "conn=0x");
+    textbuf_hex_fixed(&b, conn_id, 8);
+    textbuf_field(&b, "seq", seq);
     dissect_op(ctx, IO_OP_CODE, "Class 1 I/O", OP_OTHER, false, 0, detail);
     return DISSECT_OK;
 }
@@ -398,7 +414,8 @@ static DissectResult enip_dissect(Cursor *c, DissectCtx *ctx)
     if (cmd == ENIP_CMD_LIST_IDENTITY && is_reply && status == 0)
         return list_identity_reply(ctx, &body, session);
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "session=0x%08x", session);
+    TextBuf b = textbuf(detail, sizeof detail);
+    session_text(&b, session);
     dissect_op(ctx, cmd, tok->name, tok->cls, is_reply, (int32_t)status, detail);
     if (status != 0)
         return DISSECT_OK; /* error replies carry no data worth reading */

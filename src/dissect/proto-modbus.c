@@ -697,6 +697,17 @@ static DissectResult modbus_mei(DissectCtx *ctx, Cursor *body, const char *unit,
     return DISSECT_OK;
 }
 
+/* "<unit> umas=0x%02x <name>" */
+static void umas_detail(char *detail, size_t dsz, const char *unit, uint8_t code, const char *name)
+{
+    TextBuf b = textbuf(detail, dsz);
+    textbuf_str(&b, unit);
+    textbuf_str(&b, " umas=0x");
+    textbuf_hex(&b, code, 2);
+    textbuf_char(&b, ' ');
+    textbuf_str(&b, name);
+}
+
 /* FC90: session byte, then the UMAS function (request) or the status
  * 0xfe/0xfd (response). */
 static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, const char *unit, bool is_response)
@@ -710,8 +721,7 @@ static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, const char *unit
     char detail[FACT_DETAIL_MAX];
     if (!is_response) {
         const FuncTok *umas = TOK_FIND(umas_funcs, code);
-        snprintf(detail, sizeof detail, "%s umas=0x%02x %s", unit, code,
-                 umas ? umas->name : "unknown");
+        umas_detail(detail, sizeof detail, unit, code, umas ? umas->name : "unknown");
         if (st) {
             st->last_umas_func = code;
             st->has_umas_func = true;
@@ -723,10 +733,9 @@ static DissectResult modbus_umas(DissectCtx *ctx, Cursor *body, const char *unit
         (st && st->has_umas_func) ? TOK_FIND(umas_funcs, st->last_umas_func) : NULL;
     int32_t status = code == UMAS_OK ? 0 : code;
     if (umas)
-        snprintf(detail, sizeof detail, "%s umas=0x%02x %s", unit, umas->code, umas->name);
-    else
-        snprintf(detail, sizeof detail, "%s", unit);
-    dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, true, status, detail);
+        umas_detail(detail, sizeof detail, unit, umas->code, umas->name);
+    dissect_op(ctx, MODBUS_FC_UMAS, fc->name, umas ? umas->cls : OP_OTHER, true, status,
+               umas ? detail : unit);
     return DISSECT_OK;
 }
 
@@ -849,10 +858,10 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
     /* A function neither public nor user-defined (V1.1b3 section 5.1) is
      * still a request the server must answer (exception 01): it is an op,
      * so probing and fuzzing show by function, and a bad-function anomaly. */
-    bool is_reserved = !TOK_FIND(modbus_funcs, fc) && !fc_is_user_defined(fc);
+    const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
+    bool is_reserved = !tok && !fc_is_user_defined(fc);
     if (is_reserved && !is_exception)
         dissect_anomaly(ctx, ANOM_BAD_FUNCTION);
-    const FuncTok *tok = TOK_FIND(modbus_funcs, fc);
     const char *name = tok ? tok->name : is_reserved ? "Reserved Function" : "User-Defined Function";
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char unit[16];
@@ -877,13 +886,11 @@ static DissectResult modbus_adu(DissectCtx *ctx, Cursor *adu, const char *framin
         return modbus_mei(ctx, adu, unit, is_response);
     if (fc == MODBUS_FC_UMAS)
         return modbus_umas(ctx, adu, unit, is_response);
-    if (is_response)
-        g_strlcpy(detail, unit, sizeof detail);
-    else
+    if (!is_response)
         detail_request(adu, unit, fc, detail, sizeof detail);
     if (!cursor_ok(adu))
         return dissect_fail(ctx, adu, ANOM_LEN_MISMATCH);
-    dissect_op(ctx, fc, name, cls, is_response, 0, detail);
+    dissect_op(ctx, fc, name, cls, is_response, 0, is_response ? unit : detail);
     return DISSECT_OK;
 }
 

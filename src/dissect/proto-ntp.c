@@ -24,9 +24,8 @@
  *   mode 6: |LI|VN|6|R|E|M|Opcode|Sequence|Status|AssocID|Offset|Count|data
  *   mode 7: |R|M|VN|7|A|Seq|Implementation|ReqCode|Err|Nitems|MBZ|Size|data
  */
-#include <stdio.h>
-
 #include "dissect.h"
+#include "otscope/textbuf.h"
 
 enum {
     NTP_PACKET_LEN = 48,
@@ -142,19 +141,21 @@ static DissectResult ntp_dissect(Cursor *c, DissectCtx *ctx)
     unsigned mode = first_mode(first);
     unsigned version = first_version(first);
     char detail[FACT_DETAIL_MAX];
+    TextBuf b = textbuf(detail, sizeof detail);
+    textbuf_char(&b, 'v');
+    textbuf_uint(&b, version);
     bool is_response;
     if (mode == NTP_MODE_CONTROL) {
         is_response = (second & NTP_RESPONSE_BIT) != 0;
-        snprintf(detail, sizeof detail, "v%u opcode=%u", version, (unsigned)(second & 0x1f));
+        textbuf_field(&b, "opcode", second & 0x1f);
     } else if (mode == NTP_MODE_PRIVATE) {
         is_response = (first & NTP_RESPONSE_BIT) != 0;
-        snprintf(detail, sizeof detail, "v%u request=%u", version, (unsigned)fourth);
+        textbuf_field(&b, "request", fourth);
     } else if (mode == NTP_MODE_CLIENT) {
-        is_response = false;
-        snprintf(detail, sizeof detail, "v%u", version); /* a client's stratum means nothing */
+        is_response = false; /* a client's stratum means nothing */
     } else {
         is_response = mode == NTP_MODE_SERVER || mode == NTP_MODE_SYMMETRIC_PASSIVE;
-        snprintf(detail, sizeof detail, "v%u stratum=%u", version, (unsigned)second);
+        textbuf_field(&b, "stratum", second);
     }
     if (mode != NTP_MODE_BROADCAST && mode != NTP_MODE_SYMMETRIC_ACTIVE)
         ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;

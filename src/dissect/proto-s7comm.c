@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "otscope/textbuf.h"
 
 enum {
     S7_PROTO_ID = 0x32,
@@ -162,6 +163,22 @@ static OpClass pi_class(const char *service)
     return OP_OTHER;
 }
 
+/* "<key><v>" and "<key><s>" details, without printf's format parsing
+ * (every S7 PDU has one). */
+static void detail_uint(char *detail, size_t dsz, const char *key, unsigned v)
+{
+    TextBuf b = textbuf(detail, dsz);
+    textbuf_str(&b, key);
+    textbuf_uint(&b, v);
+}
+
+static void detail_str(char *detail, size_t dsz, const char *key, const char *s)
+{
+    TextBuf b = textbuf(detail, dsz);
+    textbuf_str(&b, key);
+    textbuf_str(&b, s);
+}
+
 /* Job parameters after the function byte -> detail (and the PI class). */
 static void job_detail(Cursor *par, uint8_t fn, char *detail, size_t dsz, OpClass *cls)
 {
@@ -169,7 +186,7 @@ static void job_detail(Cursor *par, uint8_t fn, char *detail, size_t dsz, OpClas
     switch (fn) {
     case S7_FN_READ_VAR:
     case S7_FN_WRITE_VAR:
-        snprintf(detail, dsz, "items=%u", cursor_u8(par));
+        detail_uint(detail, dsz, "items=", cursor_u8(par));
         break;
     case S7_FN_REQ_DOWNLOAD:
     case S7_FN_DOWNLOAD_BLOCK:
@@ -178,7 +195,7 @@ static void job_detail(Cursor *par, uint8_t fn, char *detail, size_t dsz, OpClas
         cursor_skip(par, 7); /* status, error/unknown(2), upload id(4) */
         uint8_t len = cursor_u8(par);
         cursor_str(par, len, name, sizeof name);
-        snprintf(detail, dsz, "block=%s", name);
+        detail_str(detail, dsz, "block=", name);
         break;
     }
     case S7_FN_PI_SERVICE: {
@@ -188,19 +205,19 @@ static void job_detail(Cursor *par, uint8_t fn, char *detail, size_t dsz, OpClas
         uint8_t len = cursor_u8(par);
         cursor_str(par, len, name, sizeof name);
         *cls = pi_class(name);
-        snprintf(detail, dsz, "service=%s", name);
+        detail_str(detail, dsz, "service=", name);
         break;
     }
     case S7_FN_PLC_STOP: {
         cursor_skip(par, 5);
         uint8_t len = cursor_u8(par);
         cursor_str(par, len, name, sizeof name);
-        snprintf(detail, dsz, "service=%s", name);
+        detail_str(detail, dsz, "service=", name);
         break;
     }
     case S7_FN_SETUP_COMM:
         cursor_skip(par, 5); /* reserved, max AmQ calling, max AmQ called */
-        snprintf(detail, dsz, "pdu=%u", cursor_be16(par));
+        detail_uint(detail, dsz, "pdu=", cursor_be16(par));
         break;
     default:
         detail[0] = '\0';
@@ -221,11 +238,12 @@ static DissectResult s7_job_or_ack(DissectCtx *ctx, Cursor *par, uint8_t rosctr,
     if (!tok)
         return malformed(ctx, ANOM_BAD_FUNCTION);
     OpClass cls = tok->cls;
-    char detail[FACT_DETAIL_MAX] = "";
+    char detail[FACT_DETAIL_MAX];
+    detail[0] = '\0';
     if (!is_response)
         job_detail(par, fn, detail, sizeof detail, &cls);
     else if (fn == S7_FN_READ_VAR || fn == S7_FN_WRITE_VAR)
-        snprintf(detail, sizeof detail, "items=%u", cursor_u8(par));
+        detail_uint(detail, sizeof detail, "items=", cursor_u8(par));
     if (!cursor_ok(par))
         return dissect_fail(ctx, par, ANOM_LEN_MISMATCH);
     ctx->dir_hint = is_response ? DIR_RESPONSE : DIR_REQUEST;
@@ -463,8 +481,12 @@ static DissectResult s7_userdata(DissectCtx *ctx, Cursor *par, Cursor *data)
     const char *name = tok ? tok->name : "Userdata";
     OpClass cls = tok ? tok->cls : OP_OTHER;
     char detail[FACT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "group=%u sub=%u", group, sub);
-    char secret[FACT_VALUE_MAX] = "";
+    TextBuf b = textbuf(detail, sizeof detail);
+    textbuf_str(&b, "group=");
+    textbuf_uint(&b, group);
+    textbuf_field(&b, "sub", sub);
+    char secret[FACT_VALUE_MAX];
+    secret[0] = '\0';
     if (group == UD_GROUP_CPU && sub == UD_SUB_READ_SZL) {
         DissectResult res =
             s7_read_szl(ctx, data, is_response, is_last, detail, sizeof detail, &cls);

@@ -50,7 +50,9 @@ bool proto_from_name(const char *name, ProtoId *out)
         return true;
     }
     for (unsigned id = PROTO_UNKNOWN + 1; id < PROTO_COUNT; id++) {
-        if (proto_table[id] && strcmp(proto_table[id]->name, name) == 0) {
+        /* the first letter rules out most names without a call */
+        if (proto_table[id] && proto_table[id]->name[0] == name[0] &&
+            strcmp(proto_table[id]->name, name) == 0) {
             *out = (ProtoId)id;
             return true;
         }
