@@ -405,6 +405,8 @@ static int cmp_op_updates(const void *pa, const void *pb)
 static void write_comm_updates(Batch *b, GArray *updates)
 {
     sqlite3_stmt *st = b->s->update_comm;
+    if (updates->len == 0)
+        return; /* an empty GArray's data is NULL, which qsort may not get */
     qsort(updates->data, updates->len, sizeof(CommUpdate), cmp_comm_updates);
     for (guint i = 0; i < updates->len; i++) {
         const CommUpdate *u = &g_array_index(updates, CommUpdate, i);
@@ -416,6 +418,8 @@ static void write_comm_updates(Batch *b, GArray *updates)
 
 static void write_op_updates(Batch *b, GArray *updates)
 {
+    if (updates->len == 0)
+        return;
     qsort(updates->data, updates->len, sizeof(OpUpdate), cmp_op_updates);
     for (guint i = 0; i < updates->len; i++) {
         const OpUpdate *u = &g_array_index(updates, OpUpdate, i);
@@ -431,6 +435,8 @@ static void write_op_updates(Batch *b, GArray *updates)
 /* The comms' rows exist by now: their ids order the buckets. */
 static void write_minutes(Batch *b, GArray *buckets)
 {
+    if (buckets->len == 0)
+        return;
     qsort(buckets->data, buckets->len, sizeof(MinuteBucket), cmp_buckets);
     for (guint i = 0; i < buckets->len; i++)
         put_minute(b, &g_array_index(buckets, MinuteBucket, i));
