@@ -357,6 +357,11 @@ static void layout_add(char *layout, const char *item)
     g_strlcat(layout, item, OSFP_LAYOUT_MAX);
 }
 
+/* p0f.fp's names of the TCP option kinds it knows, by kind. */
+static const char *const opt_names[] = {
+    [1] = "nop", [2] = "mss", [3] = "ws", [4] = "sok", [5] = "sack", [8] = "ts",
+};
+
 /* The option layout as p0f.fp writes it ("mss,nop,ws,nop,nop,sok"): built
  * only for an observation the cache has not seen. */
 static void layout_text(const Observed *o, char *layout)
@@ -364,32 +369,13 @@ static void layout_text(const Observed *o, char *layout)
     layout[0] = '\0';
     for (size_t i = 0; i < o->n_opts; i++) {
         char item[16];
-        switch (o->opts[i]) {
-        case OPT_EOL:
+        unsigned kind = o->opts[i];
+        if (kind == OPT_EOL)
             g_snprintf(item, sizeof item, "eol+%u", (unsigned)o->opts[++i]);
-            break;
-        case 1:
-            g_strlcpy(item, "nop", sizeof item);
-            break;
-        case 2:
-            g_strlcpy(item, "mss", sizeof item);
-            break;
-        case 3:
-            g_strlcpy(item, "ws", sizeof item);
-            break;
-        case 4:
-            g_strlcpy(item, "sok", sizeof item);
-            break;
-        case 5:
-            g_strlcpy(item, "sack", sizeof item);
-            break;
-        case 8:
-            g_strlcpy(item, "ts", sizeof item);
-            break;
-        default:
-            g_snprintf(item, sizeof item, "?%u", o->opts[i]);
-            break;
-        }
+        else if (kind < G_N_ELEMENTS(opt_names) && opt_names[kind])
+            g_strlcpy(item, opt_names[kind], sizeof item);
+        else
+            g_snprintf(item, sizeof item, "?%u", kind);
         layout_add(layout, item);
     }
 }
